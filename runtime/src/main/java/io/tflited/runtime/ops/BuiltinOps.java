@@ -1,0 +1,13 @@
+package io.tflited.runtime.ops;
+
+/** Collects the registrations of every op family package. */
+final class BuiltinOps {
+  private BuiltinOps() {}
+
+  static void registerAll(OpRegistry r) {
+    io.tflited.runtime.ops.conv.ConvOps.register(r);
+    io.tflited.runtime.ops.elementwise.ElementwiseOps.register(r);
+    io.tflited.runtime.ops.shape.ShapeOps.register(r);
+    io.tflited.runtime.ops.sequence.SequenceOps.register(r);
+  }
+}

@@ -1,0 +1,12 @@
+package io.tflited.runtime.ops.conv;
+
+import io.tflited.runtime.model.fb.BuiltinOperator;
+import io.tflited.runtime.ops.OpRegistry;
+
+/** Registers the operators of this package. */
+public final class ConvOps {
+  private ConvOps() {}
+
+  public static void register(OpRegistry r) {
+  }
+}
