@@ -9,5 +9,8 @@ final class BuiltinOps {
     io.tflited.runtime.ops.elementwise.ElementwiseOps.register(r);
     io.tflited.runtime.ops.shape.ShapeOps.register(r);
     io.tflited.runtime.ops.sequence.SequenceOps.register(r);
+    io.tflited.runtime.ops.activation.ActivationOps.register(r);
+    io.tflited.runtime.ops.reduce.ReduceOps.register(r);
+    io.tflited.runtime.ops.detection.DetectionOps.register(r);
   }
 }
