@@ -8,5 +8,6 @@ public final class ConvOps {
   private ConvOps() {}
 
   public static void register(OpRegistry r) {
+    r.add(BuiltinOperator.CONV_2D, 5, new Conv2d());
   }
 }
