@@ -9,5 +9,6 @@ public final class ConvOps {
 
   public static void register(OpRegistry r) {
     r.add(BuiltinOperator.CONV_2D, 5, new Conv2d());
+    r.add(BuiltinOperator.DEPTHWISE_CONV_2D, 6, new DepthwiseConv2d());
   }
 }
