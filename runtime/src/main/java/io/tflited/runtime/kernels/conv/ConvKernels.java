@@ -124,17 +124,68 @@ public final class ConvKernels {
           int kx0 = ConvGeometry.firstTap(ix0, g.dilW(), g.kw());
           int kx1 = ConvGeometry.endTap(ix0, g.dilW(), g.kw(), g.inW());
           boolean interior = ky0 == 0 && kx0 == 0 && ky1 == g.kh() && kx1 == g.kw();
-          for (int c = 0; c < g.outC(); c++) {
+          int c = 0;
+          if (g.dilW() == 1) {
+            // Four output channels at a time share each input load.
+            final int inC = g.inC();
+            final int len = (kx1 - kx0) * inC;
+            for (; c + 4 <= g.outC(); c += 4) {
+              int a0 = 0;
+              int a1 = 0;
+              int a2 = 0;
+              int a3 = 0;
+              for (int ky = ky0; ky < ky1; ky++) {
+                int xi = inOff + ((b * g.inH() + iy0 + ky * g.dilH()) * g.inW() + ix0 + kx0) * inC;
+                int w0 = c * wStride + (ky * g.kw() + kx0) * inC;
+                int w1 = w0 + wStride;
+                int w2 = w1 + wStride;
+                int w3 = w2 + wStride;
+                for (int i = 0; i < len; i++) {
+                  int x = in[xi + i];
+                  a0 += w[w0 + i] * x;
+                  a1 += w[w1 + i] * x;
+                  a2 += w[w2 + i] * x;
+                  a3 += w[w3 + i] * x;
+                }
+              }
+              out[o++] = finishS8(a0, c, interior, foldedBias, bias, inZp, tapSums, taps, g,
+                  ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+              out[o++] = finishS8(a1, c + 1, interior, foldedBias, bias, inZp, tapSums, taps, g,
+                  ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+              out[o++] = finishS8(a2, c + 2, interior, foldedBias, bias, inZp, tapSums, taps, g,
+                  ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+              out[o++] = finishS8(a3, c + 3, interior, foldedBias, bias, inZp, tapSums, taps, g,
+                  ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+            }
+          }
+          for (; c < g.outC(); c++) {
             int acc = dotS8(w, c * wStride, in, b, iy0, ix0, ky0, ky1, kx0, kx1, g, inOff);
-            acc += interior
-                ? foldedBias[c]
-                : bias[c] - inZp * tapRange(tapSums, c * taps, g.kw(), ky0, ky1, kx0, kx1);
-            acc = RuyRequantize.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;
-            out[o++] = (byte) Math.min(Math.max(acc, actMin), actMax);
+            out[o++] = finishS8(acc, c, interior, foldedBias, bias, inZp, tapSums, taps, g,
+                ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
           }
         }
       }
     }
+  }
+
+  private static byte finishS8(int acc, int c, boolean interior, int[] foldedBias, int[] bias,
+      int inZp, int[] tapSums, int taps, ConvGeometry g, int ky0, int ky1, int kx0, int kx1,
+      int[] mult, int[] shift, int outZp, int actMin, int actMax) {
+    acc += interior
+        ? foldedBias[c]
+        : bias[c] - inZp * tapRange(tapSums, c * taps, g.kw(), ky0, ky1, kx0, kx1);
+    acc = RuyRequantize.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;
+    return (byte) Math.min(Math.max(acc, actMin), actMax);
+  }
+
+  private static byte finishU8(int acc, int c, boolean interior, int[] foldedBias, int[] bias,
+      int pixelTerm, int borderTerm, int inZp, int[] tapSums, int taps, ConvGeometry g, int ky0,
+      int ky1, int kx0, int kx1, int mult, int shift, int outZp, int actMin, int actMax) {
+    acc += interior
+        ? foldedBias[c] + pixelTerm
+        : bias[c] + borderTerm - inZp * tapRange(tapSums, c * taps, g.kw(), ky0, ky1, kx0, kx1);
+    acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult, shift) + outZp;
+    return (byte) Math.min(Math.max(acc, actMin), actMax);
   }
 
   /**
@@ -175,14 +226,42 @@ public final class ConvKernels {
           int n = (ky1 - ky0) * (kx1 - kx0) * inC;
           int pixelTerm = -wZp * xSum;
           int borderTerm = pixelTerm + n * inZp * wZp;
-          for (int c = 0; c < g.outC(); c++) {
+          int c = 0;
+          if (g.dilW() == 1) {
+            final int len = (kx1 - kx0) * inC;
+            for (; c + 4 <= g.outC(); c += 4) {
+              int a0 = 0;
+              int a1 = 0;
+              int a2 = 0;
+              int a3 = 0;
+              for (int ky = ky0; ky < ky1; ky++) {
+                int xi = inOff + ((b * g.inH() + iy0 + ky * g.dilH()) * g.inW() + ix0 + kx0) * inC;
+                int w0 = c * wStride + (ky * g.kw() + kx0) * inC;
+                int w1 = w0 + wStride;
+                int w2 = w1 + wStride;
+                int w3 = w2 + wStride;
+                for (int i = 0; i < len; i++) {
+                  int x = in[xi + i] & 0xff;
+                  a0 += (w[w0 + i] & 0xff) * x;
+                  a1 += (w[w1 + i] & 0xff) * x;
+                  a2 += (w[w2 + i] & 0xff) * x;
+                  a3 += (w[w3 + i] & 0xff) * x;
+                }
+              }
+              out[o++] = finishU8(a0, c, interior, foldedBias, bias, pixelTerm, borderTerm, inZp,
+                  tapSums, taps, g, ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+              out[o++] = finishU8(a1, c + 1, interior, foldedBias, bias, pixelTerm, borderTerm,
+                  inZp, tapSums, taps, g, ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+              out[o++] = finishU8(a2, c + 2, interior, foldedBias, bias, pixelTerm, borderTerm,
+                  inZp, tapSums, taps, g, ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+              out[o++] = finishU8(a3, c + 3, interior, foldedBias, bias, pixelTerm, borderTerm,
+                  inZp, tapSums, taps, g, ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
+            }
+          }
+          for (; c < g.outC(); c++) {
             int acc = dotU8(w, c * wStride, in, b, iy0, ix0, ky0, ky1, kx0, kx1, g, inOff);
-            acc += interior
-                ? foldedBias[c] + pixelTerm
-                : bias[c] + borderTerm
-                    - inZp * tapRange(tapSums, c * taps, g.kw(), ky0, ky1, kx0, kx1);
-            acc = FixedPoint.multiplyByQuantizedMultiplier(acc, mult, shift) + outZp;
-            out[o++] = (byte) Math.min(Math.max(acc, actMin), actMax);
+            out[o++] = finishU8(acc, c, interior, foldedBias, bias, pixelTerm, borderTerm, inZp,
+                tapSums, taps, g, ky0, ky1, kx0, kx1, mult, shift, outZp, actMin, actMax);
           }
         }
       }
