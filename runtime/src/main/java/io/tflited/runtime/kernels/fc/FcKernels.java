@@ -2,6 +2,7 @@ package io.tflited.runtime.kernels.fc;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.quant.FixedPoint;
+import io.tflited.runtime.quant.RuyRequantize;
 
 /**
  * Scalar matrix loops of FULLY_CONNECTED and BATCH_MATMUL (TFLite 2.4.1 semantics).
@@ -87,7 +88,7 @@ public final class FcKernels {
         int wBase = wOff + u * depth;
         int acc = unsigned ? dotU8(w, wBase, in, xBase, depth) : dotS8(w, wBase, in, xBase, depth);
         acc += rowConst[u] + xTerm;
-        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, multipliers[u], shifts[u]) + outZp;
+        int v = RuyRequantize.apply(acc, multipliers[u], shifts[u]) + outZp;
         out[oBase + u] = (byte) Math.min(max, Math.max(min, v));
       }
     }

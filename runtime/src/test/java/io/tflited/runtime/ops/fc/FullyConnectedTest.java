@@ -324,6 +324,27 @@ class FullyConnectedTest {
     }
   }
 
+  /**
+   * Power-of-two real multipliers make exact rounding ties common: TFLite 2.4.1's x86 kernels
+   * (ruy) round those half up, not half away from zero like its reference kernels.
+   */
+  @Test
+  void quantizedTiesMatchTfLite() throws Exception {
+    Random r = new Random(7);
+    for (int i = 0; i < 40; i++) {
+      Spec s = randomQuantized(r, i % 2 == 0 ? DataType.INT8 : DataType.UINT8);
+      float inS = (float) Math.scalb(1.0, -r.nextInt(4));
+      float wS = (float) Math.scalb(1.0, -r.nextInt(4));
+      float outS = (float) Math.scalb(1.0, 3 + r.nextInt(10));
+      s.inQ = Quantization.of(inS, s.inQ.zeroPoint());
+      s.wQ = Quantization.of(wS, s.wQ.zeroPoint());
+      s.bQ = Quantization.of(inS * wS, 0);
+      s.outQ = Quantization.of(outS, s.outQ.zeroPoint());
+      s.activation = 0;
+      check(s, 500 + i, 1f);
+    }
+  }
+
   @Test
   void uint8MatchesTfLite() throws Exception {
     Random r = new Random(3);
