@@ -223,6 +223,29 @@ class FullyConnectedTest {
     assertArrayEquals(new byte[] {-102, -128, 127}, out);
   }
 
+  /**
+   * Per-channel weights (one scale per unit). TFLite 2.4.1 has no per-channel FULLY_CONNECTED
+   * (it reads scale 0 and outputs the zero point everywhere); we apply each unit's scale.
+   */
+  @Test
+  void perChannelInt8ByHand() throws Exception {
+    Spec s = new Spec();
+    s.inType = s.wType = s.outType = DataType.INT8;
+    s.biasType = DataType.INT32;
+    s.inShape = new int[] {1, 2};
+    s.units = 2;
+    s.depth = 2;
+    s.inQ = Quantization.of(1f, -1);
+    s.wQ = new Quantization(new float[] {1f, 0.5f}, new long[] {0, 0}, 0);
+    s.bQ = new Quantization(new float[] {1f, 0.5f}, new long[] {0, 0}, 0);
+    s.outQ = Quantization.of(1f, 3);
+    s.weights = new byte[] {1, 2, 2, 4};
+    s.bias = ints(1, -2);
+    s.version = 4;
+    // x = [3, 4]; unit0: 3 + 8 + 1 = 12 -> 12 + 3 = 15; unit1: (6 + 16 - 2) * 0.5 = 10 -> 13
+    assertArrayEquals(new byte[] {15, 13}, runOnce(s.build(), new byte[] {2, 3}));
+  }
+
   static byte[] fl(float... v) {
     ByteBuffer bb = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (float f : v) {
