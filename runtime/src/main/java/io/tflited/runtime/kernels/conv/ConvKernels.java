@@ -174,7 +174,7 @@ public final class ConvKernels {
     acc += interior
         ? foldedBias[c]
         : bias[c] - inZp * tapRange(tapSums, c * taps, g.kw(), ky0, ky1, kx0, kx1);
-    acc = RuyRequantize.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;
+    acc = RuyRequantize.apply(acc, mult[c], shift[c]) + outZp;
     return (byte) Math.min(Math.max(acc, actMin), actMax);
   }
 
