@@ -21,9 +21,16 @@ final class AddSub {
   static PreparedOp prepare(
       PrepareContext ctx, boolean subtract, int activation, boolean potScaleInt16)
       throws ModelException {
-    Binary.check(
-        ctx, true, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8,
-        DataType.UINT8, DataType.INT16);
+    // TFLite 2.4.1 has int64 SUB but no int64 ADD.
+    if (subtract) {
+      Binary.check(
+          ctx, true, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8,
+          DataType.UINT8, DataType.INT16);
+    } else {
+      Binary.check(
+          ctx, true, DataType.FLOAT32, DataType.INT32, DataType.INT8, DataType.UINT8,
+          DataType.INT16);
+    }
     TensorSpec a = ctx.input(Binary.INPUT1);
     TensorSpec b = ctx.input(Binary.INPUT2);
     TensorSpec out = ctx.output(Binary.OUTPUT);
