@@ -16,7 +16,7 @@ import io.tflited.runtime.ops.PreparedOp;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 
 /**
- * MUL: float32, int32, int64, int8/uint8/int16 (product of offset inputs requantized by
+ * MUL: float32, int32, int8/uint8/int16 (product of offset inputs requantized by
  * s1*s2/so), fused activation, broadcasting up to rank 6.
  */
 public final class Mul implements OpKernel {
@@ -27,9 +27,10 @@ public final class Mul implements OpKernel {
   @Override
   public PreparedOp prepare(PrepareContext ctx) throws ModelException {
     int act = ctx.options(BuiltinOptions.MulOptions, new MulOptions()).fusedActivationFunction();
+    // TFLite 2.4.1 has no int64 MUL.
     Binary.check(
-        ctx, true, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8,
-        DataType.UINT8, DataType.INT16);
+        ctx, true, DataType.FLOAT32, DataType.INT32, DataType.INT8, DataType.UINT8,
+        DataType.INT16);
     TensorSpec a = ctx.input(INPUT1);
     TensorSpec b = ctx.input(INPUT2);
     TensorSpec out = ctx.output(OUTPUT);
@@ -43,12 +44,6 @@ public final class Mul implements OpKernel {
             int[] r = AddSub.intRange(act, ctx);
             yield IntRows.int32((x, y) -> x * y, r[0], r[1]);
           }
-          case INT64 -> {
-            int[] r = AddSub.intRange(act, ctx);
-            long lo = r[0] == Integer.MIN_VALUE ? Long.MIN_VALUE : r[0];
-            long hi = r[1] == Integer.MAX_VALUE ? Long.MAX_VALUE : r[1];
-            yield IntRows.int64((x, y) -> x * y, lo, hi);
-          }
           default -> {
             float sa = Binary.scale(ctx, a, "input 1");
             float sb = Binary.scale(ctx, b, "input 2");
@@ -56,6 +51,10 @@ public final class Mul implements OpKernel {
             int za = Binary.zeroPoint(ctx, a, "input 1");
             int zb = Binary.zeroPoint(ctx, b, "input 2");
             int zo = Binary.zeroPoint(ctx, out, "output");
+            if (a.type() == DataType.INT16 && (za != 0 || zb != 0 || zo != 0)) {
+              throw ctx.error("int16 MUL needs zero points of 0 (got " + za + ", " + zb + ", "
+                  + zo + ")");
+            }
             int[] range = Activation.quantizedRange(act, out, ctx);
             // TFLite computes s1 * s2 / so in float, then widens to double.
             double real = (sa * sb) / so;
