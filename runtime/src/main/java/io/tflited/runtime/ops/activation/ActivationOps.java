@@ -8,5 +8,10 @@ public final class ActivationOps {
   private ActivationOps() {}
 
   public static void register(OpRegistry r) {
+    r.add(BuiltinOperator.QUANTIZE, 2, new Quantize());
+    r.add(BuiltinOperator.DEQUANTIZE, 4, new Dequantize());
+    r.add(BuiltinOperator.SOFTMAX, 2, new Softmax());
+    r.add(BuiltinOperator.LOGISTIC, 2, new Logistic());
+    r.add(BuiltinOperator.TANH, 2, new Tanh());
   }
 }
