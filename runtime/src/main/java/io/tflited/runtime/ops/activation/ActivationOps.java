@@ -13,5 +13,20 @@ public final class ActivationOps {
     r.add(BuiltinOperator.SOFTMAX, 2, new Softmax());
     r.add(BuiltinOperator.LOGISTIC, 2, new Logistic());
     r.add(BuiltinOperator.TANH, 2, new Tanh());
+    r.add(BuiltinOperator.RELU, 2, new Relu());
+    r.add(BuiltinOperator.RELU6, 2, new Relu6());
+    r.add(BuiltinOperator.RELU_N1_TO_1, 1, new ReluN1To1());
+    r.add(BuiltinOperator.LEAKY_RELU, 2, new LeakyRelu());
+    r.add(BuiltinOperator.HARD_SWISH, 1, new HardSwish());
+    r.add(BuiltinOperator.EXP, 1, new Exp());
+    r.add(BuiltinOperator.LOG, 1, new Log());
+    r.add(BuiltinOperator.SQRT, 1, new Sqrt());
+    r.add(BuiltinOperator.RSQRT, 1, new Rsqrt());
+    r.add(BuiltinOperator.ABS, 2, new Abs());
+    r.add(BuiltinOperator.NEG, 1, new Neg());
+    r.add(BuiltinOperator.FLOOR, 1, new Floor());
+    r.add(BuiltinOperator.CEIL, 1, new Ceil());
+    r.add(BuiltinOperator.ROUND, 1, new Round());
+    r.add(BuiltinOperator.SQUARE, 1, new Square());
   }
 }
