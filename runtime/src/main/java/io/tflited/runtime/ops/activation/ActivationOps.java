@@ -29,6 +29,7 @@ public final class ActivationOps {
     r.add(BuiltinOperator.ROUND, 1, new Round());
     r.add(BuiltinOperator.SQUARE, 1, new Square());
     r.add(BuiltinOperator.CAST, 1, new Cast());
+    r.add(BuiltinOperator.LOG_SOFTMAX, 1, new LogSoftmax());
     r.add(BuiltinOperator.L2_NORMALIZATION, 2, new L2Normalization());
   }
 }
