@@ -11,8 +11,8 @@ public final class ActivationOps {
     r.add(BuiltinOperator.QUANTIZE, 2, new Quantize());
     r.add(BuiltinOperator.DEQUANTIZE, 4, new Dequantize());
     r.add(BuiltinOperator.SOFTMAX, 2, new Softmax());
-    r.add(BuiltinOperator.LOGISTIC, 2, new Logistic());
-    r.add(BuiltinOperator.TANH, 2, new Tanh());
+    r.add(BuiltinOperator.LOGISTIC, 3, new Logistic());
+    r.add(BuiltinOperator.TANH, 3, new Tanh());
     r.add(BuiltinOperator.RELU, 2, new Relu());
     r.add(BuiltinOperator.RELU6, 2, new Relu6());
     r.add(BuiltinOperator.RELU_N1_TO_1, 1, new ReluN1To1());

@@ -4,6 +4,7 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.activation.FloatUnaryKernels;
+import io.tflited.runtime.kernels.activation.Int16ActivationKernels;
 import io.tflited.runtime.kernels.activation.LookupTableKernels;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
@@ -11,7 +12,8 @@ import io.tflited.runtime.ops.PreparedOp;
 
 /**
  * LOGISTIC (sigmoid): float32; uint8/int8 through the 256-entry table TFLite 2.4.1's default
- * (generic optimized) kernel builds, output scale 1/256.
+ * (generic optimized) kernel builds, output scale 1/256; int16 (input 2^-12, output 2^-15)
+ * in gemmlowp fixed point.
  */
 public final class Logistic implements OpKernel {
   public static final int INPUT = 0;
@@ -40,6 +42,14 @@ public final class Logistic implements OpKernel {
             out.scale(), out.zeroPoint(), x -> 1.0f / (1.0f + (float) Math.exp(-x)));
         return c -> LookupTableKernels.apply(
             table, c.array(inT), c.offset(inT), c.array(outT), c.offset(outT), n);
+      }
+      case INT16 -> {
+        int shift = Unary.int16FixedPointInputShift(ctx, in, out);
+        if (shift != 0) {
+          throw ctx.error("int16 input scale must be 2^-12, got " + in.scale());
+        }
+        return c -> Int16ActivationKernels.logistic(
+            c.array(inT), c.offset(inT), c.array(outT), c.offset(outT), n);
       }
       default -> throw ctx.error("unsupported type " + in.type());
     }

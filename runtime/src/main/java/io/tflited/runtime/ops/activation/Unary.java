@@ -58,6 +58,35 @@ final class Unary {
     }
   }
 
+  /**
+   * TFLite CheckedLog2: the rounded base-2 logarithm of a scale that must be a power of two
+   * (within 1e-3 in the exponent); fails otherwise.
+   */
+  static int checkedLog2(PrepareContext ctx, float x, String role) throws ModelException {
+    float log2 = (float) Math.log(x) * (1.0f / (float) Math.log(2.0f));
+    float rounded = Math.round(log2);
+    if (!(Math.abs(log2 - rounded) < 1e-3f)) {
+      throw ctx.error(role + " scale " + x + " must be a power of two");
+    }
+    return (int) rounded;
+  }
+
+  /** The int16 LOGISTIC/TANH preconditions; returns TFLite's input_left_shift. */
+  static int int16FixedPointInputShift(PrepareContext ctx, TensorSpec in, TensorSpec out)
+      throws ModelException {
+    requirePerTensor(ctx, in, "input");
+    requirePerTensor(ctx, out, "output");
+    if (in.zeroPoint() != 0 || out.zeroPoint() != 0) {
+      throw ctx.error("int16 input and output must have zero point 0");
+    }
+    int inLog2 = checkedLog2(ctx, in.scale(), "input");
+    int outLog2 = checkedLog2(ctx, out.scale(), "output");
+    if (outLog2 != -15) {
+      throw ctx.error("int16 output scale must be 2^-15, got " + out.scale());
+    }
+    return (15 - 3) + inLog2;
+  }
+
   static boolean isQuantized8(DataType t) {
     return t == DataType.INT8 || t == DataType.UINT8;
   }

@@ -65,4 +65,26 @@ class LogisticTanhTest {
       }
     }
   }
+
+  @Test
+  void int16HandChecked() throws Exception {
+    byte[] m = wrapped(BuiltinOperator.LOGISTIC, 3, DataType.INT16, q(1.0 / 4096, 0), DataType.INT16,
+        q(1.0 / 32768, 0), new int[] {3});
+    float[] out = toFloats(run(m, floats(0f, 7.99f, -8f)));
+    assertEquals(0.5f, out[0]);
+    assertEquals(1f, out[1], 1e-3f);
+    assertEquals(0f, out[2], 1e-3f);
+  }
+
+  @Test
+  void everyInt16ValueMatchesTfLite() throws Exception {
+    Quantization outQ = q(1.0 / 32768, 0);
+    Quantization in12 = q(1.0 / 4096, 0);
+    assertExact(wrapped(BuiltinOperator.LOGISTIC, 3, DataType.INT16, in12, DataType.INT16, outQ,
+        new int[] {65536}), int16AsFloats(in12.scale()));
+    for (Quantization inQ : new Quantization[] {in12, q(1.0 / 2048, 0)}) {
+      assertExact(wrapped(BuiltinOperator.TANH, 3, DataType.INT16, inQ, DataType.INT16, outQ,
+          new int[] {65536}), int16AsFloats(inQ.scale()));
+    }
+  }
 }
