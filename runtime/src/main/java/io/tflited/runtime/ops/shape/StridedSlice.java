@@ -15,7 +15,7 @@ import java.util.List;
  * STRIDED_SLICE (TFLite strided_slice.cc with strided_slice_logic.h's StartForAxis and
  * StopForAxis). begin/end/strides are known 1-D int32/int64 tensors. Per axis: begin_mask and
  * end_mask select the full range in the stride's direction, negative indices count from the
- * end, start is clamped to [0, size-1], stop to [0, size] (forward) or [-1, size-1] (backward),
+ * end, start and stop are clamped to [0, size] (forward) or [-1, size-1] (backward),
  * shrink_axis takes one element at start and drops the axis. Beyond TFLite 2.4.1, which rejects
  * them, ellipsis_mask and new_axis_mask follow TensorFlow (and later TFLite): the ellipsis
  * expands to full ranges, a new axis inserts a size-1 dimension; axes past the spec are taken
@@ -101,8 +101,9 @@ public final class StridedSlice implements OpKernel {
       int count = (int) Math.ceil((stop - start) / (float) stride);
       if (isShrink) {
         count = 1;
-        if (size == 0) {
-          throw ctx.error("cannot shrink axis " + axis + " of size 0");
+        if (start < 0 || start >= size) {
+          throw ctx.error("shrink index " + begin[i] + " is out of range for axis " + axis
+              + " of size " + size);
         }
       }
       if (count < 0) {
@@ -143,7 +144,7 @@ public final class StridedSlice implements OpKernel {
     if (start < 0) {
       start += size;
     }
-    return (int) clamp(start, 0, size - 1);
+    return stride > 0 ? (int) clamp(start, 0, size) : (int) clamp(start, -1, size - 1);
   }
 
   /** strided_slice_logic.h StopForAxis. */
