@@ -23,5 +23,9 @@ public final class ShapeOps {
     r.add(BuiltinOperator.SLICE, 5, new Slice());
     r.add(BuiltinOperator.TILE, 2, new Tile());
     r.add(BuiltinOperator.TRANSPOSE, 6, new Transpose());
+    r.add(BuiltinOperator.GATHER, 5, new Gather());
+    r.add(BuiltinOperator.GATHER_ND, 4, new GatherNd());
+    r.add(BuiltinOperator.SPACE_TO_DEPTH, 2, new SpaceToDepth(true));
+    r.add(BuiltinOperator.DEPTH_TO_SPACE, 2, new SpaceToDepth(false));
   }
 }
