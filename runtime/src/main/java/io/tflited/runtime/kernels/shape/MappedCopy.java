@@ -4,7 +4,8 @@ package io.tflited.runtime.kernels.shape;
  * Copies into a dense row-major output of shape {@code shape}, where the source byte offset of
  * an output index is the sum over dimensions of {@code maps[d][i_d]} (precomputed per output
  * coordinate, so mirror padding and batch/space shuffles are plain lookups). The trailing
- * {@code blockBytes} of each innermost output position are copied contiguously.
+ * {@code blockBytes} of each innermost output position are copied contiguously. A negative map
+ * entry marks output positions that are not copied (padding, filled beforehand).
  */
 public final class MappedCopy {
   private final int[] shape;
@@ -48,13 +49,17 @@ public final class MappedCopy {
     if (level == shape.length - 1) {
       int bb = blockBytes;
       for (int i = 0; i < n; i++) {
-        StridedCopy.copyBlock(s, so + map[i], d, dO, bb);
+        if (map[i] >= 0) {
+          StridedCopy.copyBlock(s, so + map[i], d, dO, bb);
+        }
         dO += ds;
       }
       return;
     }
     for (int i = 0; i < n; i++) {
-      rec(level + 1, s, so + map[i], d, dO);
+      if (map[i] >= 0) {
+        rec(level + 1, s, so + map[i], d, dO);
+      }
       dO += ds;
     }
   }

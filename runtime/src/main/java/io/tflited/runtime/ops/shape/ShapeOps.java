@@ -27,5 +27,8 @@ public final class ShapeOps {
     r.add(BuiltinOperator.GATHER_ND, 4, new GatherNd());
     r.add(BuiltinOperator.SPACE_TO_DEPTH, 2, new SpaceToDepth(true));
     r.add(BuiltinOperator.DEPTH_TO_SPACE, 2, new SpaceToDepth(false));
+    r.add(BuiltinOperator.MIRROR_PAD, 2, new MirrorPad());
+    r.add(BuiltinOperator.SPACE_TO_BATCH_ND, 3, new BatchToSpaceNd(true));
+    r.add(BuiltinOperator.BATCH_TO_SPACE_ND, 3, new BatchToSpaceNd(false));
   }
 }
