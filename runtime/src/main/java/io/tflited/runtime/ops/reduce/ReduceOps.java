@@ -15,5 +15,7 @@ public final class ReduceOps {
     r.add(BuiltinOperator.REDUCE_PROD, 1, new ReduceProd());
     r.add(BuiltinOperator.REDUCE_ANY, 1, new ReduceAny());
     r.add(BuiltinOperator.REDUCE_ALL, 1, new ReduceAll());
+    r.add(BuiltinOperator.ARG_MAX, 2, new ArgMax());
+    r.add(BuiltinOperator.ARG_MIN, 2, new ArgMin());
   }
 }
