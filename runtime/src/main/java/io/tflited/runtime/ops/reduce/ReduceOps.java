@@ -17,5 +17,7 @@ public final class ReduceOps {
     r.add(BuiltinOperator.REDUCE_ALL, 1, new ReduceAll());
     r.add(BuiltinOperator.ARG_MAX, 2, new ArgMax());
     r.add(BuiltinOperator.ARG_MIN, 2, new ArgMin());
+    r.add(BuiltinOperator.RESIZE_BILINEAR, 4, new ResizeBilinear());
+    r.add(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 4, new ResizeNearestNeighbor());
   }
 }
