@@ -8,5 +8,6 @@ public final class SequenceOps {
   private SequenceOps() {}
 
   public static void register(OpRegistry r) {
+    r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 3, new UnidirectionalSequenceLstm());
   }
 }
