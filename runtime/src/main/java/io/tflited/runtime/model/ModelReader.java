@@ -316,23 +316,28 @@ final class ModelReader {
     }
     int dim = qp.quantizedDimension();
     if (n > 1) {
-      if (dim < 0 || dim >= shape.length) {
-        throw new ModelException(
-            where
-                + " has quantized_dimension "
-                + dim
-                + " outside its rank "
-                + shape.length);
-      }
-      if (shape[dim] != n) {
-        throw new ModelException(
-            where
-                + " has "
-                + n
-                + " per-channel scales but dimension "
-                + dim
-                + " has size "
-                + shape[dim]);
+      if (dim < 0 || dim >= shape.length || shape[dim] != n) {
+        // Old converters (TOCO, e.g. person_detect.tflite) wrote quantized_dimension=3 on
+        // every tensor; like TFLite Micro, accept it when exactly the channel count fits
+        // another dimension (the ops check the channel dimension they expect).
+        int inferred = -1;
+        for (int d = 0; d < shape.length && inferred < 0; d++) {
+          if (shape[d] == n) {
+            inferred = d;
+          }
+        }
+        if (inferred < 0) {
+          throw new ModelException(
+              where
+                  + " has "
+                  + n
+                  + " per-channel scales but no dimension of its shape "
+                  + Arrays.toString(shape)
+                  + " has that size (quantized_dimension "
+                  + dim
+                  + ")");
+        }
+        dim = inferred;
       }
     } else {
       // One scale is per-tensor whatever quantized_dimension says (TFLite Micro accepts

@@ -405,9 +405,14 @@ public final class PreparedGraph {
             new ArenaPlanner.Request(tensors.length + s, scratch.get(s)[1], node, node));
       }
       plan = ArenaPlanner.plan(requests, tensors.length + scratch.size());
-      if (plan.arenaBytes() > Integer.MAX_VALUE - 64) {
+      long limit = Math.min(Integer.MAX_VALUE - 64, Runtime.getRuntime().maxMemory() / 2);
+      if (plan.arenaBytes() > limit) {
         throw new ModelException(
-            "the model needs " + plan.arenaBytes() + " bytes of activations; at most 2 GiB");
+            "the model needs "
+                + plan.arenaBytes()
+                + " bytes of activations; this JVM allows at most "
+                + limit
+                + " (half of the heap, at most 2 GiB)");
       }
       variables = vars.stream().mapToInt(Integer::intValue).toArray();
     }

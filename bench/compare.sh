@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmarks every model in ../shared/models with `tflited bench` and both reference runtimes
+# of ../shared/tools/oracle (LiteRT 2.5.3 with XNNPACK, TFLite 2.4.1 native), in one run on
+# this machine, and prints a table of medians and ratios.
+#
+#   bench/compare.sh [--threads "1 2"] [--seconds S] [--runs N] [--only SUBSTRING]
+#
+# Ratios are tflited / reference: below 1.0 means tflited is faster.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+SHARED="${TFLITED_SHARED:-$ROOT/../shared}"
+ORACLE="$SHARED/tools/oracle"
+THREADS="1 2"
+SECONDS_PER_REF=5
+RUNS=50
+ONLY=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) THREADS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_REF="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -d "$SHARED/models" ] || { echo "compare.sh: $SHARED/models not found" >&2; exit 2; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+median() { sed -n 's/.*"median_ms": *\([0-9.]*\).*/\1/p' | head -n1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+
+"$ROOT/tflited" --help >/dev/null   # build once before timing anything
+
+printf '%-62s %3s %12s %12s %12s %9s %9s\n' model thr tflited_ms litert_ms tflite_ms vs_litert vs_tflite
+find "$SHARED/models" -name '*.tflite' -not -path '*invalid_models*' | sort | while read -r model; do
+  name="${model#"$SHARED/models/"}"
+  [ -z "$ONLY" ] || [[ "$name" == *"$ONLY"* ]] || continue
+  for t in $THREADS; do
+    mine=$("$ROOT/tflited" bench --model "$model" --threads "$t" --num-runs "$RUNS" --json 2>/dev/null | tail -n1 | median || true)
+    rm -rf "$work/in" "$work/out1" "$work/out2"; mkdir -p "$work/in"
+    tfl=$("$ORACLE/tflite-ref" "$model" "$work/in" "$work/out1" --threads "$t" --bench "$SECONDS_PER_REF" 2>/dev/null \
+      | grep '^bench:' | median || true)
+    lrt=$("$ORACLE/litert-ref" "$model" "$work/in" "$work/out2" --threads "$t" --bench "$SECONDS_PER_REF" 2>/dev/null \
+      | grep '^bench:' | median || true)
+    printf '%-62s %3s %12s %12s %12s %9s %9s\n' "$name" "$t" "${mine:--}" "${lrt:--}" "${tfl:--}" \
+      "$(ratio "$mine" "$lrt")" "$(ratio "$mine" "$tfl")"
+  done
+done
