@@ -25,7 +25,7 @@ public final class DemoModel {
   public static ByteBuffer build() {
     ModelBuilder b = new ModelBuilder();
     b.setDescription("tflited built-in demo classifier");
-    int x = b.addTensor("features", DataType.FLOAT32, new int[] {1, 4});
+    int x = b.addTensor("input", DataType.FLOAT32, new int[] {1, 4});
     // Hidden layer: hand-made feature detectors (sepal/petal length and width in cm).
     float[] w1 = {
       0.5f, 0.8f, -1.0f, -1.0f,
@@ -62,7 +62,7 @@ public final class DemoModel {
     b.addOperator(BuiltinOperator.SOFTMAX, 1, new int[] {logits}, new int[] {probs},
         BuiltinOptions.SoftmaxOptions, fbb -> SoftmaxOptions.createSoftmaxOptions(fbb, 1.0f));
     b.setInputs(x).setOutputs(probs);
-    b.addSignature("serving_default", Map.of("features", x), Map.of("probabilities", probs));
+    b.addSignature("serving_default", Map.of("input", x), Map.of("probabilities", probs));
     return b.build();
   }
 }
