@@ -129,6 +129,10 @@ public final class ConfigLoader {
     if (!v.isValueNode()) {
       throw new UsageException("config key '" + key + "' must be a single value, got " + v);
     }
+    if (key.equals("socket_mode") && v.isIntegralNumber()) {
+      // YAML reads an unquoted 0660 as the octal number 432.
+      return Integer.toOctalString(v.asInt());
+    }
     return v.asText();
   }
 
