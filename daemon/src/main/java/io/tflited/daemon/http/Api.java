@@ -47,6 +47,13 @@ public final class Api {
   private static final Pattern V1_MODEL =
       Pattern.compile("^/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:predict|:classify)?/?$");
 
+  private static final java.util.concurrent.Executor CONTROL =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "model-control");
+        t.setDaemon(true);
+        return t;
+      });
+
   private final DaemonConfig config;
   private final ModelRegistry registry;
   private final Metrics metrics;
@@ -71,7 +78,6 @@ public final class Api {
 
   public Outcome handle(Request req) {
     String model = "";
-    boolean v1 = req.path().startsWith("/v1/");
     try {
       Matcher m;
       String p = req.path();
@@ -85,16 +91,22 @@ public final class Api {
       }
       if ((m = V2_REPO.matcher(p)).matches()) {
         requireMethod(req, "POST");
-        return new Outcome(m.group(1), done(repository(m.group(1), m.group(2))));
+        String name = m.group(1);
+        String action = m.group(2);
+        // Loading compiles and warms up a model: keep it off the network threads.
+        return new Outcome(name, CompletableFuture.supplyAsync(() -> {
+          try {
+            return repository(name, action);
+          } catch (ApiException e) {
+            return Response.error(e);
+          }
+        }, CONTROL));
       }
       return new Outcome("", done(simple(req)));
     } catch (ApiException e) {
       return new Outcome(model, done(Response.error(e)));
     } catch (RuntimeException e) {
       return new Outcome(model, done(Response.error(500, "internal error: " + e, Map.of())));
-    } finally {
-      // v1 marker used by the queue-full mapping below
-      assert v1 || !v1;
     }
   }
 
@@ -890,21 +902,4 @@ public final class Api {
     });
   }
 
-  /** Used by the handler for request log lines. */
-  static String describe(Request r) {
-    return r.method() + " " + r.path();
-  }
-
-  static Map<String, String> lower(Map<String, String> m) {
-    Map<String, String> out = new HashMap<>();
-    m.forEach((k, v) -> out.put(k.toLowerCase(), v));
-    return out;
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  /** Interpreter helper for tests. */
-  static void unused(Interpreter it) {}
 }

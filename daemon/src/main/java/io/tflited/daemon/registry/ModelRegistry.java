@@ -7,7 +7,6 @@ import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
 import io.tflited.runtime.ModelException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -251,10 +250,5 @@ public final class ModelRegistry {
   static String message(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
-  }
-
-  /** Exposed for the demo: the bytes of a model held in memory. */
-  static ByteBuffer demoBytes() {
-    return DemoModel.build();
   }
 }
