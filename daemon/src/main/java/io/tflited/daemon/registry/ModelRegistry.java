@@ -1,0 +1,254 @@
+package io.tflited.daemon.registry;
+
+import io.tflited.daemon.config.DaemonConfig;
+import io.tflited.daemon.config.ModelSettings;
+import io.tflited.runtime.CompiledModel;
+import io.tflited.runtime.Interpreter;
+import io.tflited.runtime.InterpreterOptions;
+import io.tflited.runtime.ModelException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The served models by name. Loading a model compiles it, warms it up with one inference and
+ * then swaps it in atomically; the previous version is retired (its queued and running
+ * requests finish on it). A model that fails to load stays listed with its reason.
+ */
+public final class ModelRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+  public static final String EXTENSION = ".tflite";
+
+  private final DaemonConfig config;
+  private final Map<String, ModelEntry> models = new ConcurrentHashMap<>();
+  private final AtomicInteger versions = new AtomicInteger();
+  private final List<ModelEntry> retired = new ArrayList<>();
+
+  public ModelRegistry(DaemonConfig config) {
+    this.config = config;
+  }
+
+  /** Loads every model of the directory, or the demo model when no directory is configured. */
+  public synchronized void loadInitial() throws IOException {
+    if (config.models == null) {
+      loadDemo();
+    } else {
+      rescan();
+    }
+  }
+
+  public synchronized void loadDemo() {
+    ModelSettings s = config.settingsFor(DemoModel.NAME);
+    int v = versions.incrementAndGet();
+    ModelEntry e;
+    try {
+      CompiledModel m = CompiledModel.fromBuffer(DemoModel.build(), options());
+      warmUp(m);
+      List<String> labels = s.labels() != null ? s.labels() : DemoModel.LABELS;
+      e = ModelEntry.ready(DemoModel.NAME, v, null, 0, m, labels, s);
+      LOG.info("model {} (built-in demo) ready", DemoModel.NAME);
+    } catch (Exception ex) {
+      e = ModelEntry.failed(DemoModel.NAME, v, null, 0, message(ex), s);
+      LOG.error("model {} (built-in demo) failed to load: {}", DemoModel.NAME, message(ex));
+    }
+    swap(e);
+  }
+
+  /** Synchronizes with the model directory: new and changed files load, removed ones unload. */
+  public synchronized List<String> rescan() throws IOException {
+    List<String> changed = new ArrayList<>();
+    if (config.models == null) {
+      return changed;
+    }
+    Map<String, Path> found = new TreeMap<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(config.models, "*" + EXTENSION)) {
+      for (Path p : ds) {
+        if (Files.isRegularFile(p)) {
+          String n = p.getFileName().toString();
+          found.put(n.substring(0, n.length() - EXTENSION.length()), p);
+        }
+      }
+    }
+    for (Map.Entry<String, Path> f : found.entrySet()) {
+      ModelEntry cur = models.get(f.getKey());
+      if (cur == null || cur.source() == null || cur.sourceStamp() != stamp(f.getValue())) {
+        load(f.getKey(), f.getValue());
+        changed.add(f.getKey());
+      }
+    }
+    Set<String> gone = new TreeSet<>(models.keySet());
+    gone.removeAll(found.keySet());
+    for (String n : gone) {
+      unload(n);
+      changed.add(n);
+    }
+    return changed;
+  }
+
+  /** (Re)loads one model by name from the model directory; false when there is no such file. */
+  public synchronized boolean load(String name) {
+    if (config.models == null) {
+      if (name.equals(DemoModel.NAME)) {
+        loadDemo();
+        return true;
+      }
+      return false;
+    }
+    Path p = config.models.resolve(name + EXTENSION);
+    if (!validName(name) || !Files.isRegularFile(p)) {
+      return false;
+    }
+    load(name, p);
+    return true;
+  }
+
+  static boolean validName(String name) {
+    return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
+  }
+
+  private void load(String name, Path p) {
+    ModelSettings s = config.settingsFor(name);
+    int v = versions.incrementAndGet();
+    long st = stamp(p);
+    ModelEntry e;
+    long t0 = System.nanoTime();
+    try {
+      CompiledModel m = CompiledModel.open(p, options());
+      warmUp(m);
+      e = ModelEntry.ready(name, v, p, st, m, labels(name, p, s), s);
+      LOG.info("model {} v{} ready from {} ({} ms, arena {} bytes)", name, v, p,
+          (System.nanoTime() - t0) / 1_000_000, m.arenaBytes());
+    } catch (Exception ex) {
+      e = ModelEntry.failed(name, v, p, st, message(ex), s);
+      LOG.error("model {} failed to load from {}: {}", name, p, message(ex));
+    }
+    swap(e);
+  }
+
+  private void warmUp(CompiledModel m) throws Exception {
+    if (!config.warmup) {
+      return;
+    }
+    try (Interpreter it = m.newInterpreter()) {
+      List<byte[]> in = SeededInputs.generate(m.inputs());
+      for (int i = 0; i < in.size(); i++) {
+        it.copyInput(i, in.get(i));
+      }
+      it.run();
+    } catch (Exception e) {
+      throw new ModelException("warm-up inference failed: " + message(e), e);
+    }
+  }
+
+  private InterpreterOptions options() {
+    return InterpreterOptions.defaults().withThreads(config.threads);
+  }
+
+  private static List<String> labels(String name, Path model, ModelSettings s) throws IOException {
+    if (s.labels() != null) {
+      return s.labels();
+    }
+    Path f = s.labelsFile() != null ? s.labelsFile() : model.resolveSibling(name + ".labels.txt");
+    if (!Files.isRegularFile(f)) {
+      if (s.labelsFile() != null) {
+        throw new IOException("labels file not found: " + f);
+      }
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+      out.add(line.strip());
+    }
+    while (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    return out;
+  }
+
+  private void swap(ModelEntry e) {
+    ModelEntry old = models.put(e.name(), e);
+    retire(old);
+  }
+
+  private void retire(ModelEntry old) {
+    if (old != null) {
+      old.retire();
+      synchronized (retired) {
+        retired.removeIf(r -> r.inFlight() == 0 && r.queueDepth() == 0);
+        retired.add(old);
+      }
+    }
+  }
+
+  public synchronized boolean unload(String name) {
+    ModelEntry old = models.remove(name);
+    if (old != null) {
+      LOG.info("model {} v{} unloaded", name, old.version());
+    }
+    retire(old);
+    return old != null;
+  }
+
+  public ModelEntry get(String name) {
+    return models.get(name);
+  }
+
+  public Collection<ModelEntry> all() {
+    return new TreeMap<>(models).values();
+  }
+
+  /** Whether every listed model loaded (the server is ready when this holds). */
+  public boolean allReady() {
+    for (ModelEntry e : models.values()) {
+      if (!e.isReady()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Retires every version and waits for their workers (graceful shutdown). */
+  public boolean drain(long millis) throws InterruptedException {
+    List<ModelEntry> all = new ArrayList<>(models.values());
+    synchronized (retired) {
+      all.addAll(retired);
+    }
+    for (ModelEntry e : all) {
+      e.retire();
+    }
+    long end = System.nanoTime() + millis * 1_000_000;
+    boolean ok = true;
+    for (ModelEntry e : all) {
+      ok &= e.awaitDrained(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+    }
+    return ok;
+  }
+
+  private static long stamp(Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return a.lastModifiedTime().toMillis() * 31 + a.size();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+  }
+}

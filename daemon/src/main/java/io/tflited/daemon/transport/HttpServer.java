@@ -1,0 +1,187 @@
+package io.tflited.daemon.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.tflited.daemon.config.DaemonConfig;
+import io.tflited.daemon.http.Api;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** HTTP/1.1 over TCP and over a Unix domain socket (Netty NIO), sharing one pipeline. */
+public final class HttpServer {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final DaemonConfig config;
+  private final Api api;
+  private final EventLoopGroup group;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private Channel tcp;
+  private Channel uds;
+  private Path socketPath;
+  private volatile boolean closing;
+
+  public HttpServer(DaemonConfig config, Api api) {
+    this.config = config;
+    this.api = api;
+    this.group = new MultiThreadIoEventLoopGroup(
+        Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())), NioIoHandler.newFactory());
+  }
+
+  private ChannelInitializer<Channel> initializer() {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        channels.add(ch);
+        ch.pipeline()
+            .addLast("codec", new HttpServerCodec(8192, 32768, 65536))
+            .addLast("aggregate", new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes), api.metrics()))
+            .addLast("api", new RequestHandler(api, HttpServer.this));
+      }
+    };
+  }
+
+  /** Binds the configured listeners. */
+  public void start(Path defaultSocket) throws IOException, InterruptedException {
+    try {
+      if (!config.http.isEmpty()) {
+        int colon = config.http.lastIndexOf(':');
+        String host = config.http.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        int port = Integer.parseInt(config.http.substring(colon + 1));
+        SocketAddress addr = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            .childHandler(initializer()).bind(addr).sync().channel();
+        channels.add(tcp);
+        LOG.info("listening on http://{}", hostPort(tcpAddress()));
+      }
+      if (config.socket == null || !config.socket.isEmpty()) {
+        socketPath = config.socket == null ? defaultSocket : Path.of(config.socket);
+        Path dir = socketPath.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+          Files.createDirectories(dir);
+        }
+        if (Files.exists(socketPath) || Files.isSymbolicLink(socketPath)) {
+          LOG.info("removing stale socket {}", socketPath);
+          Files.delete(socketPath);
+        }
+        uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
+            .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
+        channels.add(uds);
+        try {
+          Files.setPosixFilePermissions(socketPath, perms(config.socketMode));
+        } catch (UnsupportedOperationException | IOException e) {
+          LOG.warn("cannot set the mode of {}: {}", socketPath, e.toString());
+        }
+        LOG.info("listening on unix:{}", socketPath);
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close();
+      throw e;
+    } catch (Exception e) {
+      close();
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  static Set<PosixFilePermission> perms(int mode) {
+    Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ
+    };
+    for (int i = 0; i < order.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        s.add(order[i]);
+      }
+    }
+    return s;
+  }
+
+  /** The bound TCP address (null when TCP is disabled). */
+  public InetSocketAddress tcpAddress() {
+    return tcp == null ? null : (InetSocketAddress) tcp.localAddress();
+  }
+
+  /** The Unix socket path (null when disabled). */
+  public Path socketPath() {
+    return uds == null ? null : socketPath;
+  }
+
+  void requestStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  void requestFinished() {
+    inFlight.decrementAndGet();
+  }
+
+  boolean isClosing() {
+    return closing;
+  }
+
+  /** Stops accepting connections; answered requests then close their connection. */
+  public void stopAccepting() {
+    closing = true;
+    if (tcp != null) {
+      tcp.close().awaitUninterruptibly();
+    }
+    if (uds != null) {
+      uds.close().awaitUninterruptibly();
+    }
+  }
+
+  /** Waits until no request is being answered; false on timeout. */
+  public boolean awaitIdle(long millis) throws InterruptedException {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (inFlight.get() > 0) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  /** Closes every connection, the event loops and removes the socket file. */
+  public void close() {
+    closing = true;
+    channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    if (uds != null && socketPath != null) {
+      try {
+        Files.deleteIfExists(socketPath);
+      } catch (IOException e) {
+        LOG.warn("cannot remove {}: {}", socketPath, e.toString());
+      }
+    }
+  }
+}
