@@ -157,12 +157,13 @@ public final class ResizeKernels {
 
   /**
    * Fixed-point bilinear interpolation of int8 or int16 values (TFLite ResizeBilinearInteger):
-   * 10-bit weights, a 20-bit fraction of the weighted sum, rounded half away from zero and
-   * saturated to the type. (TFLite 2.4.1 instead adds +0.5 whatever the sign, truncates and
-   * wraps; for non-negative results without clamping both agree.)
+   * 10-bit weights and a 20-bit fraction of the weighted sum. Current TFLite rounds it half
+   * away from zero; TFLite 2.4.1 ({@code legacyRounding}) adds +0.5 whatever the sign and
+   * truncates toward zero. The result is a convex combination of the inputs, so it always
+   * fits the type.
    */
   public static void bilinearInteger(
-      int elemBytes, byte[] in, int inOff, byte[] out, int outOff,
+      int elemBytes, boolean legacyRounding, byte[] in, int inOff, byte[] out, int outOff,
       int batches, int inH, int inW, int depth, int[][] ys, int[][] xs) {
     int outH = ys[0].length;
     int outW = xs[0].length;
@@ -206,7 +207,8 @@ public final class ResizeKernels {
               v11 = LittleEndian.getShort(in, inOff + 2 * (e11 + c));
             }
             long acc = v00 * wy0 * wx0 + v10 * wy1 * wx0 + v01 * wy0 * wx1 + v11 * wy1 * wx1;
-            long r = (acc + (acc > 0 ? (1 << 19) : -(1 << 19))) / (1 << 20);
+            long round = legacyRounding || acc > 0 ? (1 << 19) : -(1 << 19);
+            long r = (acc + round) / (1 << 20);
             r = Math.min(Math.max(r, lo), hi);
             if (elemBytes == 1) {
               out[o++] = (byte) r;
@@ -214,6 +216,76 @@ public final class ResizeKernels {
               LittleEndian.setShort(out, o, (short) r);
               o += 2;
             }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Source rows/columns and Q11 weights of LiteRT's (XNNPACK's) int8 bilinear resize with
+   * half-pixel centers: the float coordinate {@code (i + 0.5) * scale - 0.5} is clamped to
+   * [0, size-1] (so the borders replicate instead of extrapolating), the lower index is its
+   * truncation, and the fraction is rounded to 11 bits (lrintf, ties to even).
+   * Returns {lower, upper, alphaQ11}.
+   */
+  public static int[][] q11Table(int inSize, int outSize, boolean alignCorners, boolean halfPixel) {
+    int adjust = alignCorners && outSize != 1 ? 1 : 0;
+    float scale = (float) (inSize - adjust) / (float) (outSize - adjust);
+    float offset = 0.5f * scale - 0.5f;
+    int max = inSize - 1;
+    int[] lower = new int[outSize];
+    int[] upper = new int[outSize];
+    int[] alpha = new int[outSize];
+    for (int i = 0; i < outSize; i++) {
+      float v;
+      if (halfPixel) {
+        v = (float) i * scale + offset;
+        v = Math.min(Math.max(v, 0f), (float) max);
+      } else {
+        v = (float) i * scale;
+      }
+      int l = (int) v;
+      lower[i] = l;
+      upper[i] = Math.min(l + 1, max);
+      alpha[i] = (int) Math.rint((v - (float) l) * 2048f);
+    }
+    return new int[][] {lower, upper, alpha};
+  }
+
+  /**
+   * int8 bilinear interpolation with Q11 weights exactly as LiteRT/XNNPACK's s8 ibilinear
+   * micro-kernel: interpolate the top and bottom rows horizontally in Q11, then vertically
+   * to Q22, and round half up ({@code (acc + 2^21) >> 22}). |acc| < 2^31: the horizontal
+   * terms are below 2^19 and the vertical ones below 2^30.
+   */
+  public static void bilinearInt8Q11(
+      byte[] in, int inOff, byte[] out, int outOff, int batches, int inH, int inW, int depth,
+      int[][] ys, int[][] xs) {
+    int outH = ys[0].length;
+    int outW = xs[0].length;
+    int rowStride = inW * depth;
+    int batchStride = inH * rowStride;
+    int o = outOff;
+    for (int b = 0; b < batches; b++) {
+      int bBase = inOff + b * batchStride;
+      for (int y = 0; y < outH; y++) {
+        int top = bBase + ys[0][y] * rowStride;
+        int bottom = bBase + ys[1][y] * rowStride;
+        int ay = ys[2][y];
+        for (int x = 0; x < outW; x++) {
+          int left = xs[0][x] * depth;
+          int right = xs[1][x] * depth;
+          int ax = xs[2][x];
+          for (int c = 0; c < depth; c++) {
+            int tl = in[top + left + c];
+            int tr = in[top + right + c];
+            int bl = in[bottom + left + c];
+            int br = in[bottom + right + c];
+            int vt = (tl << 11) + (tr - tl) * ax;
+            int vb = (bl << 11) + (br - bl) * ax;
+            int acc = (vt << 11) + (vb - vt) * ay;
+            out[o++] = (byte) ((acc + (1 << 21)) >> 22);
           }
         }
       }
