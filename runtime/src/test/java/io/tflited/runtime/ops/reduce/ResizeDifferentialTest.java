@@ -90,4 +90,24 @@ class ResizeDifferentialTest {
     List<String> f = run(true, new DataType[] {DataType.INT8}, 200, 33, true);
     assertTrue(f.isEmpty(), f.size() + " differ:\n" + String.join("\n", f));
   }
+
+  /** DeepLab's two uint8 resizes: 33x33x19 to 33x33 and to 513x513, align_corners. */
+  @Test
+  void deeplabResizesMatchTfLite() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    for (int size : new int[] {33, 513}) {
+      ModelBuilder b = new ModelBuilder();
+      Quantization q = Quantization.of(0.20154354f, 82);
+      int x = b.addTensor("x", DataType.UINT8, new int[] {1, 33, 33, 19}, q);
+      int s = b.addInt32Constant("size", new int[] {2}, size, size);
+      int y = b.addTensor("y", DataType.UINT8, new int[] {1, size, size, 19}, q);
+      b.addOperator(BuiltinOperator.RESIZE_BILINEAR, 1, new int[] {x, s}, new int[] {y},
+          BuiltinOptions.ResizeBilinearOptions,
+          fbb -> ResizeBilinearOptions.createResizeBilinearOptions(fbb, true, false));
+      b.setInputs(x).setOutputs(y);
+      byte[] model = b.buildBytes();
+      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      Differential.assertMatchesTfLite(model, Differential.randomInputs(m.inputs(), size, 1f));
+    }
+  }
 }
