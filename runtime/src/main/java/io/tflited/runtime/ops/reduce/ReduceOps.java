@@ -19,5 +19,6 @@ public final class ReduceOps {
     r.add(BuiltinOperator.ARG_MIN, 2, new ArgMin());
     r.add(BuiltinOperator.RESIZE_BILINEAR, 4, new ResizeBilinear());
     r.add(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 4, new ResizeNearestNeighbor());
+    r.add(BuiltinOperator.L2_POOL_2D, 1, new L2Pool2d());
   }
 }
