@@ -7,9 +7,24 @@ public final class L2PoolKernels {
   private L2PoolKernels() {}
 
   public static void l2Pool(
-      byte[] in, int inOff, byte[] out, int outOff, int batches, int inH, int inW, int depth,
-      int outH, int outW, int strideH, int strideW, int filterH, int filterW, int padH, int padW,
-      float min, float max) {
+      byte[] in,
+      int inOff,
+      byte[] out,
+      int outOff,
+      int batches,
+      int inH,
+      int inW,
+      int depth,
+      int outH,
+      int outW,
+      int strideH,
+      int strideW,
+      int filterH,
+      int filterW,
+      int padH,
+      int padW,
+      float min,
+      float max) {
     int o = outOff;
     for (int b = 0; b < batches; b++) {
       for (int oy = 0; oy < outH; oy++) {

@@ -13,8 +13,8 @@ import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
 
 /**
- * L2_POOL_2D (float32 only, as in TFLite 2.4.1): square root of the mean of the squares over
- * the part of each window inside the input, then the fused activation.
+ * L2_POOL_2D (float32 only, as in TFLite 2.4.1): square root of the mean of the squares over the
+ * part of each window inside the input, then the fused activation.
  */
 public final class L2Pool2d implements OpKernel {
   static final int INPUT = 0;
@@ -51,8 +51,25 @@ public final class L2Pool2d implements OpKernel {
     int out = ctx.outputIndex(OUTPUT);
     float min = range[0];
     float max = range[1];
-    return c -> L2PoolKernels.l2Pool(
-        c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH, inW, depth, outH,
-        outW, strideH, strideW, filterH, filterW, padH, padW, min, max);
+    return c ->
+        L2PoolKernels.l2Pool(
+            c.array(in),
+            c.offset(in),
+            c.array(out),
+            c.offset(out),
+            batches,
+            inH,
+            inW,
+            depth,
+            outH,
+            outW,
+            strideH,
+            strideW,
+            filterH,
+            filterW,
+            padH,
+            padW,
+            min,
+            max);
   }
 }

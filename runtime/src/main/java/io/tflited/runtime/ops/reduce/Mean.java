@@ -13,13 +13,13 @@ import io.tflited.runtime.quant.QuantizedMultiplier;
  * MEAN with TFLite 2.4.1's kernel selection.
  *
  * <ul>
- *   <li>float32: float sum in input order divided by the count; int32/int64: wide integer
- *       sum divided with truncation.
+ *   <li>float32: float sum in input order divided by the count; int32/int64: wide integer sum
+ *       divided with truncation.
  *   <li>keep_dims, rank 4, axis tensor exactly [1,2] or [2,1] (the global average pool of
- *       classifiers): int8 uses reference_integer_ops::Mean (zero-point corrected sum times
- *       the in/out scale multiplier, divided by the count rounding half away from zero);
- *       uint8 uses optimized_ops::Mean (raw sum, one multiplier for
- *       in_scale/(count*out_scale), a bias folding both zero points truncated toward zero).
+ *       classifiers): int8 uses reference_integer_ops::Mean (zero-point corrected sum times the
+ *       in/out scale multiplier, divided by the count rounding half away from zero); uint8 uses
+ *       optimized_ops::Mean (raw sum, one multiplier for in_scale/(count*out_scale), a bias folding
+ *       both zero points truncated toward zero).
  *   <li>other int8/uint8 with identical quantization: integer mean with truncation.
  *   <li>other int8/uint8: QuantizedMeanOrSum, a float rescale of the integer mean.
  * </ul>
@@ -29,8 +29,7 @@ public final class Mean implements OpKernel {
   public PreparedOp prepare(PrepareContext ctx) throws ModelException {
     ReduceSupport.Setup s =
         ReduceSupport.prepare(
-            ctx, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8,
-            DataType.UINT8);
+            ctx, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8, DataType.UINT8);
     DataType type = s.input().type();
     if (type != DataType.INT8 && type != DataType.UINT8) {
       return Reducers.plain(s, ReduceKernels.MEAN);
@@ -49,8 +48,16 @@ public final class Mean implements OpKernel {
       int shift = qm.shift();
       return c ->
           ReduceKernels.integerMeanReference(
-              type, c.array(in), c.offset(in), c.array(out), c.offset(out), plan, multiplier,
-              shift, inZp, outZp);
+              type,
+              c.array(in),
+              c.offset(in),
+              c.array(out),
+              c.offset(out),
+              plan,
+              multiplier,
+              shift,
+              inZp,
+              outZp);
     }
     if (isMean4dOverHeightWidth(s)) {
       // optimized_ops::Mean (uint8): bias truncated toward zero, float real scale.
@@ -63,8 +70,15 @@ public final class Mean implements OpKernel {
       int shift = qm.shift();
       return c ->
           ReduceKernels.quantizedMeanMultiplier(
-              type, c.array(in), c.offset(in), c.array(out), c.offset(out), plan, multiplier,
-              shift, bias);
+              type,
+              c.array(in),
+              c.offset(in),
+              c.array(out),
+              c.offset(out),
+              plan,
+              multiplier,
+              shift,
+              bias);
     }
     if (s.sameQuantization()) {
       return Reducers.plain(s, ReduceKernels.MEAN);
@@ -74,7 +88,14 @@ public final class Mean implements OpKernel {
     float fbias = bias;
     return c ->
         ReduceKernels.quantizedMeanFloat(
-            type, c.array(in), c.offset(in), c.array(out), c.offset(out), plan, scale, fbias,
+            type,
+            c.array(in),
+            c.offset(in),
+            c.array(out),
+            c.offset(out),
+            plan,
+            scale,
+            fbias,
             outZp);
   }
 

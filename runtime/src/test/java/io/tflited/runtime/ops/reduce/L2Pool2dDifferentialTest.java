@@ -31,7 +31,11 @@ class L2Pool2dDifferentialTest {
     ModelBuilder b = new ModelBuilder();
     int x = b.addTensor("x", DataType.FLOAT32, shape);
     int y = b.addTensor("y", DataType.FLOAT32, new int[] {shape[0], outH, outW, shape[3]});
-    b.addOperator(BuiltinOperator.L2_POOL_2D, 1, new int[] {x}, new int[] {y},
+    b.addOperator(
+        BuiltinOperator.L2_POOL_2D,
+        1,
+        new int[] {x},
+        new int[] {y},
         BuiltinOptions.Pool2DOptions,
         fbb -> Pool2DOptions.createPool2DOptions(fbb, (byte) padding, sw, sh, fw, fh, (byte) act));
     b.setInputs(x).setOutputs(y);
@@ -41,8 +45,10 @@ class L2Pool2dDifferentialTest {
   @Test
   void handChecked() throws Exception {
     // 2x2 input, 2x2 VALID window: sqrt((9 + 16 + 0 + 0) / 4) = 2.5.
-    byte[] model = model(new int[] {1, 2, 2, 1}, Padding.VALID, 1, 1, 2, 2, ActivationFunctionType.NONE);
-    CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+    byte[] model =
+        model(new int[] {1, 2, 2, 1}, Padding.VALID, 1, 1, 2, 2, ActivationFunctionType.NONE);
+    CompiledModel m =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
     ByteBuffer in = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     in.putFloat(3).putFloat(-4).putFloat(0).putFloat(0);
     byte[] out = Differential.run(m, new byte[][] {in.array()})[0];
@@ -54,8 +60,12 @@ class L2Pool2dDifferentialTest {
     TfLiteOracle.assumeAvailable();
     Random r = new Random(51);
     List<String> failures = new ArrayList<>();
-    int[] acts = {ActivationFunctionType.NONE, ActivationFunctionType.RELU, ActivationFunctionType.RELU6,
-        ActivationFunctionType.RELU_N1_TO_1};
+    int[] acts = {
+      ActivationFunctionType.NONE,
+      ActivationFunctionType.RELU,
+      ActivationFunctionType.RELU6,
+      ActivationFunctionType.RELU_N1_TO_1
+    };
     for (int i = 0; i < 150; i++) {
       int[] shape = {1 + r.nextInt(2), 1 + r.nextInt(9), 1 + r.nextInt(9), 1 + r.nextInt(5)};
       int padding = r.nextBoolean() ? Padding.SAME : Padding.VALID;
@@ -65,12 +75,27 @@ class L2Pool2dDifferentialTest {
       int sw = 1 + r.nextInt(3);
       int act = acts[r.nextInt(acts.length)];
       byte[] model = model(shape, padding, sh, sw, fh, fw, act);
-      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       try {
         Differential.assertMatchesTfLite(model, Differential.randomInputs(m.inputs(), 500 + i, 3f));
       } catch (AssertionError e) {
-        failures.add(Arrays.toString(shape) + " pad " + padding + " stride " + sh + "x" + sw
-            + " filter " + fh + "x" + fw + " act " + act + ": " + e.getMessage());
+        failures.add(
+            Arrays.toString(shape)
+                + " pad "
+                + padding
+                + " stride "
+                + sh
+                + "x"
+                + sw
+                + " filter "
+                + fh
+                + "x"
+                + fw
+                + " act "
+                + act
+                + ": "
+                + e.getMessage());
       }
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));

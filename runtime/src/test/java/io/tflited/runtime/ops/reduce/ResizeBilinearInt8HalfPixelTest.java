@@ -32,15 +32,17 @@ import org.junit.jupiter.api.Test;
 class ResizeBilinearInt8HalfPixelTest {
 
   static byte[] run(byte[] model, byte[] input) throws Exception {
-    CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+    CompiledModel m =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
     return Differential.run(m, new byte[][] {input})[0];
   }
 
   /** 2x upscale of a 1x2 image: the border pixels replicate the input, no extrapolation. */
   @Test
   void bordersClampInsteadOfExtrapolating() throws Exception {
-    byte[] model = ResizeDifferentialTest.model(
-        true, DataType.INT8, new int[] {1, 1, 2, 1}, 1, 4, false, true);
+    byte[] model =
+        ResizeDifferentialTest.model(
+            true, DataType.INT8, new int[] {1, 1, 2, 1}, 1, 4, false, true);
     // Input x positions for the outputs: -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1).
     byte[] out = run(model, new byte[] {-128, 127});
     // 0.25: -128 + 255/4 = -64.25 -> -64; 0.75: -128 + 3*255/4 = 63.25 -> 63.
@@ -53,8 +55,9 @@ class ResizeBilinearInt8HalfPixelTest {
   /** A constant image stays constant (weights sum to one). */
   @Test
   void constantImageStaysConstant() throws Exception {
-    byte[] model = ResizeDifferentialTest.model(
-        true, DataType.INT8, new int[] {1, 3, 5, 2}, 7, 13, false, true);
+    byte[] model =
+        ResizeDifferentialTest.model(
+            true, DataType.INT8, new int[] {1, 3, 5, 2}, 7, 13, false, true);
     byte[] in = new byte[30];
     Arrays.fill(in, (byte) -77);
     for (byte b : run(model, in)) {
@@ -64,8 +67,8 @@ class ResizeBilinearInt8HalfPixelTest {
 
   /**
    * Bit-exact against LiteRT 2.5.3 (../shared/tools/oracle/litert-ref, Node) on seeded random
-   * shapes, up- and downscaling: one model with 12 independent resizes, so one tool run;
-   * skipped when the tool is not there.
+   * shapes, up- and downscaling: one model with 12 independent resizes, so one tool run; skipped
+   * when the tool is not there.
    */
   @Test
   void matchesLiteRt() throws Exception {
@@ -87,14 +90,19 @@ class ResizeBilinearInt8HalfPixelTest {
       ins[i] = b.addTensor("x" + i, DataType.INT8, shape, q);
       int size = b.addInt32Constant("size" + i, new int[] {2}, outH, outW);
       outs[i] = b.addTensor("y" + i, DataType.INT8, new int[] {shape[0], outH, outW, shape[3]}, q);
-      b.addOperator(BuiltinOperator.RESIZE_BILINEAR, 3, new int[] {ins[i], size},
-          new int[] {outs[i]}, BuiltinOptions.ResizeBilinearOptions,
+      b.addOperator(
+          BuiltinOperator.RESIZE_BILINEAR,
+          3,
+          new int[] {ins[i], size},
+          new int[] {outs[i]},
+          BuiltinOptions.ResizeBilinearOptions,
           fbb -> ResizeBilinearOptions.createResizeBilinearOptions(fbb, false, true));
       desc[i] = Arrays.toString(shape) + " -> " + outH + "x" + outW;
     }
     b.setInputs(ins).setOutputs(outs);
     byte[] model = b.buildBytes();
-    CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+    CompiledModel m =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
     byte[][] inputs = Differential.randomInputs(m.inputs(), 42, 1f);
     Path dir = Files.createTempDirectory("litert-rb");
     Files.createDirectories(dir.resolve("in"));
@@ -102,10 +110,17 @@ class ResizeBilinearInt8HalfPixelTest {
     for (int i = 0; i < cases; i++) {
       Files.write(dir.resolve("in/input_" + i + ".bin"), inputs[i]);
     }
-    Process p = new ProcessBuilder(tool.toString(), dir.resolve("model.tflite").toString(),
-        dir.resolve("in").toString(), dir.resolve("out").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
-    Assumptions.assumeTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0,
+    Process p =
+        new ProcessBuilder(
+                tool.toString(),
+                dir.resolve("model.tflite").toString(),
+                dir.resolve("in").toString(),
+                dir.resolve("out").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("log.txt").toFile())
+            .start();
+    Assumptions.assumeTrue(
+        p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0,
         "litert-ref failed: " + Files.readString(dir.resolve("log.txt")));
     byte[][] actual = Differential.run(m, inputs);
     List<String> failures = new ArrayList<>();

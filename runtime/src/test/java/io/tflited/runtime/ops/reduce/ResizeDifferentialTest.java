@@ -24,19 +24,35 @@ import org.junit.jupiter.api.Test;
 class ResizeDifferentialTest {
 
   static byte[] model(
-      boolean bilinear, DataType type, int[] shape, int outH, int outW, boolean align, boolean half) {
+      boolean bilinear,
+      DataType type,
+      int[] shape,
+      int outH,
+      int outW,
+      boolean align,
+      boolean half) {
     ModelBuilder b = new ModelBuilder();
-    Quantization q = type == DataType.INT8 || type == DataType.UINT8
-        ? Quantization.of(0.05f, type == DataType.UINT8 ? 128 : 0) : Quantization.NONE;
+    Quantization q =
+        type == DataType.INT8 || type == DataType.UINT8
+            ? Quantization.of(0.05f, type == DataType.UINT8 ? 128 : 0)
+            : Quantization.NONE;
     int x = b.addTensor("x", type, shape, q);
     int s = b.addInt32Constant("size", new int[] {2}, outH, outW);
     int y = b.addTensor("y", type, new int[] {shape[0], outH, outW, shape[3]}, q);
     if (bilinear) {
-      b.addOperator(BuiltinOperator.RESIZE_BILINEAR, 1, new int[] {x, s}, new int[] {y},
+      b.addOperator(
+          BuiltinOperator.RESIZE_BILINEAR,
+          1,
+          new int[] {x, s},
+          new int[] {y},
           BuiltinOptions.ResizeBilinearOptions,
           fbb -> ResizeBilinearOptions.createResizeBilinearOptions(fbb, align, half));
     } else {
-      b.addOperator(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 1, new int[] {x, s}, new int[] {y},
+      b.addOperator(
+          BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
+          1,
+          new int[] {x, s},
+          new int[] {y},
           BuiltinOptions.ResizeNearestNeighborOptions,
           fbb -> ResizeNearestNeighborOptions.createResizeNearestNeighborOptions(fbb, align, half));
     }
@@ -59,13 +75,27 @@ class ResizeDifferentialTest {
       boolean align = flags == 1;
       boolean half = flags == 2;
       byte[] model = model(bilinear, t, shape, outH, outW, align, half);
-      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       byte[][] in = Differential.randomInputs(m.inputs(), seed * 1000 + i, 5f);
       try {
         Differential.assertMatchesTfLite(model, in);
       } catch (AssertionError e) {
-        failures.add((bilinear ? "BILINEAR " : "NEAREST ") + t + " " + Arrays.toString(shape)
-            + " -> " + outH + "x" + outW + " align " + align + " half " + half + ": " + e.getMessage());
+        failures.add(
+            (bilinear ? "BILINEAR " : "NEAREST ")
+                + t
+                + " "
+                + Arrays.toString(shape)
+                + " -> "
+                + outH
+                + "x"
+                + outW
+                + " align "
+                + align
+                + " half "
+                + half
+                + ": "
+                + e.getMessage());
       }
     }
     return failures;
@@ -79,8 +109,13 @@ class ResizeDifferentialTest {
 
   @Test
   void nearestMatchesTfLite() throws Exception {
-    List<String> f = run(false,
-        new DataType[] {DataType.FLOAT32, DataType.UINT8, DataType.INT8}, 300, 32, false);
+    List<String> f =
+        run(
+            false,
+            new DataType[] {DataType.FLOAT32, DataType.UINT8, DataType.INT8},
+            300,
+            32,
+            false);
     assertTrue(f.isEmpty(), f.size() + " differ:\n" + String.join("\n", f));
   }
 
@@ -101,12 +136,17 @@ class ResizeDifferentialTest {
       int x = b.addTensor("x", DataType.UINT8, new int[] {1, 33, 33, 19}, q);
       int s = b.addInt32Constant("size", new int[] {2}, size, size);
       int y = b.addTensor("y", DataType.UINT8, new int[] {1, size, size, 19}, q);
-      b.addOperator(BuiltinOperator.RESIZE_BILINEAR, 1, new int[] {x, s}, new int[] {y},
+      b.addOperator(
+          BuiltinOperator.RESIZE_BILINEAR,
+          1,
+          new int[] {x, s},
+          new int[] {y},
           BuiltinOptions.ResizeBilinearOptions,
           fbb -> ResizeBilinearOptions.createResizeBilinearOptions(fbb, true, false));
       b.setInputs(x).setOutputs(y);
       byte[] model = b.buildBytes();
-      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       Differential.assertMatchesTfLite(model, Differential.randomInputs(m.inputs(), size, 1f));
     }
   }
