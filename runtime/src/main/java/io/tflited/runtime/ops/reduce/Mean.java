@@ -22,6 +22,8 @@ import io.tflited.runtime.quant.QuantizedMultiplier;
  *       both zero points truncated toward zero).
  *   <li>other int8/uint8 with identical quantization: integer mean with truncation.
  *   <li>other int8/uint8: QuantizedMeanOrSum, a float rescale of the integer mean.
+ *   <li>int16 (zero points 0, MEAN v3) takes the int8 paths: reference_integer_ops::Mean for the 4D
+ *       case, else truncating integer mean or QuantizedMeanOrSum.
  * </ul>
  */
 public final class Mean implements OpKernel {
@@ -29,9 +31,18 @@ public final class Mean implements OpKernel {
   public PreparedOp prepare(PrepareContext ctx) throws ModelException {
     ReduceSupport.Setup s =
         ReduceSupport.prepare(
-            ctx, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8, DataType.UINT8);
+            ctx,
+            DataType.FLOAT32,
+            DataType.INT32,
+            DataType.INT64,
+            DataType.INT8,
+            DataType.UINT8,
+            DataType.INT16);
     DataType type = s.input().type();
-    if (type != DataType.INT8 && type != DataType.UINT8) {
+    if (type == DataType.INT16 && (s.input().zeroPoint() != 0 || s.output().zeroPoint() != 0)) {
+      throw ctx.error("int16 input and output zero points must be 0");
+    }
+    if (type != DataType.INT8 && type != DataType.UINT8 && type != DataType.INT16) {
       return Reducers.plain(s, ReduceKernels.MEAN);
     }
     int in = s.inputIndex();
@@ -41,7 +52,7 @@ public final class Mean implements OpKernel {
     float outScale = s.output().scale();
     int inZp = s.input().zeroPoint();
     int outZp = s.output().zeroPoint();
-    if (isMean4dOverHeightWidth(s) && type == DataType.INT8) {
+    if (isMean4dOverHeightWidth(s) && type != DataType.UINT8) {
       // reference_integer_ops::Mean with the multiplier of in_scale/out_scale.
       QuantizedMultiplier qm = QuantizedMultiplier.of((double) inScale / (double) outScale);
       int multiplier = qm.multiplier();

@@ -8,7 +8,7 @@ public final class ReduceOps {
   private ReduceOps() {}
 
   public static void register(OpRegistry r) {
-    r.add(BuiltinOperator.MEAN, 2, new Mean());
+    r.add(BuiltinOperator.MEAN, 3, new Mean());
     r.add(BuiltinOperator.SUM, 2, new Sum());
     r.add(BuiltinOperator.REDUCE_MAX, 2, new ReduceMax());
     r.add(BuiltinOperator.REDUCE_MIN, 2, new ReduceMin());
