@@ -26,13 +26,27 @@ import org.junit.jupiter.api.Test;
 class ArgMinMaxDifferentialTest {
 
   static byte[] model(boolean max, DataType type, int[] shape, int axis, DataType outType) {
+    return model(max, type, shape, axis, outType, false);
+  }
+
+  /** {@code int64Axis}: the axis as an int64 scalar instead of an int32 [1] tensor. */
+  static byte[] model(
+      boolean max, DataType type, int[] shape, int axis, DataType outType, boolean int64Axis) {
     ModelBuilder b = new ModelBuilder();
     Quantization q =
         type == DataType.INT8 || type == DataType.UINT8
             ? Quantization.of(0.1f, 3)
             : Quantization.NONE;
     int x = b.addTensor("x", type, shape, q);
-    int a = b.addInt32Constant("axis", new int[] {1}, axis);
+    int a =
+        int64Axis
+            ? b.addConstant(
+                "axis",
+                DataType.INT64,
+                new int[0],
+                Quantization.NONE,
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(axis).array())
+            : b.addInt32Constant("axis", new int[] {1}, axis);
     int r = shape.length;
     int ax = axis < 0 ? axis + r : axis;
     int[] outShape = new int[r - 1];
@@ -97,7 +111,7 @@ class ArgMinMaxDifferentialTest {
       }
       int axis = r.nextInt(rank) - (r.nextBoolean() ? rank : 0);
       DataType outType = r.nextBoolean() ? DataType.INT32 : DataType.INT64;
-      byte[] model = model(max, t, shape, axis, outType);
+      byte[] model = model(max, t, shape, axis, outType, r.nextInt(4) == 0);
       CompiledModel m =
           CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       byte[][] in = Differential.randomInputs(m.inputs(), 100 + i, 3f);
