@@ -11,7 +11,7 @@ public final class ElementwiseOps {
     r.add(BuiltinOperator.ADD, 4, new Add());
     r.add(BuiltinOperator.SUB, 5, new Sub());
     r.add(BuiltinOperator.MUL, 4, new Mul());
-    r.add(BuiltinOperator.DIV, 1, new Div());
+    r.add(BuiltinOperator.DIV, 2, new Div());
     r.add(BuiltinOperator.MAXIMUM, 4, new Maximum());
     r.add(BuiltinOperator.MINIMUM, 4, new Minimum());
     r.add(BuiltinOperator.SQUARED_DIFFERENCE, 1, new SquaredDifference());

@@ -40,7 +40,7 @@ class DivisionTest {
 
   @ParameterizedTest
   @CsvSource({
-    "DIV, FLOAT32", "DIV, INT32", "FLOOR_DIV, FLOAT32", "FLOOR_DIV, INT32",
+    "DIV, FLOAT32", "DIV, INT32", "DIV, UINT8", "FLOOR_DIV, FLOAT32", "FLOOR_DIV, INT32",
     "FLOOR_MOD, FLOAT32", "FLOOR_MOD, INT32", "FLOOR_MOD, INT64",
     "SQUARED_DIFFERENCE, FLOAT32", "SQUARED_DIFFERENCE, INT32"
   })
@@ -76,6 +76,27 @@ class DivisionTest {
       if (code == BuiltinOperator.SQUARED_DIFFERENCE && type == DataType.INT32) {
         c.genA = BinaryDiff.smallInts(20000);
         c.genB = c.genA;
+      }
+      if (type == DataType.UINT8) {
+        float sa = BinaryDiff.scale(r, -10, 2);
+        float sb = BinaryDiff.scale(r, -10, 2);
+        float so = (float) (sa / sb * Math.pow(2, -2 + 8 * r.nextDouble()));
+        int zb = (int) BinaryDiff.zeroPoint(r, type);
+        c.qa = io.tflited.runtime.Quantization.of(sa, BinaryDiff.zeroPoint(r, type));
+        c.qb = io.tflited.runtime.Quantization.of(sb, zb);
+        c.qo = io.tflited.runtime.Quantization.of(so, BinaryDiff.zeroPoint(r, type));
+        c.genA = BinaryDiff.uniform(1);
+        c.genB = (rr, t, n) -> {
+          byte[] v = new byte[n];
+          for (int k = 0; k < n; k++) {
+            int x;
+            do {
+              x = rr.nextInt(256);
+            } while (x == zb);
+            v[k] = (byte) x;
+          }
+          return v;
+        };
       }
       BinaryDiff.check(c, r.nextLong());
     }
