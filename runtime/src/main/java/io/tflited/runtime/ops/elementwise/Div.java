@@ -54,7 +54,7 @@ public final class Div implements OpKernel {
     int za = Binary.zeroPoint(ctx, a, "input 1");
     int zb = Binary.zeroPoint(ctx, b, "input 2");
     int zo = Binary.zeroPoint(ctx, out, "output");
-    int[] range = Activation.quantizedRange(act, out, ctx);
+    int[] range = Binary.activationRange(act, out, ctx);
     // TFLite computes s1 / (s2 * so) in float, then widens to double.
     QuantizedMultiplier m = QuantizedMultiplier.of(sa / (sb * so));
     if (m.multiplier() == 0 || m.shift() > 16) {
