@@ -79,12 +79,14 @@ public final class CompareRow implements BinaryRow {
     };
   }
 
+  // For scales below 1 (the only ones TFLite 2.4.1 accepts) this is exactly its
+  // MultiplyByQuantizedMultiplierSmallerThanOneExp; larger scales shift left instead.
   private int scale1(int x) {
-    return FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp((off1 + x) * (1 << 8), m1, s1);
+    return FixedPoint.multiplyByQuantizedMultiplier((off1 + x) * (1 << 8), m1, s1);
   }
 
   private int scale2(int y) {
-    return FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp((off2 + y) * (1 << 8), m2, s2);
+    return FixedPoint.multiplyByQuantizedMultiplier((off2 + y) * (1 << 8), m2, s2);
   }
 
   @Override

@@ -32,8 +32,10 @@ final class Comparison {
       // TFLite rescales quantized inputs: (v - zp) << 8, times the scale as a Q31 multiplier.
       float sa = Binary.scale(ctx, a, "input 1");
       float sb = Binary.scale(ctx, b, "input 2");
-      QuantizedMultiplier m1 = Binary.smallerThanOne(ctx, sa, "input 1 scale as");
-      QuantizedMultiplier m2 = Binary.smallerThanOne(ctx, sb, "input 2 scale as");
+      // TFLite 2.4.1 aborts on scales >= 1 (QuantizeMultiplierSmallerThanOneExp); tflited
+      // rescales them with the general multiplier instead.
+      QuantizedMultiplier m1 = QuantizedMultiplier.of(sa);
+      QuantizedMultiplier m2 = QuantizedMultiplier.of(sb);
       row =
           new CompareRow(
               op, a.type(), -Binary.zeroPoint(ctx, a, "input 1"), m1.multiplier(), m1.shift(),

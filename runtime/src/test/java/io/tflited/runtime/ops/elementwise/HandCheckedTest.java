@@ -206,4 +206,45 @@ class HandCheckedTest {
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
     return f;
   }
+
+  @Test
+  void quantizedComparisonAcceptsScalesAboveOne() throws Exception {
+    // uint8 with scale 2 (TFLite 2.4.1 aborts here): 3 vs 2 with zp 1 -> 4.0 > 2.0.
+    byte[] out = runCmp(BuiltinOperator.GREATER, q(2f, 1), q(1f, 0), new byte[] {3, 1},
+        new byte[] {2, 0});
+    assertArrayEquals(new byte[] {1, 0}, out);
+  }
+
+  @Test
+  void incompatibleShapesAndTypesAreRejected() {
+    assertThrows(ModelException.class, () -> {
+      ModelBuilder mb = new ModelBuilder();
+      int a = mb.addTensor("a", DataType.FLOAT32, new int[] {2, 3});
+      int b = mb.addTensor("b", DataType.FLOAT32, new int[] {4});
+      int o = mb.addTensor("o", DataType.FLOAT32, new int[] {2, 3});
+      mb.addOperator(BuiltinOperator.ADD, 1, new int[] {a, b}, new int[] {o});
+      mb.setInputs(a, b).setOutputs(o);
+      CompiledModel.fromBuffer(ByteBuffer.wrap(mb.buildBytes()), InterpreterOptions.defaults());
+    });
+    assertThrows(ModelException.class, () -> {
+      ModelBuilder mb = new ModelBuilder();
+      int a = mb.addTensor("a", DataType.FLOAT32, new int[] {2});
+      int b = mb.addTensor("b", DataType.INT32, new int[] {2});
+      int o = mb.addTensor("o", DataType.FLOAT32, new int[] {2});
+      mb.addOperator(BuiltinOperator.MUL, 1, new int[] {a, b}, new int[] {o});
+      mb.setInputs(a, b).setOutputs(o);
+      CompiledModel.fromBuffer(ByteBuffer.wrap(mb.buildBytes()), InterpreterOptions.defaults());
+    });
+  }
+
+  private static byte[] runCmp(int op, Quantization qa, Quantization qb, byte[] a, byte[] b)
+      throws Exception {
+    ModelBuilder mb = new ModelBuilder();
+    int ta = mb.addTensor("a", DataType.UINT8, new int[] {a.length}, qa);
+    int tb = mb.addTensor("b", DataType.UINT8, new int[] {b.length}, qb);
+    int to = mb.addTensor("o", DataType.BOOL, new int[] {a.length});
+    mb.addOperator(op, 1, new int[] {ta, tb}, new int[] {to});
+    mb.setInputs(ta, tb).setOutputs(to);
+    return BinaryDiff.runTflited(mb.buildBytes(), new byte[][] {a, b})[0];
+  }
 }
