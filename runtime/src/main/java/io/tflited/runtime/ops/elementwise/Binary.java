@@ -43,7 +43,7 @@ final class Binary {
           "shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape())
               + " cannot be broadcast");
     }
-    if (shape.length > 6) {
+    if (shape.length > 6 && !java.util.Arrays.equals(a.shape(), b.shape())) {
       throw ctx.error("broadcast rank " + shape.length + " exceeds 6");
     }
     ctx.setOutputShape(OUTPUT, shape);
