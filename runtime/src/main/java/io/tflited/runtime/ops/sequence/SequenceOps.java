@@ -9,6 +9,6 @@ public final class SequenceOps {
 
   public static void register(OpRegistry r) {
     r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 1, new UnidirectionalSequenceLstm());
-    r.add(BuiltinOperator.SVDF, 3, new Svdf());
+    r.add(BuiltinOperator.SVDF, 4, new Svdf());
   }
 }

@@ -15,6 +15,31 @@ import org.junit.jupiter.api.Test;
 class SvdfTest {
   record Config(int batch, int nInput, int nUnit, int rank, int nMemory, boolean bias, int activation) {}
 
+  /** Hybrid: float input/state/output, int8 weights_feature and weights_time. */
+  static ByteBuffer hybridModel(Config c, boolean asymmetric, long seed) {
+    Random r = new Random(seed);
+    ModelBuilder b = new ModelBuilder();
+    int nFilter = c.nUnit() * c.rank();
+    int in = b.addTensor("input", DataType.FLOAT32, new int[] {c.batch(), c.nInput()});
+    byte[] w = new byte[nFilter * c.nInput()];
+    r.nextBytes(w);
+    int wf = b.addConstant("wf", DataType.INT8, new int[] {nFilter, c.nInput()},
+        Quantization.of(0.005f + r.nextFloat() * 0.02f, 0), w);
+    byte[] t = new byte[nFilter * c.nMemory()];
+    r.nextBytes(t);
+    int wt = b.addConstant("wt", DataType.INT8, new int[] {nFilter, c.nMemory()},
+        Quantization.of(0.005f + r.nextFloat() * 0.02f, 0), t);
+    int bias = c.bias() ? b.addFloatConstant("bias", new int[] {c.nUnit()}, floats(r, c.nUnit())) : -1;
+    int state = b.addVariable("state", DataType.FLOAT32, new int[] {c.batch(), c.nMemory() * nFilter},
+        Quantization.NONE);
+    int out = b.addTensor("output", DataType.FLOAT32, new int[] {c.batch(), c.nUnit()});
+    b.addOperator(BuiltinOperator.SVDF, asymmetric ? 4 : 2, new int[] {in, wf, wt, bias, state}, new int[] {out},
+        BuiltinOptions.SVDFOptions,
+        fbb -> SVDFOptions.createSVDFOptions(fbb, c.rank(), (byte) c.activation(), asymmetric));
+    b.setInputs(in).setOutputs(out);
+    return b.build();
+  }
+
   static ByteBuffer model(Config c, boolean integer, long seed) {
     Random r = new Random(seed);
     ModelBuilder b = new ModelBuilder();
@@ -106,6 +131,18 @@ class SvdfTest {
     for (int k = 0; k < 60; k++) {
       Config c = random(r, ActivationFunctionType.RELU);
       StatefulDiff.assertSequenceMatches(model(c, true, k), steps(c, true, 100 + k, 4), k + " " + c);
+    }
+  }
+
+  @Test
+  void hybridMatchesTfLiteOverSeveralInvocations() throws Exception {
+    Random r = new Random(8);
+    int[] acts = {ActivationFunctionType.NONE, ActivationFunctionType.RELU, ActivationFunctionType.TANH};
+    for (int k = 0; k < 40; k++) {
+      Config c = random(r, acts[k % acts.length]);
+      boolean asymmetric = k % 2 == 1;
+      StatefulDiff.assertSequenceMatches(hybridModel(c, asymmetric, k), steps(c, false, 300 + k, 4),
+          k + " asymmetric=" + asymmetric + " " + c);
     }
   }
 
