@@ -125,6 +125,46 @@ class SvdfTest {
         1 + r.nextInt(10), r.nextBoolean(), activation);
   }
 
+  /** Unit scales: state, output and saturation can be computed by hand. */
+  @Test
+  void int8HandComputedWithStateAndSaturation() throws Exception {
+    ModelBuilder b = new ModelBuilder();
+    Quantization one = Quantization.of(1f, 0);
+    int in = b.addTensor("input", DataType.INT8, new int[] {1, 2}, one);
+    int wf = b.addConstant("wf", DataType.INT8, new int[] {1, 2}, one, new byte[] {2, 1});
+    int wt = b.addConstant("wt", DataType.INT16, new int[] {1, 2}, one, new byte[] {1, 0, 2, 0});
+    int bias = b.addConstant("bias", DataType.INT32, new int[] {1}, one, new byte[] {1, 0, 0, 0});
+    int state = b.addVariable("state", DataType.INT16, new int[] {1, 2}, one);
+    int out = b.addTensor("output", DataType.INT8, new int[] {1, 1}, one);
+    b.addOperator(BuiltinOperator.SVDF, 3, new int[] {in, wf, wt, bias, state}, new int[] {out},
+        BuiltinOptions.SVDFOptions, fbb -> SVDFOptions.createSVDFOptions(fbb, 1, (byte) ActivationFunctionType.RELU, false));
+    b.setInputs(in).setOutputs(out);
+    var model = io.tflited.runtime.CompiledModel.fromBuffer(b.build(), io.tflited.runtime.InterpreterOptions.defaults());
+    try (var it = model.newInterpreter()) {
+      // state [0, 3*2 - 2*1 = 4]; out = 0*1 + 4*2 + 1 = 9.
+      it.copyInput(0, new byte[] {3, -2});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(9, it.outputBytes(0)[0]);
+      // state [4, 1*2 + 1*1 = 3]; out = 4 + 6 + 1 = 11.
+      it.copyInput(0, new byte[] {1, 1});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(11, it.outputBytes(0)[0]);
+      // state [3, 100*2 + 100 = 300]; out = 3 + 600 + 1 = 604 -> saturates at 127.
+      it.copyInput(0, new byte[] {100, 100});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(127, it.outputBytes(0)[0]);
+      // state [300, -128*2 - 128 = -384]; out = 300 - 768 + 1 = -467 -> -128.
+      it.copyInput(0, new byte[] {-128, -128});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(-128, it.outputBytes(0)[0]);
+      // A reset brings the state back to zero.
+      it.resetVariables();
+      it.copyInput(0, new byte[] {3, -2});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(9, it.outputBytes(0)[0]);
+    }
+  }
+
   @Test
   void int8MatchesTfLiteOverSeveralInvocations() throws Exception {
     Random r = new Random(5);

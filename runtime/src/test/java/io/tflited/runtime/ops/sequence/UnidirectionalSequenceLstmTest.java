@@ -159,7 +159,8 @@ class UnidirectionalSequenceLstmTest {
     if (integer) {
       inputs[18] = b.addVariable("output_state", DataType.INT8, new int[] {c.batch(), c.nOutput()}, outQ);
       inputs[19] = b.addVariable("cell_state", DataType.INT16, new int[] {c.batch(), c.nCell()},
-          Quantization.of(1f / 2048, 0));
+          // Cell scales 2^-9 .. 2^-15 exercise every tanh integer-bit count (15 + log2 scale).
+          Quantization.of((float) Math.pow(2, -(9 + (int) Math.floorMod(seed, 7L))), 0));
       intermediates = new int[5];
       for (int i = 0; i < 4; i++) {
         intermediates[i] = b.addTensor("im" + i, DataType.INT16, new int[0],
