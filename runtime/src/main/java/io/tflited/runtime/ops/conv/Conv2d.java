@@ -203,8 +203,7 @@ public final class Conv2d implements OpKernel {
       ConvSupport.checkBiasScale(ctx, input, filter, bias, output);
       b = ConvSupport.ints(ctx, BIAS, "bias");
     }
-    int[][] ms = ConvSupport.multipliers(input.scale(), new float[] {filter.scale()},
-        output.scale());
+    int[][] ms = ConvSupport.uint8Multiplier(input.scale(), filter.scale(), output.scale());
     byte[] w = ConvSupport.bytes(ctx, FILTER, "filter");
     int taps = g.kh() * g.kw();
     int[] tapSums = ConvKernels.tapSums(w, g.outC(), taps, g.inC(), true);

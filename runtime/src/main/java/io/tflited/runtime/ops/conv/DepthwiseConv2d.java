@@ -138,7 +138,7 @@ public final class DepthwiseConv2d implements OpKernel {
       if (bias != null) {
         ConvSupport.checkBiasScale(ctx, input, filter, bias, output);
       }
-      ms = ConvSupport.multipliers(input.scale(), new float[] {filter.scale()}, output.scale());
+      ms = ConvSupport.uint8Multiplier(input.scale(), filter.scale(), output.scale());
       wOffset = -filter.zeroPoint();
     }
     byte[] w = DepthwiseKernels.packBytes(ConvSupport.bytes(ctx, FILTER, "filter"), taps, outC);

@@ -118,7 +118,7 @@ public final class TransposeConv implements OpKernel {
       }
       ConvSupport.requireScale(ctx, weights, "weights");
       ConvSupport.requireZeroPointRange(ctx, weights, "weights");
-      ms = ConvSupport.multipliers(input.scale(), new float[] {weights.scale()}, output.scale());
+      ms = ConvSupport.uint8Multiplier(input.scale(), weights.scale(), output.scale());
       wOffset = -weights.zeroPoint();
     }
     byte[] w = ConvSupport.bytes(ctx, WEIGHTS, "weights");
