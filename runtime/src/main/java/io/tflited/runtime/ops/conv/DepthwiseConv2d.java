@@ -141,11 +141,17 @@ public final class DepthwiseConv2d implements OpKernel {
       ms = ConvSupport.uint8Multiplier(input.scale(), filter.scale(), output.scale());
       wOffset = -filter.zeroPoint();
     }
-    byte[] w = DepthwiseKernels.packBytes(ConvSupport.bytes(ctx, FILTER, "filter"), taps, outC);
+    byte[] wTapMajor = ConvSupport.bytes(ctx, FILTER, "filter");
+    byte[] w = DepthwiseKernels.packBytes(wTapMajor, taps, outC);
     int[] range = Activation.quantizedRange(act, output, ctx);
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
+    if (dm == 1) {
+      return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
+          wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
+          c.offset(out));
+    }
     return c -> DepthwiseKernels.conv8(g, dm, signed, c.array(in), c.offset(in), w, wOffset, bf,
         inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
   }
