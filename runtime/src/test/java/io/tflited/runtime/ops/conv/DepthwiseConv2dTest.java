@@ -119,6 +119,11 @@ class DepthwiseConv2dTest {
   }
 
   @Test
+  void int8PerTensorMatchesTfLite() throws Exception {
+    differential(I8, I8, false, 40, 12500);
+  }
+
+  @Test
   void uint8MatchesTfLite() throws Exception {
     differential(U8, U8, false, 150, 13000);
   }
