@@ -175,6 +175,76 @@ class Conv2dTest {
     }
   }
 
+  /**
+   * TFLite 2.4.1's hybrid conv ignores dilation (a bug later fixed); tflited dilates. A dilated
+   * conv equals an undilated one whose kernel has zeros inserted between the taps, which
+   * TFLite 2.4.1 computes correctly: the zeros change neither the input quantization nor the
+   * per-channel scales, so the results must agree.
+   */
+  @Test
+  void hybridDilationEqualsZeroInsertedKernel() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    Random r = new Random(8000);
+    for (int n = 0; n < 30; n++) {
+      boolean perChannel = n % 2 == 0;
+      int inC = CHANNELS[r.nextInt(CHANNELS.length)];
+      int outC = CHANNELS[r.nextInt(CHANNELS.length)];
+      int kh = 1 + r.nextInt(3);
+      int kw = 1 + r.nextInt(3);
+      int dh = 1 + r.nextInt(3);
+      int dw = dh == 1 ? 2 : 1 + r.nextInt(3);
+      int eh = (kh - 1) * dh + 1;
+      int ew = (kw - 1) * dw + 1;
+      int h = eh + r.nextInt(6);
+      int w = ew + r.nextInt(6);
+      int stride = 1 + r.nextInt(2);
+      byte pad = (byte) r.nextInt(2);
+      byte act = (byte) r.nextInt(4);
+      int outH = io.tflited.runtime.ops.Padding.outSize(pad, h, eh, stride, 1);
+      int outW = io.tflited.runtime.ops.Padding.outSize(pad, w, ew, stride, 1);
+      byte[] weights = weightsS8(r, outC * kh * kw * inC);
+      byte[] expanded = new byte[outC * eh * ew * inC];
+      for (int c = 0; c < outC; c++) {
+        for (int y = 0; y < kh; y++) {
+          for (int x = 0; x < kw; x++) {
+            System.arraycopy(weights, ((c * kh + y) * kw + x) * inC, expanded,
+                ((c * eh + y * dh) * ew + x * dw) * inC, inC);
+          }
+        }
+      }
+      float[] scales = new float[outC];
+      for (int c = 0; c < outC; c++) {
+        scales[c] = perChannel ? 0.01f * (0.5f + r.nextFloat()) : 0.01f;
+      }
+      Quantization wq = perChannel ? perChannel(scales, 0) : q(0.01f, 0);
+      byte[] bias = floats(r, outC, 2f);
+      byte[][] models = new byte[2][];
+      for (int variant = 0; variant < 2; variant++) {
+        boolean dilated = variant == 0;
+        ModelBuilder b = new ModelBuilder();
+        int xi = b.addTensor("x", F32, new int[] {1, h, w, inC});
+        int fi = b.addConstant("w", I8,
+            dilated ? new int[] {outC, kh, kw, inC} : new int[] {outC, eh, ew, inC}, wq,
+            dilated ? weights : expanded);
+        int bi = b.addConstant("b", F32, new int[] {outC}, Quantization.NONE, bias);
+        int yi = b.addTensor("y", F32, new int[] {1, outH, outW, outC});
+        int fdh = dilated ? dh : 1;
+        int fdw = dilated ? dw : 1;
+        b.addOperator(BuiltinOperator.CONV_2D, perChannel ? 5 : 2, new int[] {xi, fi, bi},
+            new int[] {yi}, BuiltinOptions.Conv2DOptions,
+            fbb -> Conv2DOptions.createConv2DOptions(fbb, pad, stride, stride, act, fdw, fdh,
+                (byte) 0));
+        b.setInputs(xi).setOutputs(yi);
+        models[variant] = b.buildBytes();
+      }
+      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(models[0]),
+          InterpreterOptions.defaults());
+      byte[][] inputs = Differential.randomInputs(m.inputs(), n, 3f);
+      Differential.assertOutputsMatch(m.outputs(), TfLiteOracle.run(models[1], inputs),
+          Differential.run(m, inputs), "hybrid dilation case " + n);
+    }
+  }
+
   @Test
   void float32MatchesTfLite() throws Exception {
     differential(F32, F32, false, 60, 1000);
