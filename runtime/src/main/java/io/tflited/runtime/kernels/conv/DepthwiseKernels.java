@@ -157,6 +157,44 @@ public final class DepthwiseKernels {
     return (byte) Math.min(Math.max(acc, actMin), actMax);
   }
 
+  /** int16 input x int8 per-channel weights -> int16 with int64 bias (TFLite 16x8). */
+  public static void convS16(
+      ConvGeometry g, int dm, byte[] in, int inOff, byte[] w, long[] bias, int[] mult,
+      int[] shift, int actMin, int actMax, byte[] out, int outOff) {
+    final int taps = g.kh() * g.kw();
+    final int inC = g.inC();
+    int o = outOff;
+    for (int b = 0; b < g.batches(); b++) {
+      for (int oy = 0; oy < g.outH(); oy++) {
+        int iy0 = oy * g.strideH() - g.padH();
+        int ky0 = ConvGeometry.firstTap(iy0, g.dilH(), g.kh());
+        int ky1 = ConvGeometry.endTap(iy0, g.dilH(), g.kh(), g.inH());
+        for (int ox = 0; ox < g.outW(); ox++) {
+          int ix0 = ox * g.strideW() - g.padW();
+          int kx0 = ConvGeometry.firstTap(ix0, g.dilW(), g.kw());
+          int kx1 = ConvGeometry.endTap(ix0, g.dilW(), g.kw(), g.inW());
+          for (int c = 0; c < g.outC(); c++) {
+            int ic = c / dm;
+            long acc = 0;
+            int wc = c * taps;
+            for (int ky = ky0; ky < ky1; ky++) {
+              int rowBase = ((b * g.inH() + iy0 + ky * g.dilH()) * g.inW()) * inC + ic;
+              int wr = wc + ky * g.kw();
+              for (int kx = kx0; kx < kx1; kx++) {
+                int xi = rowBase + (ix0 + kx * g.dilW()) * inC;
+                acc += w[wr + kx] * LittleEndian.getShort(in, inOff + 2 * xi);
+              }
+            }
+            acc += bias[c];
+            int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]);
+            LittleEndian.setShort(out, o, (short) Math.min(Math.max(v, actMin), actMax));
+            o += 2;
+          }
+        }
+      }
+    }
+  }
+
   /** float32 depthwise conv. */
   public static void convF32(
       ConvGeometry g, int dm, byte[] in, int inOff, float[] w, float[] bias, float actMin,
