@@ -97,4 +97,25 @@ class SoftmaxTest {
       assertExact(m, input);
     }
   }
+
+  @Test
+  void int16MatchesTfLite() throws Exception {
+    Random r = new Random(17);
+    Quantization outQ = q(1.0 / 32768, 0);
+    for (int k = 0; k < 12; k++) {
+      int depth = 1 + r.nextInt(k < 4 ? 6 : 1000);
+      int rows = 1 + r.nextInt(3);
+      float inScale = randomScale(r, -14, -6);
+      float beta = k < 6 ? 1f : (float) (0.1 + r.nextDouble() * 2);
+      int spread = k % 3 == 0 ? 65536 : 1 + r.nextInt(3000);
+      float[] input = new float[rows * depth];
+      for (int i = 0; i < input.length; i++) {
+        input[i] = (float) Math.max(-32768, Math.min(32767, r.nextInt(spread) - spread / 2)) * inScale;
+      }
+      byte[] m = wrapped(BuiltinOperator.SOFTMAX, 3, DataType.INT16, q(inScale, 0), DataType.INT16,
+          outQ, new int[] {rows, depth}, BuiltinOptions.SoftmaxOptions,
+          fbb -> SoftmaxOptions.createSoftmaxOptions(fbb, beta));
+      assertExact(m, floats(input));
+    }
+  }
 }
