@@ -36,7 +36,7 @@ class DequantizeTest {
     Random r = new Random(3);
     for (DataType t : new DataType[] {DataType.INT8, DataType.UINT8, DataType.INT16}) {
       for (int k = 0; k < 5; k++) {
-        Quantization q = q(randomScale(r, -12, 4), randomZeroPoint(r, t));
+        Quantization q = q(randomScale(r, -12, 4), sweepZeroPoint(r, t, k));
         byte[] model = wrapped(BuiltinOperator.DEQUANTIZE, 2, t, q, DataType.FLOAT32,
             Quantization.NONE, new int[] {count(t)});
         assertExact(model, allValuesWrapped(t, q));

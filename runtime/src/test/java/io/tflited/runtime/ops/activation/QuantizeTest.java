@@ -69,7 +69,7 @@ class QuantizeTest {
     for (DataType out : new DataType[] {DataType.INT8, DataType.UINT8, DataType.INT16}) {
       for (int k = 0; k < 8; k++) {
         float scale = randomScale(r, -12, 2);
-        int zp = randomZeroPoint(r, out);
+        int zp = sweepZeroPoint(r, out, k);
         int n = 1 + r.nextInt(700);
         float range = scale * (out == DataType.INT16 ? 40000 : 300);
         byte[] model = wrapped(BuiltinOperator.QUANTIZE, 1, DataType.FLOAT32, Quantization.NONE,
@@ -101,8 +101,8 @@ class QuantizeTest {
       for (int k = 0; k < 6; k++) {
         float inScale = randomScale(r, -10, 0);
         float outScale = k == 0 ? inScale : inScale * randomScale(r, -3, 3);
-        int inZp = randomZeroPoint(r, p[0]);
-        int outZp = randomZeroPoint(r, p[1]);
+        int inZp = sweepZeroPoint(r, p[0], k);
+        int outZp = sweepZeroPoint(r, p[1], 5 - k);
         if (k == 1 && p[0] != DataType.INT16 && p[0] != p[1]) {
           outScale = inScale;
           outZp = inZp + (p[0] == DataType.INT8 ? 128 : -128);
