@@ -89,6 +89,17 @@ class QuantizeTest {
   }
 
   @Test
+  void nonFiniteAndHugeFloatsMatchTfLite() throws Exception {
+    byte[] input = floats(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e9f, -3e9f,
+        1e30f, -1e30f, 2.1e9f, -2.1e9f, 0f, -0f);
+    for (DataType out : new DataType[] {DataType.INT8, DataType.UINT8, DataType.INT16}) {
+      int zp = out == DataType.INT16 ? 0 : out == DataType.INT8 ? 5 : 7;
+      assertExact(wrapped(BuiltinOperator.QUANTIZE, 1, DataType.FLOAT32, Quantization.NONE, out,
+          q(1.0, zp), new int[] {11}), input);
+    }
+  }
+
+  @Test
   void requantizeEveryValueMatchesTfLite() throws Exception {
     DataType[][] pairs = {
       {DataType.INT8, DataType.INT8}, {DataType.INT8, DataType.UINT8},
