@@ -54,13 +54,24 @@ class QuantizeTest {
   }
 
   @Test
+  void int16WithNonZeroZeroPointLikeTfLiteMicro() throws Exception {
+    // keyword_scrambled feeds int16 with zero point -32768 through QUANTIZE to int8.
+    byte[] model = quantizeModel(DataType.INT16, q(0.5, -32768), DataType.INT8, q(2.0, -128), 3);
+    ByteBuffer in = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+    in.putShort((short) -32768).putShort((short) -32766).putShort((short) 32767);
+    // (x + 32768) * 0.25 - 128: 0 -> -128, 2 -> 0.5 rounds away -> -127, 65535 -> saturates 127
+    assertArrayEquals(new byte[] {-128, -127, 127}, run(model, in.array()));
+  }
+
+  @Test
   void rejectsUnsupportedPairs() {
     byte[] model = quantizeModel(DataType.INT8, q(0.02, 0), DataType.INT16, q(0.02, 0), 4);
     assertThrows(ModelException.class,
         () -> CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults()));
-    byte[] i16zp = quantizeModel(DataType.FLOAT32, Quantization.NONE, DataType.INT16, q(0.02, 3), 4);
+    byte[] perChannel = quantizeModel(DataType.FLOAT32, Quantization.NONE, DataType.INT8,
+        new Quantization(new float[] {0.1f, 0.2f}, new long[] {0, 0}, 1), 2);
     assertThrows(ModelException.class,
-        () -> CompiledModel.fromBuffer(ByteBuffer.wrap(i16zp), InterpreterOptions.defaults()));
+        () -> CompiledModel.fromBuffer(ByteBuffer.wrap(perChannel), InterpreterOptions.defaults()));
   }
 
   @Test
