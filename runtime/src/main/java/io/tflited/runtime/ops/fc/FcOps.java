@@ -9,6 +9,6 @@ public final class FcOps {
 
   public static void register(OpRegistry r) {
     r.add(BuiltinOperator.FULLY_CONNECTED, 9, new FullyConnected());
-    r.add(BuiltinOperator.BATCH_MATMUL, 3, new BatchMatmul());
+    r.add(BuiltinOperator.BATCH_MATMUL, 4, new BatchMatmul());
   }
 }

@@ -37,10 +37,14 @@ class BatchMatmulTest {
 
     /** With floatIo (int16 only), QUANTIZE/DEQUANTIZE wrap the op for the 2.4.1 Java API. */
     byte[] build(boolean floatIo) {
+      return build(floatIo, type);
+    }
+
+    byte[] build(boolean floatIo, DataType rhsType) {
       ModelBuilder b = new ModelBuilder();
       int l = b.addTensor("lhs", type, lhsShape, lq);
-      int r = rhsData == null ? b.addTensor("rhs", type, rhsShape, rq)
-          : b.addConstant("rhs", type, rhsShape, rq, rhsData);
+      int r = rhsData == null ? b.addTensor("rhs", rhsType, rhsShape, rq)
+          : b.addConstant("rhs", rhsType, rhsShape, rq, rhsData);
       int o = b.addTensor("out", type, outShape, oq);
       b.addOperator(BuiltinOperator.BATCH_MATMUL, version, new int[] {l, r}, new int[] {o},
           BuiltinOptions.BatchMatMulOptions,
@@ -193,6 +197,75 @@ class BatchMatmulTest {
         s.rhsData = FullyConnectedTest.bytes(r, (int) count(s.rhsShape));
       }
       check(s, 700 + i);
+    }
+  }
+
+  /**
+   * Hybrid float32 x constant int8 (2.4.1 quantizes lhs rows asymmetrically). Only single
+   * matrix products: with several batch matrices TFLite 2.4.1 applies the first matrix's
+   * row scales, zero points and weight row sums to every batch (it never advances those
+   * pointers), which later TFLite fixed; we compute each batch with its own. And only m <= k:
+   * 2.4.1 sizes its row-scale buffer by k instead of m and overruns it otherwise (NaN outputs).
+   */
+  @Test
+  void hybridMatchesTfLite() throws Exception {
+    Random r = new Random(14);
+    int ran = 0;
+    for (int i = 0; i < 150; i++) {
+      Spec s = randomShapes(r);
+      if (count(s.outShape) != (long) s.outShape[s.outShape.length - 1]
+          * s.outShape[s.outShape.length - 2]) {
+        continue;
+      }
+      int depth = s.adjX ? s.lhsShape[s.lhsShape.length - 2] : s.lhsShape[s.lhsShape.length - 1];
+      if (s.outShape[s.outShape.length - 2] > depth) {
+        continue;
+      }
+      s.rq = Quantization.of(0.001f + r.nextFloat() * 0.05f, 0);
+      s.rhsData = FullyConnectedTest.bytes(r, (int) count(s.rhsShape));
+      s.version = 1 + r.nextInt(3);
+      byte[] model = s.build(false, DataType.INT8);
+      CompiledModel cm = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      Differential.assertMatchesTfLite(model,
+          Differential.randomInputs(cm.inputs(), 900 + i, 1 + r.nextInt(4)));
+      ran++;
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(ran >= 20, "only " + ran + " cases");
+  }
+
+  /** Several batch matrices give the same rows as each matrix multiplied on its own. */
+  @Test
+  void hybridBatchesAreIndependent() throws Exception {
+    Random r = new Random(15);
+    for (int i = 0; i < 10; i++) {
+      int batches = 2 + r.nextInt(3);
+      int m = 1 + r.nextInt(6);
+      int k = 1 + r.nextInt(12);
+      int n = 1 + r.nextInt(6);
+      byte[] w = FullyConnectedTest.bytes(r, k * n);
+      Spec all = new Spec();
+      all.lhsShape = new int[] {batches, m, k};
+      all.rhsShape = new int[] {k, n};
+      all.outShape = new int[] {batches, m, n};
+      all.rq = Quantization.of(0.02f, 0);
+      all.rhsData = w;
+      Spec one = new Spec();
+      one.lhsShape = new int[] {m, k};
+      one.rhsShape = new int[] {k, n};
+      one.outShape = new int[] {m, n};
+      one.rq = all.rq;
+      one.rhsData = w;
+      byte[] lhs = FullyConnectedTest.floats(r, batches * m * k, 3f);
+      CompiledModel ca = CompiledModel.fromBuffer(ByteBuffer.wrap(all.build(false, DataType.INT8)),
+          InterpreterOptions.defaults());
+      CompiledModel co = CompiledModel.fromBuffer(ByteBuffer.wrap(one.build(false, DataType.INT8)),
+          InterpreterOptions.defaults());
+      byte[] whole = Differential.run(ca, new byte[][] {lhs})[0];
+      for (int b = 0; b < batches; b++) {
+        byte[] part = java.util.Arrays.copyOfRange(lhs, b * m * k * 4, (b + 1) * m * k * 4);
+        byte[] got = Differential.run(co, new byte[][] {part})[0];
+        assertArrayEquals(got, java.util.Arrays.copyOfRange(whole, b * m * n * 4, (b + 1) * m * n * 4));
+      }
     }
   }
 
