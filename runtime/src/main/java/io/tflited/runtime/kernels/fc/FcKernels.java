@@ -84,14 +84,46 @@ public final class FcKernels {
         }
         xTerm = wOffset * sumX;
       }
-      for (int u = 0; u < units; u++) {
+      int u = 0;
+      if (!unsigned) {
+        for (; u + 4 <= units; u += 4) {
+          int w0 = wOff + u * depth;
+          int w1 = w0 + depth;
+          int w2 = w1 + depth;
+          int w3 = w2 + depth;
+          int a0 = 0;
+          int a1 = 0;
+          int a2 = 0;
+          int a3 = 0;
+          for (int d = 0; d < depth; d++) {
+            int x = in[xBase + d];
+            a0 += w[w0 + d] * x;
+            a1 += w[w1 + d] * x;
+            a2 += w[w2 + d] * x;
+            a3 += w[w3 + d] * x;
+          }
+          out[oBase + u] = requantize(a0 + rowConst[u] + xTerm, multipliers[u], shifts[u],
+              outZp, min, max);
+          out[oBase + u + 1] = requantize(a1 + rowConst[u + 1] + xTerm, multipliers[u + 1],
+              shifts[u + 1], outZp, min, max);
+          out[oBase + u + 2] = requantize(a2 + rowConst[u + 2] + xTerm, multipliers[u + 2],
+              shifts[u + 2], outZp, min, max);
+          out[oBase + u + 3] = requantize(a3 + rowConst[u + 3] + xTerm, multipliers[u + 3],
+              shifts[u + 3], outZp, min, max);
+        }
+      }
+      for (; u < units; u++) {
         int wBase = wOff + u * depth;
         int acc = unsigned ? dotU8(w, wBase, in, xBase, depth) : dotS8(w, wBase, in, xBase, depth);
-        acc += rowConst[u] + xTerm;
-        int v = RuyRequantize.apply(acc, multipliers[u], shifts[u]) + outZp;
-        out[oBase + u] = (byte) Math.min(max, Math.max(min, v));
+        out[oBase + u] =
+            requantize(acc + rowConst[u] + xTerm, multipliers[u], shifts[u], outZp, min, max);
       }
     }
+  }
+
+  private static byte requantize(int acc, int multiplier, int shift, int outZp, int min, int max) {
+    int v = RuyRequantize.apply(acc, multiplier, shift) + outZp;
+    return (byte) Math.min(max, Math.max(min, v));
   }
 
   /** Sum of a[ao+i] * b[bo+i] over int8 values. */

@@ -305,6 +305,38 @@ class FullyConnectedTest {
     }
   }
 
+  /** Float weights and bias that are model inputs (not constants). */
+  @Test
+  void floatDynamicWeightsMatchTfLite() throws Exception {
+    Random r = new Random(6);
+    for (int i = 0; i < 20; i++) {
+      int depth = 1 + r.nextInt(30);
+      int units = 1 + r.nextInt(12);
+      int rows = 1 + r.nextInt(4);
+      boolean hasBias = r.nextBoolean();
+      ModelBuilder b = new ModelBuilder();
+      int in = b.addTensor("in", DataType.FLOAT32, new int[] {rows, depth});
+      int w = b.addTensor("w", DataType.FLOAT32, new int[] {units, depth});
+      int bi = hasBias ? b.addTensor("b", DataType.FLOAT32, new int[] {units}) : -1;
+      int out = b.addTensor("out", DataType.FLOAT32, new int[] {rows, units});
+      int act = r.nextInt(4);
+      b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1,
+          hasBias ? new int[] {in, w, bi} : new int[] {in, w, -1}, new int[] {out},
+          BuiltinOptions.FullyConnectedOptions,
+          fbb -> FullyConnectedOptions.createFullyConnectedOptions(
+              fbb, (byte) act, (byte) 0, false, false, (byte) 0));
+      if (hasBias) {
+        b.setInputs(in, w, bi);
+      } else {
+        b.setInputs(in, w);
+      }
+      b.setOutputs(out);
+      byte[] model = b.buildBytes();
+      CompiledModel cm = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      Differential.assertMatchesTfLite(model, Differential.randomInputs(cm.inputs(), 50 + i, 2f));
+    }
+  }
+
   static Spec randomQuantized(Random r, DataType t) {
     Spec s = new Spec();
     s.inType = s.wType = s.outType = t;
