@@ -65,7 +65,8 @@ public final class FcKernels {
   /**
    * Quantized 8-bit FC. acc = rowConst[u] + wOffset * sum_d x[d] + sum_d w[u][d] * x[d], where
    * rowConst already holds bias[u] + xOffset * sum_d (w[u][d] + wOffset); then requantized with
-   * the unit's multiplier/shift, offset by outZp and clamped to [min, max].
+   * the unit's multiplier/shift (int8: as TFLite 2.4.1's x86 ruy kernel, {@link RuyRequantize};
+   * uint8: the reference rounding, as its uint8 path), offset by outZp, clamped to [min, max].
    *
    * @param unsigned whether input, weights and output are uint8 (else int8)
    */
@@ -115,8 +116,11 @@ public final class FcKernels {
       for (; u < units; u++) {
         int wBase = wOff + u * depth;
         int acc = unsigned ? dotU8(w, wBase, in, xBase, depth) : dotS8(w, wBase, in, xBase, depth);
-        out[oBase + u] =
-            requantize(acc + rowConst[u] + xTerm, multipliers[u], shifts[u], outZp, min, max);
+        acc += rowConst[u] + xTerm;
+        int v = unsigned
+            ? FixedPoint.multiplyByQuantizedMultiplier(acc, multipliers[u], shifts[u]) + outZp
+            : RuyRequantize.apply(acc, multipliers[u], shifts[u]) + outZp;
+        out[oBase + u] = (byte) Math.min(max, Math.max(min, v));
       }
     }
   }
