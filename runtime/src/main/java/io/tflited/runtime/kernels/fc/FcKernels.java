@@ -24,7 +24,35 @@ public final class FcKernels {
     for (int b = 0; b < batches; b++) {
       int xBase = inOff + 4 * b * depth;
       int oBase = outOff + 4 * b * units;
-      for (int u = 0; u < units; u++) {
+      int u = 0;
+      for (; u + 4 <= units; u += 4) {
+        int w0 = u * depth;
+        int w1 = w0 + depth;
+        int w2 = w1 + depth;
+        int w3 = w2 + depth;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        for (int d = 0; d < depth; d++) {
+          float x = LittleEndian.getFloat(in, xBase + 4 * d);
+          a0 += w[w0 + d] * x;
+          a1 += w[w1 + d] * x;
+          a2 += w[w2 + d] * x;
+          a3 += w[w3 + d] * x;
+        }
+        if (bias != null) {
+          a0 += bias[u];
+          a1 += bias[u + 1];
+          a2 += bias[u + 2];
+          a3 += bias[u + 3];
+        }
+        LittleEndian.setFloat(out, oBase + 4 * u, Math.min(max, Math.max(min, a0)));
+        LittleEndian.setFloat(out, oBase + 4 * u + 4, Math.min(max, Math.max(min, a1)));
+        LittleEndian.setFloat(out, oBase + 4 * u + 8, Math.min(max, Math.max(min, a2)));
+        LittleEndian.setFloat(out, oBase + 4 * u + 12, Math.min(max, Math.max(min, a3)));
+      }
+      for (; u < units; u++) {
         int wBase = u * depth;
         float acc = 0f;
         for (int d = 0; d < depth; d++) {
