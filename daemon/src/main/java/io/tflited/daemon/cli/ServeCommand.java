@@ -55,6 +55,28 @@ public final class ServeCommand implements Command {
     DaemonConfig config = ConfigLoader.load(args, System.getenv());
     Logging.setLevel(config.logLevel);
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    // Signal handlers first: a SIGTERM during start-up stops the server once it is up.
+    java.util.concurrent.atomic.AtomicReference<Daemon> ref = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      stopRequested.set(true);
+      Daemon running = ref.get();
+      if (running != null) {
+        Thread.ofPlatform().name("shutdown").start(running::stop);
+      }
+    };
+    Signal.handle(new Signal("TERM"), s -> stop.run());
+    Signal.handle(new Signal("INT"), s -> stop.run());
+    try {
+      Signal.handle(new Signal("HUP"), s -> {
+        Daemon running = ref.get();
+        if (running != null) {
+          Thread.ofPlatform().name("reload").start(running::reload);
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      log.warn("SIGHUP unavailable: {}", e.getMessage());
+    }
     Daemon d;
     try {
       d = Daemon.start(config, System.getenv());
@@ -64,13 +86,9 @@ public final class ServeCommand implements Command {
       throw new CommandFailedException("cannot start the server: " + e.getMessage(), e);
     }
     running = true;
-    Runnable stop = () -> Thread.ofPlatform().name("shutdown").start(d::stop);
-    Signal.handle(new Signal("TERM"), s -> stop.run());
-    Signal.handle(new Signal("INT"), s -> stop.run());
-    try {
-      Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("reload").start(d::reload));
-    } catch (IllegalArgumentException e) {
-      log.warn("SIGHUP unavailable: {}", e.getMessage());
+    ref.set(d);
+    if (stopRequested.get()) {
+      Thread.ofPlatform().name("shutdown").start(d::stop);
     }
     d.awaitStopped();
     running = false;
