@@ -12,5 +12,6 @@ final class BuiltinOps {
     io.tflited.runtime.ops.activation.ActivationOps.register(r);
     io.tflited.runtime.ops.reduce.ReduceOps.register(r);
     io.tflited.runtime.ops.detection.DetectionOps.register(r);
+    io.tflited.runtime.ops.fc.FcOps.register(r);
   }
 }

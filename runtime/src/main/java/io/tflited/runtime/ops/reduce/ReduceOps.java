@@ -8,5 +8,16 @@ public final class ReduceOps {
   private ReduceOps() {}
 
   public static void register(OpRegistry r) {
+    r.add(BuiltinOperator.MEAN, 2, new Mean());
+    r.add(BuiltinOperator.SUM, 2, new Sum());
+    r.add(BuiltinOperator.REDUCE_MAX, 2, new ReduceMax());
+    r.add(BuiltinOperator.REDUCE_MIN, 2, new ReduceMin());
+    r.add(BuiltinOperator.REDUCE_PROD, 1, new ReduceProd());
+    r.add(BuiltinOperator.REDUCE_ANY, 1, new ReduceAny());
+    r.add(BuiltinOperator.REDUCE_ALL, 1, new ReduceAll());
+    r.add(BuiltinOperator.ARG_MAX, 2, new ArgMax());
+    r.add(BuiltinOperator.ARG_MIN, 2, new ArgMin());
+    r.add(BuiltinOperator.RESIZE_BILINEAR, 4, new ResizeBilinear());
+    r.add(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 4, new ResizeNearestNeighbor());
   }
 }

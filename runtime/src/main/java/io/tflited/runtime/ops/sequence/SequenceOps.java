@@ -8,5 +8,7 @@ public final class SequenceOps {
   private SequenceOps() {}
 
   public static void register(OpRegistry r) {
+    r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 1, new UnidirectionalSequenceLstm());
+    r.add(BuiltinOperator.SVDF, 3, new Svdf());
   }
 }

@@ -1,0 +1,57 @@
+package io.tflited.runtime.ops.activation;
+
+import io.tflited.runtime.DataType;
+import io.tflited.runtime.ModelException;
+import io.tflited.runtime.graph.TensorSpec;
+import io.tflited.runtime.kernels.activation.QuantizeKernels;
+import io.tflited.runtime.ops.OpKernel;
+import io.tflited.runtime.ops.PrepareContext;
+import io.tflited.runtime.ops.PreparedOp;
+import io.tflited.runtime.quant.QuantizedMultiplier;
+
+/**
+ * QUANTIZE: float32 -> int8/uint8/int16 (affine quantization), and requantization between
+ * int8/uint8 (both ways), int16 -> int8/int16/int32, as TFLite 2.4.1 quantize.cc.
+ */
+public final class Quantize implements OpKernel {
+  public static final int INPUT = 0;
+  public static final int OUTPUT = 0;
+
+  @Override
+  public PreparedOp prepare(PrepareContext ctx) throws ModelException {
+    int n = Unary.prepareSameShape(ctx);
+    TensorSpec in = ctx.input(INPUT);
+    TensorSpec out = ctx.output(OUTPUT);
+    Unary.requirePerTensor(ctx, out, "output");
+    int inT = ctx.inputIndex(INPUT);
+    int outT = ctx.outputIndex(OUTPUT);
+    DataType outType = out.type();
+    int outZp = out.zeroPoint();
+    if (outType == DataType.INT16 && outZp != 0) {
+      throw ctx.error("int16 output must have zero point 0, got " + outZp);
+    }
+    if (in.type() == DataType.FLOAT32) {
+      ctx.requireType(out, "output", DataType.UINT8, DataType.INT8, DataType.INT16);
+      double scale = out.scale();
+      return c -> QuantizeKernels.affineQuantize(
+          c.array(inT), c.offset(inT), c.array(outT), c.offset(outT), n, scale, outZp, outType);
+    }
+    switch (in.type()) {
+      case INT16 -> ctx.requireType(out, "output", DataType.INT8, DataType.INT16, DataType.INT32);
+      case INT8, UINT8 -> ctx.requireType(out, "output", DataType.UINT8, DataType.INT8);
+      default -> throw ctx.error("unsupported input type " + in.type());
+    }
+    Unary.requirePerTensor(ctx, in, "input");
+    DataType inType = in.type();
+    int inZp = in.zeroPoint();
+    if (inType == DataType.INT16 && inZp != 0) {
+      throw ctx.error("int16 input must have zero point 0, got " + inZp);
+    }
+    QuantizedMultiplier m = QuantizedMultiplier.of((double) in.scale() / (double) out.scale());
+    int mult = m.multiplier();
+    int shift = m.shift();
+    return c -> QuantizeKernels.requantize(
+        c.array(inT), c.offset(inT), inType, inZp, c.array(outT), c.offset(outT), outType, outZp,
+        n, mult, shift);
+  }
+}

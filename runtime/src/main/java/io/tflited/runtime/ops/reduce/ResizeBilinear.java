@@ -1,0 +1,77 @@
+package io.tflited.runtime.ops.reduce;
+
+import io.tflited.runtime.DataType;
+import io.tflited.runtime.ModelException;
+import io.tflited.runtime.graph.TensorSpec;
+import io.tflited.runtime.kernels.reduce.ResizeKernels;
+import io.tflited.runtime.model.fb.BuiltinOptions;
+import io.tflited.runtime.model.fb.ResizeBilinearOptions;
+import io.tflited.runtime.ops.OpKernel;
+import io.tflited.runtime.ops.PrepareContext;
+import io.tflited.runtime.ops.PreparedOp;
+
+/**
+ * RESIZE_BILINEAR on NHWC tensors, with align_corners or half_pixel_centers (not both).
+ *
+ * <ul>
+ *   <li>float32 and uint8 follow TFLite 2.4.1 exactly (for uint8 its
+ *       ResizeBilinearGenericSmallChannel: float weights, truncation; with half_pixel_centers
+ *       the coordinate of the first row/column is negative and the weights extrapolate, and
+ *       out-of-range uint8 results wrap, as 2.4.1 does). DeepLab's uint8 resizes need this.
+ *   <li>int8 and int16 use TFLite's fixed-point ResizeBilinearInteger (10-bit weights) with
+ *       the corrections of current TFLite/LiteRT instead of 2.4.1's int8 bugs: the half-pixel
+ *       source coordinate is clamped at 0 (no extrapolation), results are rounded half away
+ *       from zero and saturated. Without half-pixel extrapolation and for non-negative
+ *       results this equals 2.4.1 bit for bit.
+ * </ul>
+ */
+public final class ResizeBilinear implements OpKernel {
+  static final int INPUT = 0;
+  static final int SIZE = 1;
+  static final int OUTPUT = 0;
+
+  @Override
+  public PreparedOp prepare(PrepareContext ctx) throws ModelException {
+    ctx.checkInputCount(2, 2);
+    ctx.checkOutputCount(1, 1);
+    TensorSpec input = ctx.input(INPUT);
+    TensorSpec output = ctx.output(OUTPUT);
+    ctx.requireType(input, "input", DataType.FLOAT32, DataType.UINT8, DataType.INT8, DataType.INT16);
+    if (output.type() != input.type()) {
+      throw ctx.error("output type " + output.type() + " differs from input type " + input.type());
+    }
+    ctx.requireRank(input, "input", 4);
+    ResizeBilinearOptions opts =
+        ctx.options(BuiltinOptions.ResizeBilinearOptions, new ResizeBilinearOptions());
+    boolean align = opts.alignCorners();
+    boolean half = opts.halfPixelCenters();
+    if (align && half) {
+      throw ctx.error("align_corners and half_pixel_centers cannot both be true");
+    }
+    int[] hw = ResizeNearestNeighbor.outputSize(ctx, ctx.input(SIZE));
+    int batches = input.dim(0);
+    int inH = input.dim(1);
+    int inW = input.dim(2);
+    int depth = input.dim(3);
+    ctx.setOutputShape(OUTPUT, batches, hw[0], hw[1], depth);
+    DataType type = input.type();
+    int in = ctx.inputIndex(INPUT);
+    int out = ctx.outputIndex(OUTPUT);
+    if (type == DataType.INT8 || type == DataType.INT16) {
+      int[][] iys = ResizeKernels.integerTable(inH, hw[0], align, half, true);
+      int[][] ixs = ResizeKernels.integerTable(inW, hw[1], align, half, true);
+      int elemBytes = type.byteSize();
+      return c -> ResizeKernels.bilinearInteger(
+          elemBytes, c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH,
+          inW, depth, iys, ixs);
+    }
+    ResizeKernels.Axis ys = ResizeKernels.bilinearTable(inH, hw[0], align, half, false);
+    ResizeKernels.Axis xs = ResizeKernels.bilinearTable(inW, hw[1], align, half, false);
+    return switch (type) {
+      case FLOAT32 -> c -> ResizeKernels.bilinearFloat(
+          c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH, inW, depth, ys, xs);
+      default -> c -> ResizeKernels.bilinearUint8(
+          c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH, inW, depth, ys, xs);
+    };
+  }
+}
