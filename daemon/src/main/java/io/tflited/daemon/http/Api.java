@@ -845,7 +845,8 @@ public final class Api {
     String mt = req.mediaType();
     Images.Rgb img;
     switch (mt) {
-      case "image/png", "image/jpeg", "image/jpg" -> img = Images.decode(req.body(), config.maxImagePixels);
+      case "image/png", "image/jpeg", "image/jpg", "image/bmp", "image/gif" ->
+          img = Images.decode(req.body(), config.maxImagePixels);
       case "application/octet-stream", "image/x-raw", "" -> {
         String w = req.queryParam("width");
         String h = req.queryParam("height");
@@ -859,7 +860,7 @@ public final class Api {
         }
       }
       default -> throw new ApiException(415, "unsupported media type '" + mt
-          + "' (use image/png, image/jpeg, or application/octet-stream with width and height)");
+          + "' (use image/png, image/jpeg, image/bmp, or application/octet-stream with width and height)");
     }
     int k = config.topK;
     String kq = req.queryParam("k");
