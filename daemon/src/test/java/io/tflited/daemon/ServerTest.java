@@ -358,6 +358,12 @@ class ServerTest {
     JsonNode inf = postJson("/v2/models/extra/infer",
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT32\",\"data\":[7,-9]}]}", 200);
     assertEquals("[7,-9]", inf.get("outputs").get(0).get("data").toString());
+    // A broken replacement is reported and the serving version stays.
+    Files.writeString(models.resolve("extra.tflite"), "garbage garbage garbage");
+    JsonNode bad = postJson("/v2/repository/models/extra/load", "{}", 400);
+    assertTrue(bad.get("error").asText().contains("stays in service"), bad.toString());
+    assertEquals(200, get("/v2/models/extra/ready").statusCode());
+    TestModels.write(models, "extra", TestModels.single(DataType.INT32, 1, 2));
     postJson("/v2/repository/models/extra/unload", "{}", 200);
     assertEquals(404, get("/v2/models/extra").statusCode());
     postJson("/v2/repository/models/extra/unload", "{}", 404);

@@ -164,12 +164,14 @@ public final class Api {
 
   private Response repository(String name, String action) throws ApiException {
     if (action.equals("load")) {
-      if (!registry.load(name)) {
+      ModelEntry e = registry.load(name);
+      if (e == null) {
         throw new ApiException(404, "no model file for '" + name + "' in the model directory");
       }
-      ModelEntry e = registry.get(name);
-      if (e == null || !e.isReady()) {
-        throw new ApiException(400, "model '" + name + "' failed to load: " + (e == null ? "?" : e.failure()));
+      if (!e.isReady()) {
+        ModelEntry serving = registry.get(name);
+        throw new ApiException(400, "model '" + name + "' failed to load: " + e.failure()
+            + (serving != null && serving.isReady() ? " (version " + serving.version() + " stays in service)" : ""));
       }
       return Response.json(Json.MAPPER.createObjectNode().put("name", name).put("version", String.valueOf(e.version()))
           .put("state", "READY"));

@@ -99,28 +99,31 @@ public final class ModelRegistry {
     return changed;
   }
 
-  /** (Re)loads one model by name from the model directory; false when there is no such file. */
-  public synchronized boolean load(String name) {
+  /**
+   * (Re)loads one model by name from the model directory. Returns the attempted version
+   * (check {@link ModelEntry#isReady()}), or null when there is no such file. A failed reload
+   * of a model that is serving keeps the serving version.
+   */
+  public synchronized ModelEntry load(String name) {
     if (config.models == null) {
       if (name.equals(DemoModel.NAME)) {
         loadDemo();
-        return true;
+        return models.get(name);
       }
-      return false;
+      return null;
     }
     Path p = config.models.resolve(name + EXTENSION);
     if (!validName(name) || !Files.isRegularFile(p)) {
-      return false;
+      return null;
     }
-    load(name, p);
-    return true;
+    return load(name, p);
   }
 
   static boolean validName(String name) {
     return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
   }
 
-  private void load(String name, Path p) {
+  private ModelEntry load(String name, Path p) {
     ModelSettings s = config.settingsFor(name);
     int v = versions.incrementAndGet();
     long st = stamp(p);
@@ -135,8 +138,14 @@ public final class ModelRegistry {
     } catch (Exception ex) {
       e = ModelEntry.failed(name, v, p, st, message(ex), s);
       LOG.error("model {} failed to load from {}: {}", name, p, message(ex));
+      ModelEntry cur = models.get(name);
+      if (cur != null && cur.isReady()) {
+        LOG.warn("model {}: keeping version {} in service", name, cur.version());
+        return e;
+      }
     }
     swap(e);
+    return e;
   }
 
   private void warmUp(CompiledModel m) throws Exception {
