@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger("tflited.access");
 
+  private static final java.util.concurrent.ExecutorService DECODERS =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("decode-", 0).factory());
+
   private final Api api;
   private final HttpServer server;
 
@@ -57,19 +60,22 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String line = req.method() + " " + msg.uri();
     server.requestStarted();
     ctx.channel().config().setAutoRead(false);
-    Api.Outcome out;
-    try {
-      out = api.handle(req);
-    } catch (RuntimeException e) {
-      out = new Api.Outcome("", java.util.concurrent.CompletableFuture.completedFuture(
-          Response.error(500, "internal error: " + e, Map.of())));
-    }
-    String model = out.model();
-    out.response().whenComplete((r, err) -> {
-      Response resp = err != null ? api.failure(err) : r;
-      ctx.channel().eventLoop().execute(() -> {
-        write(ctx, resp, keepAlive && !server.isClosing(), model, t0, line);
-        server.requestFinished();
+    // Decoding (JSON, images) runs on a virtual thread, off the network event loop.
+    DECODERS.execute(() -> {
+      Api.Outcome out;
+      try {
+        out = api.handle(req);
+      } catch (RuntimeException e) {
+        out = new Api.Outcome("", java.util.concurrent.CompletableFuture.completedFuture(
+            Response.error(500, "internal error: " + e, Map.of())));
+      }
+      String model = out.model();
+      out.response().whenComplete((r, err) -> {
+        Response resp = err != null ? api.failure(err) : r;
+        ctx.channel().eventLoop().execute(() -> {
+          write(ctx, resp, keepAlive && !server.isClosing(), model, t0, line);
+          server.requestFinished();
+        });
       });
     });
   }
