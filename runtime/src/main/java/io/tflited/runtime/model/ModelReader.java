@@ -264,7 +264,12 @@ final class ModelReader {
             where + " refers to buffer " + bufferIndex + " but the model has " + buffers.length);
       }
       ByteBuffer data = bufferIndex < buffers.length ? buffers[(int) bufferIndex] : null;
-      if (data != null && data.remaining() == 0) {
+      boolean emptyConstant = elements == 0 && bufferIndex != 0;
+      if (emptyConstant) {
+        // A zero-element tensor with a buffer (e.g. the shape of a reshape to a scalar) is an
+        // empty constant, as in TFLite, not a tensor nobody writes.
+        data = ByteBuffer.allocate(0).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      } else if (data != null && data.remaining() == 0) {
         data = null;
       }
       if (data != null) {

@@ -19,7 +19,7 @@ import java.util.List;
  * shrink_axis takes one element at start and drops the axis. Beyond TFLite 2.4.1, which rejects
  * them, ellipsis_mask and new_axis_mask follow TensorFlow (and later TFLite): the ellipsis
  * expands to full ranges, a new axis inserts a size-1 dimension; axes past the spec are taken
- * whole; {@code offset} makes end relative to begin.
+ * whole; {@code offset} (newer TFLite) makes end relative to the resolved start.
  */
 public final class StridedSlice implements OpKernel {
   public static final int INPUT = 0;
@@ -96,7 +96,7 @@ public final class StridedSlice implements OpKernel {
       int size = shape[axis];
       boolean isShrink = (shrink & bit) != 0;
       int start = startForAxis(begin[i], (beginMask & bit) != 0, stride, size);
-      int stopIndex = offset ? begin[i] + end[i] : end[i];
+      int stopIndex = offset ? start + end[i] : end[i];
       int stop = stopForAxis(stopIndex, (endMask & bit) != 0, isShrink, start, stride, size);
       int count = (int) Math.ceil((stop - start) / (float) stride);
       if (isShrink) {

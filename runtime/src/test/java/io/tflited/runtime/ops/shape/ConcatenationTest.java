@@ -65,8 +65,8 @@ class ConcatenationTest {
   void differential() throws Exception {
     Random r = new Random(5);
     DataType[] types = {DataType.FLOAT32, DataType.INT8, DataType.UINT8, DataType.INT16,
-        DataType.INT32, DataType.INT64};
-    for (int trial = 0; trial < 60; trial++) {
+        DataType.INT32, DataType.INT64, DataType.BOOL};
+    for (int trial = 0; trial < 70; trial++) {
       DataType t = types[trial % types.length];
       int rank = 1 + r.nextInt(4);
       int axis = r.nextInt(2 * rank) - rank;

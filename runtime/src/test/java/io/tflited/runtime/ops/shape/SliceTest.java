@@ -108,6 +108,138 @@ class SliceTest {
   }
 
   @Test
+  void ellipsisAndNewAxisMatchTheirDenseEquivalent() throws Exception {
+    // TFLite 2.4.1 rejects ellipsis_mask and new_axis_mask. A spec using them selects the same
+    // bytes as the dense spec that spells the ellipsis out as full ranges and drops the new
+    // axes (which only add size-1 dimensions), and the oracle runs the dense spec.
+    Random r = new Random(37);
+    int checked = 0;
+    for (int trial = 0; trial < 200 && checked < 40; trial++) {
+      DataType t = TYPES[trial % TYPES.length];
+      int rank = 1 + r.nextInt(4);
+      int[] in = randomShape(r, rank, 4);
+      int n = 1 + r.nextInt(rank + 2);
+      int ellipsisAt = r.nextInt(n + 1); // n means no ellipsis
+      int em = 0;
+      int na = 0;
+      int bm = 0;
+      int endm = 0;
+      int sm = 0;
+      int[] b = new int[n];
+      int[] e = new int[n];
+      int[] st = new int[n];
+      int consuming = 0;
+      for (int i = 0; i < n; i++) {
+        st[i] = 1;
+        if (i == ellipsisAt) {
+          em |= 1 << i;
+        } else if (r.nextInt(4) == 0) {
+          na |= 1 << i;
+        } else {
+          consuming++;
+        }
+      }
+      if (consuming > rank) {
+        continue;
+      }
+      // Dense spec: one entry per input axis.
+      int[] db = new int[rank];
+      int[] de = new int[rank];
+      int[] ds = new int[rank];
+      int dbm = 0;
+      int dem = 0;
+      int dsm = 0;
+      int axis = 0;
+      java.util.List<Integer> outShape = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int bit = 1 << i;
+        if ((em & bit) != 0) {
+          for (int k = 0; k < rank - consuming; k++, axis++) {
+            ds[axis] = 1;
+            dbm |= 1 << axis;
+            dem |= 1 << axis;
+            outShape.add(in[axis]);
+          }
+          continue;
+        }
+        if ((na & bit) != 0) {
+          outShape.add(1);
+          continue;
+        }
+        int size = in[axis];
+        st[i] = (r.nextBoolean() ? 1 : -1) * (1 + r.nextInt(2));
+        b[i] = r.nextInt(2 * size) - size;
+        e[i] = r.nextInt(2 * size + 1) - size;
+        if (r.nextInt(4) == 0) {
+          sm |= bit;
+          st[i] = 1;
+        }
+        if (r.nextInt(3) == 0) {
+          bm |= bit;
+        }
+        if (r.nextInt(3) == 0 && (sm & bit) == 0) {
+          endm |= bit;
+        }
+        db[axis] = b[i];
+        de[axis] = e[i];
+        ds[axis] = st[i];
+        int abit = 1 << axis;
+        if ((bm & bit) != 0) {
+          dbm |= abit;
+        }
+        if ((endm & bit) != 0) {
+          dem |= abit;
+        }
+        if ((sm & bit) != 0) {
+          dsm |= abit;
+        }
+        int start = StridedSlice.startForAxis(b[i], (bm & bit) != 0, st[i], size);
+        int stop = StridedSlice.stopForAxis(e[i], (endm & bit) != 0, (sm & bit) != 0, start, st[i], size);
+        int cnt = Math.max(0, (int) Math.ceil((stop - start) / (float) st[i]));
+        if ((sm & bit) == 0) {
+          outShape.add(cnt);
+        }
+        axis++;
+      }
+      for (; axis < rank; axis++) {
+        ds[axis] = 1;
+        dbm |= 1 << axis;
+        dem |= 1 << axis;
+        outShape.add(in[axis]);
+      }
+      int[] os = outShape.stream().mapToInt(Integer::intValue).toArray();
+      int[] dense = stridedShape(in, db, de, ds, dbm, dem, dsm);
+      if (prod(dense) == 0) {
+        continue;
+      }
+      int fem = em;
+      int fna = na;
+      int fbm = bm;
+      int fendm = endm;
+      int fsm = sm;
+      int fdbm = dbm;
+      int fdem = dem;
+      int fdsm = dsm;
+      byte[] ours = strided(t, in, b, e, st, fbm, fendm, fsm, fem, fna, os);
+      assertArrayEquals(os, outputInfos(ours).get(0).shape());
+      byte[][] inputs = io.tflited.runtime.testing.Differential.randomInputs(inputInfos(ours), trial, 10f);
+      byte[] expected;
+      if (t == DataType.INT16) {
+        expected = narrow(io.tflited.runtime.testing.TfLiteOracle.run(
+            strided(DataType.INT32, in, db, de, ds, fdbm, fdem, fdsm, 0, 0, dense),
+            new byte[][] {widen(inputs[0])})[0]);
+      } else {
+        io.tflited.runtime.testing.TfLiteOracle.assumeAvailable();
+        expected = io.tflited.runtime.testing.TfLiteOracle.run(
+            strided(t, in, db, de, ds, fdbm, fdem, fdsm, 0, 0, dense), inputs)[0];
+      }
+      assertArrayEquals(expected, run(ours, inputs)[0], "trial " + trial);
+      checked++;
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(checked >= 20, "only " + checked + " cases checked");
+  }
+
+  @Test
   void seanetStridedSliceMatchesGolden() throws Exception {
     Path model = SharedModels.require("tflite-micro/seanet/strided_slice/strided_slice0.tflite");
     Path g = SharedModels.require("golden/tflite-micro/seanet/strided_slice/strided_slice0");
