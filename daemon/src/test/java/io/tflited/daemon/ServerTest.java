@@ -52,6 +52,11 @@ class ServerTest {
     Files.writeString(models.resolve("rgb8.labels.txt"),
         "r00\ng00\nb00\nr01\ng01\nb01\nr10\ng10\nb10\nr11\ng11\nb11\n");
     TestModels.write(models, "rgbf", TestModels.image(DataType.FLOAT32));
+    TestModels.write(models, "half", TestModels.single(DataType.FLOAT16, 1, 3));
+    TestModels.write(models, "flags", TestModels.single(DataType.BOOL, 1, 3));
+    TestModels.write(models, "longs", TestModels.single(DataType.INT64, 1, 2));
+    TestModels.write(models, "bytes", TestModels.single(DataType.UINT8, 1, 3));
+    TestModels.write(models, "shorts", TestModels.single(DataType.INT16, 1, 2));
     Files.write(models.resolve("broken.tflite"), "not a model at all, really".getBytes(StandardCharsets.UTF_8));
     DaemonConfig c = new DaemonConfig();
     c.http = "127.0.0.1:0";
@@ -130,7 +135,7 @@ class ServerTest {
     assertFalse(M.readTree(b.body()).get("reason").asText().isEmpty());
     assertEquals(503, get("/v2/models/broken").statusCode());
     JsonNode idx = postJson("/v2/repository/index", "{}", 200);
-    assertEquals(5, idx.size(), idx.toString());
+    assertEquals(10, idx.size(), idx.toString());
     HttpResponse<String> nf = get("/v2/models/nope");
     assertEquals(404, nf.statusCode());
     assertTrue(M.readTree(nf.body()).get("error").asText().contains("nope"));
@@ -157,6 +162,30 @@ class ServerTest {
          "outputs":[{"name":"q"}]}""", 200);
     assertEquals(1, r.get("outputs").size());
     assertEquals("[3,5,-128,127]", r.get("outputs").get(0).get("data").toString());
+  }
+
+  @Test
+  void kserveDatatypes() throws Exception {
+    JsonNode r = postJson("/v2/models/half/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP16\",\"data\":[0.5,-2,65504]}]}", 200);
+    assertEquals("FP16", r.get("outputs").get(0).get("datatype").asText());
+    assertEquals("[0.5,-2.0,65504.0]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/flags/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"BOOL\",\"data\":[true,false,true]}]}", 200);
+    assertEquals("[true,false,true]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/longs/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT64\",\"data\":[9007199254740993,-5]}]}", 200);
+    assertEquals("[9007199254740993,-5]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/bytes/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"UINT8\",\"data\":[0,128,255]}]}", 200);
+    assertEquals("[0,128,255]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/shorts/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT16\",\"data\":[-32768,32767]}]}", 200);
+    assertEquals("[-32768,32767]", r.get("outputs").get(0).get("data").toString());
+    postJson("/v2/models/bytes/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"UINT8\",\"data\":[0,128,256]}]}", 400);
+    postJson("/v2/models/bytes/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"BYTES\",\"data\":[0,1,2]}]}", 400);
   }
 
   @Test
@@ -344,7 +373,7 @@ class ServerTest {
     String m = r.body();
     for (String s : List.of("tflited_requests_total{model=\"vec\",code=\"200\"}",
         "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}", "tflited_queue_depth{model=\"vec\"}",
-        "tflited_models_loaded 4", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
+        "tflited_models_loaded 9", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
       assertTrue(m.contains(s), s + " missing in\n" + m);
     }
   }
