@@ -82,11 +82,11 @@ public final class Api {
       Matcher m;
       String p = req.path();
       if ((m = V2_MODEL.matcher(p)).matches()) {
-        model = m.group(1);
+        model = known(m.group(1));
         return new Outcome(model, v2Model(req, m.group(1), m.group(2), m.group(3)));
       }
       if ((m = V1_MODEL.matcher(p)).matches()) {
-        model = m.group(1);
+        model = known(m.group(1));
         return new Outcome(model, v1Model(req, m.group(1), m.group(2), m.group(3)));
       }
       if ((m = V2_REPO.matcher(p)).matches()) {
@@ -94,7 +94,7 @@ public final class Api {
         String name = m.group(1);
         String action = m.group(2);
         // Loading compiles and warms up a model: keep it off the network threads.
-        return new Outcome(name, CompletableFuture.supplyAsync(() -> {
+        return new Outcome(known(name), CompletableFuture.supplyAsync(() -> {
           try {
             return repository(name, action);
           } catch (ApiException e) {
@@ -108,6 +108,11 @@ public final class Api {
     } catch (RuntimeException e) {
       return new Outcome(model, done(Response.error(500, "internal error: " + e, Map.of())));
     }
+  }
+
+  /** The model label for metrics: only names of listed models (bounded cardinality). */
+  private String known(String name) {
+    return registry.get(name) != null ? name : "";
   }
 
   private static CompletableFuture<Response> done(Response r) {
