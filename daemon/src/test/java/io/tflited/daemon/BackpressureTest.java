@@ -34,14 +34,19 @@ class BackpressureTest {
 
   /** A slow model: chained FULLY_CONNECTED 1024x1024 layers sharing one weight tensor. */
   static byte[] slow(int layers) {
+    return slow(layers, 1);
+  }
+
+  /** Same with a batch dimension: batch x 1M multiply-adds per layer. */
+  static byte[] slow(int layers, int batch) {
     int n = 1024;
     ModelBuilder b = new ModelBuilder();
-    int x = b.addTensor("x", DataType.FLOAT32, new int[] {1, n});
+    int x = b.addTensor("x", DataType.FLOAT32, new int[] {batch, n});
     byte[] w = new byte[n * n * 4];
     int wt = b.addConstant("w", DataType.FLOAT32, new int[] {n, n}, Quantization.NONE, w);
     int prev = x;
     for (int i = 0; i < layers; i++) {
-      int y = b.addTensor("y" + i, DataType.FLOAT32, new int[] {1, n});
+      int y = b.addTensor("y" + i, DataType.FLOAT32, new int[] {batch, n});
       b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1, new int[] {prev, wt, -1}, new int[] {y},
           BuiltinOptions.FullyConnectedOptions,
           fbb -> FullyConnectedOptions.createFullyConnectedOptions(
