@@ -365,6 +365,27 @@ class ServerTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
+      String slowish = "{\"instances\":[[1,2,3]]}";
+      StringBuilder all = new StringBuilder();
+      for (int i = 0; i < 5; i++) {
+        String path = i % 2 == 0 ? "/v1/models/vec:predict" : "/v2/health/live";
+        String body = i % 2 == 0 ? slowish : "";
+        all.append(i % 2 == 0 ? "POST " : "GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n")
+            .append("Content-Type: application/json\r\nContent-Length: ").append(body.length())
+            .append("\r\n\r\n").append(body);
+      }
+      h.raw(all.toString().getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 5; i++) {
+        RawHttp.Reply r = h.read();
+        assertEquals(200, r.status());
+        assertEquals(i % 2 == 0, r.text().contains("predictions"), r.text());
+      }
+    }
+  }
+
+  @Test
   void metricsExposition() throws Exception {
     postJson("/v1/models/vec:predict", "{\"instances\":[[1,2,3]]}", 200);
     HttpResponse<String> r = get("/metrics");
