@@ -64,7 +64,11 @@ class ServerTest {
     c.models = models;
     c.maxBodyBytes = 1 << 20;
     Files.createDirectories(tmp.resolve("run"));
-    Files.writeString(tmp.resolve("run/t.sock"), "stale");
+    // A stale socket file from a previous run (bound, never unlinked).
+    try (var stale = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(tmp.resolve("run/t.sock")));
+    }
+    assertTrue(Files.exists(tmp.resolve("run/t.sock")));
     daemon = Daemon.start(c, Map.of());
     base = "http://127.0.0.1:" + daemon.tcpAddress().getPort();
     client = HttpClient.newHttpClient();
@@ -362,6 +366,23 @@ class ServerTest {
       RawHttp.Reply c = h.send("GET", "/v2/models/ident", Map.of(), null);
       assertEquals(200, c.status());
     }
+  }
+
+  @Test
+  void refusesToReplaceALiveSocketOrAFile() throws Exception {
+    DaemonConfig c = new DaemonConfig();
+    c.http = "";
+    c.socket = daemon.socketPath().toString();
+    c.models = Files.createDirectories(tmp.resolve("empty"));
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> Daemon.start(c, Map.of()));
+    assertTrue(e.getMessage().contains("listening"), e.getMessage());
+    Path file = Files.writeString(tmp.resolve("not-a-socket"), "precious");
+    c.socket = file.toString();
+    e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Daemon.start(c, Map.of()));
+    assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
+    assertEquals("precious", Files.readString(file));
+    assertEquals(200, get("/v2/health/live").statusCode());
   }
 
   @Test

@@ -83,11 +83,13 @@ public final class HttpServer {
         Path dir = socketPath.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
           Files.createDirectories(dir);
+          try {
+            Files.setPosixFilePermissions(dir, perms(0750));
+          } catch (UnsupportedOperationException | IOException e) {
+            LOG.debug("cannot restrict {}: {}", dir, e.toString());
+          }
         }
-        if (Files.exists(socketPath) || Files.isSymbolicLink(socketPath)) {
-          LOG.info("removing stale socket {}", socketPath);
-          Files.delete(socketPath);
-        }
+        removeStaleSocket(socketPath);
         uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
             .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
         channels.add(uds);
@@ -105,6 +107,36 @@ public final class HttpServer {
       close();
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deletes a socket file left by a previous run. Refuses to delete anything that is not a
+   * socket, or a socket another process is still listening on.
+   */
+  static void removeStaleSocket(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      mode = 0140000;
+    }
+    if ((mode & 0170000) != 0140000) {
+      throw new IOException(p + " exists and is not a socket; refusing to replace it");
+    }
+    try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(p))) {
+      throw new IOException("another process is listening on " + p);
+    } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+      // nobody listening: stale
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("another process")) {
+        throw e;
+      }
+    }
+    LOG.info("removing stale socket {}", p);
+    Files.deleteIfExists(p);
   }
 
   private static String hostPort(InetSocketAddress a) {
