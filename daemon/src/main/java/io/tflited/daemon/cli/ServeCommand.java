@@ -81,7 +81,12 @@ public final class ServeCommand implements Command {
     try {
       d = Daemon.start(config, System.getenv());
     } catch (BindException e) {
-      throw new CommandFailedException("cannot listen: " + e.getMessage(), e);
+      throw new CommandFailedException(e.getMessage(), e);
+    } catch (java.nio.file.FileSystemException e) {
+      String what = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      throw new CommandFailedException("cannot start the server: " + e.getFile() + ": " + what, e);
     } catch (IOException e) {
       throw new CommandFailedException("cannot start the server: " + e.getMessage(), e);
     }

@@ -73,8 +73,12 @@ public final class HttpServer {
         }
         int port = Integer.parseInt(config.http.substring(colon + 1));
         SocketAddress addr = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
-        tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .childHandler(initializer()).bind(addr).sync().channel();
+        try {
+          tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+              .childHandler(initializer()).bind(addr).sync().channel();
+        } catch (Exception e) {
+          throw new java.net.BindException("cannot listen on " + config.http + ": " + e.getMessage());
+        }
         channels.add(tcp);
         LOG.info("listening on http://{}", hostPort(tcpAddress()));
       }
@@ -90,8 +94,12 @@ public final class HttpServer {
           }
         }
         removeStaleSocket(socketPath);
-        uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
-            .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
+        try {
+          uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
+              .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
+        } catch (Exception e) {
+          throw new IOException("cannot listen on unix:" + socketPath + ": " + e.getMessage(), e);
+        }
         channels.add(uds);
         try {
           Files.setPosixFilePermissions(socketPath, perms(config.socketMode));
@@ -100,12 +108,9 @@ public final class HttpServer {
         }
         LOG.info("listening on unix:{}", socketPath);
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       close();
       throw e;
-    } catch (Exception e) {
-      close();
-      throw new IOException(e.getMessage(), e);
     }
   }
 
