@@ -129,6 +129,7 @@ class ServerTest {
     assertEquals("[1,4]", m.get("inputs").get(0).get("shape").toString());
     assertEquals("FP32", m.get("outputs").get(1).get("datatype").asText());
     String v = m.get("versions").get(0).asText();
+    assertEquals("1", v, "versions count per model from 1");
     assertEquals(200, get("/v2/models/ident/versions/" + v).statusCode());
     assertEquals(404, get("/v2/models/ident/versions/999").statusCode());
     assertEquals(200, get("/v2/models/ident/ready").statusCode());
@@ -426,6 +427,8 @@ class ServerTest {
     assertEquals(404, get("/v2/models/extra").statusCode());
     JsonNode r = postJson("/v2/repository/models/extra/load", "{}", 200);
     assertEquals("READY", r.get("state").asText());
+    JsonNode again = postJson("/v2/repository/models/extra/load", "{}", 200);
+    assertEquals(Integer.parseInt(r.get("version").asText()) + 1, Integer.parseInt(again.get("version").asText()));
     JsonNode inf = postJson("/v2/models/extra/infer",
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT32\",\"data\":[7,-9]}]}", 200);
     assertEquals("[7,-9]", inf.get("outputs").get(0).get("data").toString());

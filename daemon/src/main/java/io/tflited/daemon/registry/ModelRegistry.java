@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,8 @@ public final class ModelRegistry {
 
   private final DaemonConfig config;
   private final Map<String, ModelEntry> models = new ConcurrentHashMap<>();
-  private final AtomicInteger versions = new AtomicInteger();
+  /** Per model name: the last version number given (1 for the first load, then 2, ...). */
+  private final Map<String, Integer> versions = new ConcurrentHashMap<>();
   private final List<ModelEntry> retired = new ArrayList<>();
 
   public ModelRegistry(DaemonConfig config) {
@@ -53,7 +53,7 @@ public final class ModelRegistry {
 
   public synchronized void loadDemo() {
     ModelSettings s = config.settingsFor(DemoModel.NAME);
-    int v = versions.incrementAndGet();
+    int v = versions.merge(DemoModel.NAME, 1, Integer::sum);
     ModelEntry e;
     try {
       CompiledModel m = CompiledModel.fromBuffer(DemoModel.build(), options());
@@ -125,7 +125,7 @@ public final class ModelRegistry {
 
   private ModelEntry load(String name, Path p) {
     ModelSettings s = config.settingsFor(name);
-    int v = versions.incrementAndGet();
+    int v = versions.merge(name, 1, Integer::sum);
     long st = stamp(p);
     ModelEntry e;
     long t0 = System.nanoTime();
