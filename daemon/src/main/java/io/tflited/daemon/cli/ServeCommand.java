@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
+import io.tflited.daemon.lifecycle.Signals;
 
 /**
  * {@code tflited serve}: runs the inference server until SIGTERM/SIGINT (graceful: exit 0);
@@ -65,17 +65,16 @@ public final class ServeCommand implements Command {
         Thread.ofPlatform().name("shutdown").start(running::stop);
       }
     };
-    Signal.handle(new Signal("TERM"), s -> stop.run());
-    Signal.handle(new Signal("INT"), s -> stop.run());
-    try {
-      Signal.handle(new Signal("HUP"), s -> {
-        Daemon running = ref.get();
-        if (running != null) {
-          Thread.ofPlatform().name("reload").start(running::reload);
-        }
-      });
-    } catch (IllegalArgumentException e) {
-      log.warn("SIGHUP unavailable: {}", e.getMessage());
+    Signals.handle("TERM", stop);
+    Signals.handle("INT", stop);
+    boolean hup = Signals.handle("HUP", () -> {
+      Daemon running = ref.get();
+      if (running != null) {
+        Thread.ofPlatform().name("reload").start(running::reload);
+      }
+    });
+    if (!hup) {
+      log.warn("SIGHUP unavailable: reload with POST /v2/repository/models/NAME/load");
     }
     Daemon d;
     try {

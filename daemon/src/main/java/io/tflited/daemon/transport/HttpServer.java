@@ -131,14 +131,15 @@ public final class HttpServer {
     if ((mode & 0170000) != 0140000) {
       throw new IOException(p + " exists and is not a socket; refusing to replace it");
     }
-    try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(p))) {
-      throw new IOException("another process is listening on " + p);
-    } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
-      // nobody listening: stale
+    boolean live;
+    try {
+      java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(p)).close();
+      live = true;
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("another process")) {
-        throw e;
-      }
+      live = false; // nobody listening: stale
+    }
+    if (live) {
+      throw new IOException("another process is listening on " + p);
     }
     LOG.info("removing stale socket {}", p);
     Files.deleteIfExists(p);
