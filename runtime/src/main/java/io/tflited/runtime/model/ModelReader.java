@@ -418,7 +418,8 @@ final class ModelReader {
       throws ModelException {
     boolean[] ready = new boolean[tensors.size()];
     for (TensorSpec t : tensors) {
-      ready[t.index()] = t.isConstant() || t.isVariable();
+      // A tensor without elements holds nothing to read (e.g. an empty axis list).
+      ready[t.index()] = t.isConstant() || t.isVariable() || t.elementCount() == 0;
     }
     for (int i : inputs) {
       ready[i] = true;

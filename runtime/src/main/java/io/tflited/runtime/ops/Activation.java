@@ -4,7 +4,6 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
-import io.tflited.runtime.quant.QuantizedMultiplier;
 
 /** Fused activation ranges, computed as TFLite's CalculateActivationRange* do. */
 public final class Activation {
@@ -72,7 +71,15 @@ public final class Activation {
     };
   }
 
+  /**
+   * zeroPoint + round(f / scale) as TFLite computes it on x86: the float quotient is rounded
+   * half away from zero and converted to int32, where an out-of-range conversion yields
+   * INT32_MIN (cvttss2si) and the addition wraps.
+   */
   private static int quantize(float f, float scale, int zeroPoint) {
-    return zeroPoint + QuantizedMultiplier.roundHalfAwayFromZero(f / scale);
+    float q = f / scale;
+    double r = q >= 0 ? Math.floor((double) q + 0.5) : -Math.floor(-(double) q + 0.5);
+    int i = (r >= 0x1p31 || r < -0x1p31 || Double.isNaN(r)) ? Integer.MIN_VALUE : (int) r;
+    return zeroPoint + i;
   }
 }

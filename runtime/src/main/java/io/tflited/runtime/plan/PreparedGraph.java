@@ -431,7 +431,13 @@ public final class PreparedGraph {
       if (known[index] != null) {
         return ByteBuffer.wrap(known[index]).order(ByteOrder.LITTLE_ENDIAN);
       }
-      return tensors[index].isConstant() ? tensors[index].constantData() : null;
+      if (tensors[index].isConstant()) {
+        return tensors[index].constantData();
+      }
+      // Nothing to know about a tensor without elements (an empty axis or shape list).
+      return tensors[index].elementCount() == 0
+          ? ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN)
+          : null;
     }
 
     @Override

@@ -47,6 +47,8 @@ public record QuantizedMultiplier(int multiplier, int shift) {
 
   /** C's roundf() on a float value. */
   public static int roundHalfAwayFromZero(float v) {
-    return v >= 0 ? (int) Math.floor(v + 0.5f) : -(int) Math.floor(-v + 0.5f);
+    // In double: adding 0.5f in float misrounds 0.49999997f and odd values >= 2^23.
+    double d = v;
+    return (int) (d >= 0 ? Math.floor(d + 0.5) : -Math.floor(-d + 0.5));
   }
 }

@@ -1,10 +1,14 @@
 package io.tflited.runtime.quant;
 
 /**
- * The requantization of ruy's x86 AVX2 8-bit kernels, which TFLite 2.4.1's optimized
- * FULLY_CONNECTED and BATCH_MATMUL (int8/uint8 through cpu_backend_gemm) use on x86 CPUs with
- * AVX: unlike the reference MultiplyByQuantizedMultiplier (two roundings half away from zero),
- * both roundings go half up (toward +infinity), so negative exact ties end one step higher.
+ * The requantization of ruy's x86 (AVX2) 8-bit kernels, which TFLite 2.4.1's optimized int8
+ * FULLY_CONNECTED and BATCH_MATMUL (through cpu_backend_gemm) use on x86 CPUs with AVX (its
+ * uint8 path rounds like the reference). Two roundings as in the reference
+ * MultiplyByQuantizedMultiplier, but both with ties toward +infinity instead of away from
+ * zero: {@code high = (x * 2^leftShift * m + 2^30) >> 31} in 64 bits, then
+ * {@code (high + 2^(rightShift-1)) >> rightShift}. Results differ from the reference by one step
+ * on exact ties of negative values. Measured against TFLite 2.4.1 on 216,000 controlled
+ * accumulators (RequantizeRoundingTest) and the ad01_int8 golden.
  */
 public final class RuyRequantize {
   private RuyRequantize() {}

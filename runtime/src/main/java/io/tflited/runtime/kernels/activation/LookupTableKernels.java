@@ -1,7 +1,6 @@
 package io.tflited.runtime.kernels.activation;
 
 import io.tflited.runtime.DataType;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * 8-bit lookup tables as TFLite's activations.cc PopulateLookupTable builds them (LOGISTIC and
@@ -40,10 +39,5 @@ public final class LookupTableKernels {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = table[in[inOff + i] & 0xff];
     }
-  }
-
-  /** A float function evaluated in double and rounded to float. */
-  public static FloatFunction viaDouble(DoubleUnaryOperator f) {
-    return x -> (float) f.applyAsDouble(x);
   }
 }

@@ -99,4 +99,77 @@ public final class SoftmaxKernels {
     }
     return Math.copySign(t, v);
   }
+
+  /** Entries of TFLite's int16 softmax tables (512 samples plus one for the last slope). */
+  public static final int INT16_LUT_SIZE = 513;
+
+  /**
+   * TFLite gen_lut: samples of {@code f} on [min, max] in Q0.15, each nudged by half the
+   * interpolation error at its interval's midpoint.
+   */
+  public static short[] int16Lut(java.util.function.DoubleUnaryOperator f, double min, double max) {
+    int num = INT16_LUT_SIZE;
+    short[] table = new short[num];
+    double step = (max - min) / (num - 1);
+    double halfStep = step / 2.0;
+    for (int i = 0; i < num - 1; i++) {
+      double sample = QuantizeKernels.roundHalfAwayFromZero(f.applyAsDouble(min + i * step) * 32768.0);
+      double midpointInterp = QuantizeKernels.roundHalfAwayFromZero(
+          (f.applyAsDouble(min + (i + 1) * step) * 32768.0
+              + QuantizeKernels.roundHalfAwayFromZero(f.applyAsDouble(min + i * step) * 32768.0)) / 2.0);
+      double midpoint = QuantizeKernels.roundHalfAwayFromZero(
+          f.applyAsDouble(min + i * step + halfStep) * 32768.0);
+      double bias = QuantizeKernels.roundHalfAwayFromZero((midpointInterp - midpoint) / 2.0);
+      table[i] = (short) Math.min(Math.max(sample - bias, -32768.0), 32767.0);
+    }
+    table[num - 1] = (short) Math.min(Math.max(
+        QuantizeKernels.roundHalfAwayFromZero(f.applyAsDouble(max) * 32768.0), -32768.0), 32767.0);
+    return table;
+  }
+
+  /** TFLite generic_int16_table_lookup: linear interpolation between 512 Q0.15 samples. */
+  static int int16Lookup(int value, short[] lut) {
+    int index = 256 + (value >> 7);
+    int offset = value & 0x7f;
+    int base = lut[index];
+    short slope = (short) (lut[index + 1] - lut[index]);
+    int delta = (slope * offset + 64) >> 7;
+    return (short) (base + delta);
+  }
+
+  private static int int16Exp(int x, int max, int multiplier, int shift, short[] expLut) {
+    int scaled = io.tflited.runtime.quant.FixedPoint.multiplyByQuantizedMultiplier(x - max, multiplier, shift);
+    int sym = Math.min(Math.max(scaled + 32767, -32768), 32767);
+    return int16Lookup(sym, expLut);
+  }
+
+  /** TFLite SoftmaxInt16: int16 input, int16 output with scale 2^-15 and zero point 0. */
+  public static void softmaxInt16(
+      byte[] in, int inOff, byte[] out, int outOff, int rows, int depth, int multiplier,
+      int shift, short[] expLut, short[] oneOverOnePlusXLut) {
+    for (int r = 0; r < rows; r++) {
+      int ib = inOff + 2 * r * depth;
+      int ob = outOff + 2 * r * depth;
+      int max = Short.MIN_VALUE;
+      for (int j = 0; j < depth; j++) {
+        max = Math.max(max, LittleEndian.getShort(in, ib + 2 * j));
+      }
+      int sum = 0;
+      for (int j = 0; j < depth; j++) {
+        sum += int16Exp(LittleEndian.getShort(in, ib + 2 * j), max, multiplier, shift, expLut);
+      }
+      int headroomPlusOne = Integer.numberOfLeadingZeros(sum);
+      int shiftedSum = (int) ((((long) sum << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+      int symShiftedSum = shiftedSum - ((1 << 15) + (1 << 16));
+      int sat = Math.min(Math.max(symShiftedSum, -32768), 32767);
+      int reciprocal = int16Lookup(sat, oneOverOnePlusXLut);
+      int rightShift = 31 - headroomPlusOne;
+      long round = 1L << (rightShift - 1);
+      for (int j = 0; j < depth; j++) {
+        int e = int16Exp(LittleEndian.getShort(in, ib + 2 * j), max, multiplier, shift, expLut);
+        int result = (int) (((long) e * reciprocal + round) >> rightShift);
+        LittleEndian.setShort(out, ob + 2 * j, (short) Math.min(Math.max(result, 0), 32767));
+      }
+    }
+  }
 }

@@ -366,7 +366,37 @@ public final class ConvKernels {
           int ix0 = ox * g.strideW() - g.padW();
           int kx0 = ConvGeometry.firstTap(ix0, g.dilW(), g.kw());
           int kx1 = ConvGeometry.endTap(ix0, g.dilW(), g.kw(), g.inW());
-          for (int c = 0; c < g.outC(); c++) {
+          int c = 0;
+          if (g.dilW() == 1) {
+            // Four output channels at a time share each input load.
+            final int len = (kx1 - kx0) * inC;
+            for (; c + 4 <= g.outC(); c += 4) {
+              float a0 = 0f;
+              float a1 = 0f;
+              float a2 = 0f;
+              float a3 = 0f;
+              for (int ky = ky0; ky < ky1; ky++) {
+                int xi = inOff + 4 * (((b * g.inH() + iy0 + ky * g.dilH()) * g.inW() + ix0 + kx0) * inC);
+                int w0 = c * wStride + (ky * g.kw() + kx0) * inC;
+                int w1 = w0 + wStride;
+                int w2 = w1 + wStride;
+                int w3 = w2 + wStride;
+                for (int i = 0; i < len; i++) {
+                  float x = LittleEndian.getFloat(in, xi + 4 * i);
+                  a0 += w[w0 + i] * x;
+                  a1 += w[w1 + i] * x;
+                  a2 += w[w2 + i] * x;
+                  a3 += w[w3 + i] * x;
+                }
+              }
+              LittleEndian.setFloat(out, o, Math.min(Math.max(a0 + bias[c], actMin), actMax));
+              LittleEndian.setFloat(out, o + 4, Math.min(Math.max(a1 + bias[c + 1], actMin), actMax));
+              LittleEndian.setFloat(out, o + 8, Math.min(Math.max(a2 + bias[c + 2], actMin), actMax));
+              LittleEndian.setFloat(out, o + 12, Math.min(Math.max(a3 + bias[c + 3], actMin), actMax));
+              o += 16;
+            }
+          }
+          for (; c < g.outC(); c++) {
             float acc = 0f;
             int wc = c * wStride;
             for (int ky = ky0; ky < ky1; ky++) {

@@ -26,6 +26,9 @@ public final class QuantizedAddRow implements BinaryRow {
   private final int so;
   private final int lo;
   private final int hi;
+  /** For 8-bit types: the rescaled value of every raw input (index raw + 128 or raw). */
+  private final int[] table1;
+  private final int[] table2;
 
   /**
    * Shifts are TFLite's (non-positive) exponents; offsets are the negated input zero points
@@ -47,16 +50,38 @@ public final class QuantizedAddRow implements BinaryRow {
     this.so = so;
     this.lo = lo;
     this.hi = hi;
+    if (type == DataType.INT8 || type == DataType.UINT8) {
+      int base = type == DataType.INT8 ? -128 : 0;
+      table1 = new int[256];
+      table2 = new int[256];
+      for (int i = 0; i < 256; i++) {
+        table1[i] = scale1(base + i);
+        table2[i] = scale2(base + i);
+      }
+    } else {
+      table1 = null;
+      table2 = null;
+    }
+  }
+
+  private int scale1(int x) {
+    return FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(
+        (off1 + x) * (1 << leftShift), m1, s1);
+  }
+
+  private int scale2(int y) {
+    return FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(
+        (off2 + y) * (1 << leftShift), m2, s2);
+  }
+
+  private int output(int sum) {
+    int raw = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(sum, mo, so) + outOff;
+    return Math.min(hi, Math.max(lo, raw));
   }
 
   /** The result for one pair of raw input values. */
   public int compute(int x, int y) {
-    int v1 = (off1 + x) * (1 << leftShift);
-    int v2 = (off2 + y) * (1 << leftShift);
-    int sc1 = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(v1, m1, s1);
-    int sc2 = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(v2, m2, s2);
-    int raw = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(sc1 + sc2, mo, so) + outOff;
-    return Math.min(hi, Math.max(lo, raw));
+    return output(scale1(x) + scale2(y));
   }
 
   @Override
@@ -64,12 +89,12 @@ public final class QuantizedAddRow implements BinaryRow {
     switch (type) {
       case INT8 -> {
         for (int k = 0; k < n; k++, ai += as, bi += bs, oi++) {
-          o[oi] = (byte) compute(a[ai], b[bi]);
+          o[oi] = (byte) output(table1[a[ai] + 128] + table2[b[bi] + 128]);
         }
       }
       case UINT8 -> {
         for (int k = 0; k < n; k++, ai += as, bi += bs, oi++) {
-          o[oi] = (byte) compute(a[ai] & 0xff, b[bi] & 0xff);
+          o[oi] = (byte) output(table1[a[ai] & 0xff] + table2[b[bi] & 0xff]);
         }
       }
       case INT16 -> {

@@ -98,4 +98,53 @@ public final class BatchMatmulKernels {
       }
     }
   }
+
+  /**
+   * Hybrid float32 x int8: each of the m lhs rows is quantized on its own (TFLite 2.4.1 always
+   * quantizes asymmetrically here unless {@code symmetric}), then out[i][j] = (dot(q_i, R_j) -
+   * rowSums[j] * zp_i) * (scale_i * rScale). R is packed [n][depth] int8 at element rBase.
+   * {@code q} holds m * depth quantized bytes at qOff, followed by m scales and m zero points
+   * (int32); {@code gather} (depth floats at gatherOff) is used when lDepthStride != 1.
+   */
+  public static void hybridMatmul(
+      byte[] l, int lBase, int lRowStride, int lDepthStride,
+      byte[] r, int rBase, int[] rowSums, int rowSumBase, float rScale, boolean symmetric,
+      byte[] out, int outBase, int m, int n, int depth, byte[] q, int qOff, int gatherOff) {
+    int scalesOff = qOff + m * depth;
+    int zpOff = scalesOff + 4 * m;
+    for (int i = 0; i < m; i++) {
+      byte[] src = l;
+      int srcOff = lBase + 4 * i * lRowStride;
+      if (lDepthStride != 1) {
+        for (int k = 0; k < depth; k++) {
+          LittleEndian.setFloat(q, gatherOff + 4 * k,
+              LittleEndian.getFloat(l, srcOff + 4 * k * lDepthStride));
+        }
+        src = q;
+        srcOff = gatherOff;
+      }
+      float scale;
+      int zp;
+      if (symmetric) {
+        scale = FcKernels.symmetricQuantize(src, srcOff, depth, q, qOff + i * depth);
+        zp = 0;
+      } else {
+        long p = FcKernels.asymmetricQuantize(src, srcOff, depth, q, qOff + i * depth);
+        scale = FcKernels.packedScale(p);
+        zp = FcKernels.packedOffset(p);
+      }
+      LittleEndian.setFloat(q, scalesOff + 4 * i, scale * rScale);
+      LittleEndian.setInt(q, zpOff + 4 * i, zp);
+    }
+    for (int j = 0; j < n; j++) {
+      int rj = rBase + j * depth;
+      int rowSum = rowSums[rowSumBase + j];
+      for (int i = 0; i < m; i++) {
+        int total = FcKernels.dotS8(r, rj, q, qOff + i * depth, depth);
+        total -= rowSum * LittleEndian.getInt(q, zpOff + 4 * i);
+        LittleEndian.setFloat(out, outBase + 4 * (i * n + j),
+            LittleEndian.getFloat(q, scalesOff + 4 * i) * total);
+      }
+    }
+  }
 }

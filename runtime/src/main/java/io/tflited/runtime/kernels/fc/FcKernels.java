@@ -24,7 +24,35 @@ public final class FcKernels {
     for (int b = 0; b < batches; b++) {
       int xBase = inOff + 4 * b * depth;
       int oBase = outOff + 4 * b * units;
-      for (int u = 0; u < units; u++) {
+      int u = 0;
+      for (; u + 4 <= units; u += 4) {
+        int w0 = u * depth;
+        int w1 = w0 + depth;
+        int w2 = w1 + depth;
+        int w3 = w2 + depth;
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        for (int d = 0; d < depth; d++) {
+          float x = LittleEndian.getFloat(in, xBase + 4 * d);
+          a0 += w[w0 + d] * x;
+          a1 += w[w1 + d] * x;
+          a2 += w[w2 + d] * x;
+          a3 += w[w3 + d] * x;
+        }
+        if (bias != null) {
+          a0 += bias[u];
+          a1 += bias[u + 1];
+          a2 += bias[u + 2];
+          a3 += bias[u + 3];
+        }
+        LittleEndian.setFloat(out, oBase + 4 * u, Math.min(max, Math.max(min, a0)));
+        LittleEndian.setFloat(out, oBase + 4 * u + 4, Math.min(max, Math.max(min, a1)));
+        LittleEndian.setFloat(out, oBase + 4 * u + 8, Math.min(max, Math.max(min, a2)));
+        LittleEndian.setFloat(out, oBase + 4 * u + 12, Math.min(max, Math.max(min, a3)));
+      }
+      for (; u < units; u++) {
         int wBase = u * depth;
         float acc = 0f;
         for (int d = 0; d < depth; d++) {
@@ -65,7 +93,8 @@ public final class FcKernels {
   /**
    * Quantized 8-bit FC. acc = rowConst[u] + wOffset * sum_d x[d] + sum_d w[u][d] * x[d], where
    * rowConst already holds bias[u] + xOffset * sum_d (w[u][d] + wOffset); then requantized with
-   * the unit's multiplier/shift, offset by outZp and clamped to [min, max].
+   * the unit's multiplier/shift (int8: as TFLite 2.4.1's x86 ruy kernel, {@link RuyRequantize};
+   * uint8: the reference rounding, as its uint8 path), offset by outZp, clamped to [min, max].
    *
    * @param unsigned whether input, weights and output are uint8 (else int8)
    */
@@ -84,14 +113,49 @@ public final class FcKernels {
         }
         xTerm = wOffset * sumX;
       }
-      for (int u = 0; u < units; u++) {
+      int u = 0;
+      if (!unsigned) {
+        for (; u + 4 <= units; u += 4) {
+          int w0 = wOff + u * depth;
+          int w1 = w0 + depth;
+          int w2 = w1 + depth;
+          int w3 = w2 + depth;
+          int a0 = 0;
+          int a1 = 0;
+          int a2 = 0;
+          int a3 = 0;
+          for (int d = 0; d < depth; d++) {
+            int x = in[xBase + d];
+            a0 += w[w0 + d] * x;
+            a1 += w[w1 + d] * x;
+            a2 += w[w2 + d] * x;
+            a3 += w[w3 + d] * x;
+          }
+          out[oBase + u] = requantize(a0 + rowConst[u] + xTerm, multipliers[u], shifts[u],
+              outZp, min, max);
+          out[oBase + u + 1] = requantize(a1 + rowConst[u + 1] + xTerm, multipliers[u + 1],
+              shifts[u + 1], outZp, min, max);
+          out[oBase + u + 2] = requantize(a2 + rowConst[u + 2] + xTerm, multipliers[u + 2],
+              shifts[u + 2], outZp, min, max);
+          out[oBase + u + 3] = requantize(a3 + rowConst[u + 3] + xTerm, multipliers[u + 3],
+              shifts[u + 3], outZp, min, max);
+        }
+      }
+      for (; u < units; u++) {
         int wBase = wOff + u * depth;
         int acc = unsigned ? dotU8(w, wBase, in, xBase, depth) : dotS8(w, wBase, in, xBase, depth);
         acc += rowConst[u] + xTerm;
-        int v = RuyRequantize.apply(acc, multipliers[u], shifts[u]) + outZp;
+        int v = unsigned
+            ? FixedPoint.multiplyByQuantizedMultiplier(acc, multipliers[u], shifts[u]) + outZp
+            : RuyRequantize.apply(acc, multipliers[u], shifts[u]) + outZp;
         out[oBase + u] = (byte) Math.min(max, Math.max(min, v));
       }
     }
+  }
+
+  private static byte requantize(int acc, int multiplier, int shift, int outZp, int min, int max) {
+    int v = RuyRequantize.apply(acc, multiplier, shift) + outZp;
+    return (byte) Math.min(max, Math.max(min, v));
   }
 
   /** Sum of a[ao+i] * b[bo+i] over int8 values. */

@@ -4,15 +4,23 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.kernels.LittleEndian;
 
 /**
- * TFLite reference ArgMinMax: for every (outer, inner) position the index along the axis of
- * the first strictly greatest (or smallest) value; ties keep the first index.
+ * TFLite reference ArgMinMax: for every (outer, inner) position the index along the axis of the
+ * first strictly greatest (or smallest) value; ties keep the first index.
  */
 public final class ArgMinMaxKernels {
   private ArgMinMaxKernels() {}
 
   public static void argMinMax(
-      boolean max, DataType inType, byte[] in, int inOff, boolean outLong, byte[] out, int outOff,
-      int outer, int axisSize, int inner) {
+      boolean max,
+      DataType inType,
+      byte[] in,
+      int inOff,
+      boolean outLong,
+      byte[] out,
+      int outOff,
+      int outer,
+      int axisSize,
+      int inner) {
     for (int o = 0; o < outer; o++) {
       for (int i = 0; i < inner; i++) {
         int first = o * axisSize * inner + i;
@@ -29,7 +37,8 @@ public final class ArgMinMaxKernels {
         } else {
           long bestValue = ReduceKernels.load(in, inOff + inType.byteSize() * first, inType);
           for (int k = 1; k < axisSize; k++) {
-            long v = ReduceKernels.load(in, inOff + inType.byteSize() * (first + k * inner), inType);
+            long v =
+                ReduceKernels.load(in, inOff + inType.byteSize() * (first + k * inner), inType);
             if (max ? v > bestValue : v < bestValue) {
               bestValue = v;
               best = k;

@@ -65,9 +65,9 @@ public final class ReduceKernels {
   }
 
   /**
-   * Integer sum/prod/max/min/mean on raw values of any integer type, wrapping like the C++
-   * code (TFLite accumulates in the element type or a wider one; the result modulo the type's
-   * width is the same). MEAN divides with truncation toward zero.
+   * Integer sum/prod/max/min/mean on raw values of any integer type, wrapping like the C++ code
+   * (TFLite accumulates in the element type or a wider one; the result modulo the type's width is
+   * the same). MEAN divides with truncation toward zero.
    */
   public static void reduceInteger(
       int op, DataType type, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan) {
@@ -117,7 +117,8 @@ public final class ReduceKernels {
   }
 
   /** Boolean any/all (bytes 0/1). */
-  public static void reduceBool(int op, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan) {
+  public static void reduceBool(
+      int op, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan) {
     int[] base = plan.outBase();
     int[] rel = plan.rel();
     boolean any = op == ANY;
@@ -133,12 +134,19 @@ public final class ReduceKernels {
   }
 
   /**
-   * TFLite reference QuantizedMeanOrSum, mean branch: integer sum, float mean, float rescale
-   * with {@code roundf}, clamp to the type's range. {@code bias} is precomputed by the op.
+   * TFLite reference QuantizedMeanOrSum, mean branch: integer sum, float mean, float rescale with
+   * {@code roundf}, clamp to the type's range. {@code bias} is precomputed by the op.
    */
   public static void quantizedMeanFloat(
-      DataType type, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan,
-      float scale, float bias, int outZeroPoint) {
+      DataType type,
+      byte[] in,
+      int inOff,
+      byte[] out,
+      int outOff,
+      ReducePlan plan,
+      float scale,
+      float bias,
+      int outZeroPoint) {
     int[] base = plan.outBase();
     int[] rel = plan.rel();
     int n = rel.length;
@@ -163,12 +171,19 @@ public final class ReduceKernels {
   }
 
   /**
-   * TFLite reference QuantizedMeanOrSum, sum branch: float rescale of the integer sum, no
-   * clamping (the C++ code casts, so out-of-range results wrap).
+   * TFLite reference QuantizedMeanOrSum, sum branch: float rescale of the integer sum, no clamping
+   * (the C++ code casts, so out-of-range results wrap).
    */
   public static void quantizedSumFloat(
-      DataType type, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan,
-      float scale, float bias, int outZeroPoint) {
+      DataType type,
+      byte[] in,
+      int inOff,
+      byte[] out,
+      int outOff,
+      ReducePlan plan,
+      float scale,
+      float bias,
+      int outZeroPoint) {
     int[] base = plan.outBase();
     int[] rel = plan.rel();
     int n = rel.length;
@@ -189,13 +204,19 @@ public final class ReduceKernels {
   }
 
   /**
-   * TFLite optimized 4D mean over height and width (optimized_ops / optimized_integer_ops
-   * Mean): raw integer sum, one fixed-point multiply, add a bias that folds both zero points,
-   * clamp.
+   * TFLite optimized 4D mean over height and width (optimized_ops / optimized_integer_ops Mean):
+   * raw integer sum, one fixed-point multiply, add a bias that folds both zero points, clamp.
    */
   public static void quantizedMeanMultiplier(
-      DataType type, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan,
-      int multiplier, int shift, int bias) {
+      DataType type,
+      byte[] in,
+      int inOff,
+      byte[] out,
+      int outOff,
+      ReducePlan plan,
+      int multiplier,
+      int shift,
+      int bias) {
     int[] base = plan.outBase();
     int[] rel = plan.rel();
     int n = rel.length;
@@ -215,12 +236,20 @@ public final class ReduceKernels {
   }
 
   /**
-   * TFLite reference_integer_ops::Mean (4D, height and width): zero-point-corrected sum,
-   * rescaled by input/output scale, divided by the count rounding half away from zero.
+   * TFLite reference_integer_ops::Mean (4D, height and width): zero-point-corrected sum, rescaled
+   * by input/output scale, divided by the count rounding half away from zero.
    */
   public static void integerMeanReference(
-      DataType type, byte[] in, int inOff, byte[] out, int outOff, ReducePlan plan,
-      int multiplier, int shift, int inZeroPoint, int outZeroPoint) {
+      DataType type,
+      byte[] in,
+      int inOff,
+      byte[] out,
+      int outOff,
+      ReducePlan plan,
+      int multiplier,
+      int shift,
+      int inZeroPoint,
+      int outZeroPoint) {
     int[] base = plan.outBase();
     int[] rel = plan.rel();
     int n = rel.length;

@@ -3,8 +3,8 @@ package io.tflited.runtime.kernels.reduce;
 /**
  * Element offsets of a reduction, precomputed once: output element {@code o} reduces the input
  * elements {@code outBase[o] + rel[r]} for r = 0 .. rel.length-1. Both arrays are in row-major
- * order, so for every output the contributing inputs are visited in increasing input offset,
- * the order in which TFLite's reference Reduce accumulates them.
+ * order, so for every output the contributing inputs are visited in increasing input offset, the
+ * order in which TFLite's reference Reduce accumulates them.
  */
 public record ReducePlan(int[] outBase, int[] rel) {
 
@@ -36,7 +36,8 @@ public record ReducePlan(int[] outBase, int[] rel) {
   }
 
   /** Row-major offsets over the dims whose flag equals {@code which}. */
-  private static int[] offsets(int[] shape, int[] strides, boolean[] reduced, boolean which, int n) {
+  private static int[] offsets(
+      int[] shape, int[] strides, boolean[] reduced, boolean which, int n) {
     int[] out = new int[n];
     if (n == 0) {
       return out;

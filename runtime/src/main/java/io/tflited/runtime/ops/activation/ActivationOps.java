@@ -10,7 +10,7 @@ public final class ActivationOps {
   public static void register(OpRegistry r) {
     r.add(BuiltinOperator.QUANTIZE, 2, new Quantize());
     r.add(BuiltinOperator.DEQUANTIZE, 4, new Dequantize());
-    r.add(BuiltinOperator.SOFTMAX, 2, new Softmax());
+    r.add(BuiltinOperator.SOFTMAX, 3, new Softmax());
     r.add(BuiltinOperator.LOGISTIC, 3, new Logistic());
     r.add(BuiltinOperator.TANH, 3, new Tanh());
     r.add(BuiltinOperator.RELU, 2, new Relu());

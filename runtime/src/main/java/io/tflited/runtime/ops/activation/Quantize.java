@@ -11,7 +11,9 @@ import io.tflited.runtime.quant.QuantizedMultiplier;
 
 /**
  * QUANTIZE: float32 -> int8/uint8/int16 (affine quantization), and requantization between
- * int8/uint8 (both ways), int16 -> int8/int16/int32, as TFLite 2.4.1 quantize.cc.
+ * int8/uint8 (both ways), int16 -> int8/int16/int32, as TFLite 2.4.1 quantize.cc. TFLite 2.4.1
+ * insists on zero point 0 for int16; like TFLite Micro (whose models, e.g. keyword_scrambled,
+ * use int16 zero point -32768) tflited accepts any zero point with the same formulas.
  */
 public final class Quantize implements OpKernel {
   public static final int INPUT = 0;
@@ -27,9 +29,6 @@ public final class Quantize implements OpKernel {
     int outT = ctx.outputIndex(OUTPUT);
     DataType outType = out.type();
     int outZp = out.zeroPoint();
-    if (outType == DataType.INT16 && outZp != 0) {
-      throw ctx.error("int16 output must have zero point 0, got " + outZp);
-    }
     if (in.type() == DataType.FLOAT32) {
       ctx.requireType(out, "output", DataType.UINT8, DataType.INT8, DataType.INT16);
       double scale = out.scale();
@@ -44,9 +43,6 @@ public final class Quantize implements OpKernel {
     Unary.requirePerTensor(ctx, in, "input");
     DataType inType = in.type();
     int inZp = in.zeroPoint();
-    if (inType == DataType.INT16 && inZp != 0) {
-      throw ctx.error("int16 input must have zero point 0, got " + inZp);
-    }
     QuantizedMultiplier m = QuantizedMultiplier.of((double) in.scale() / (double) out.scale());
     int mult = m.multiplier();
     int shift = m.shift();

@@ -9,10 +9,12 @@ import io.tflited.runtime.model.fb.SoftmaxOptions;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
+import io.tflited.runtime.quant.QuantizedMultiplier;
 
 /**
  * SOFTMAX over the last dimension, with beta: float32, and uint8/int8 input to the same type
- * or int16, computed as TFLite 2.4.1's optimized table kernel does.
+ * or int16, computed as TFLite 2.4.1's optimized table kernel does; int16 to int16 (version 3)
+ * with TFLite's interpolated exp and 1/(1+x) tables.
  */
 public final class Softmax implements OpKernel {
   public static final int INPUT = 0;
@@ -51,6 +53,25 @@ public final class Softmax implements OpKernel {
         return c -> SoftmaxKernels.softmaxQuantized(
             c.array(inT), c.offset(inT), inType, c.array(outT), c.offset(outT), outType, rows,
             depth, table, outScale, outZp);
+      }
+      case INT16 -> {
+        ctx.requireType(out, "output", DataType.INT16);
+        Unary.requirePerTensor(ctx, in, "input");
+        Unary.requirePerTensor(ctx, out, "output");
+        if (out.zeroPoint() != 0) {
+          throw ctx.error("int16 output must have zero point 0");
+        }
+        if (in.rank() > 4) {
+          throw ctx.error("int16 softmax supports ranks 1 to 4");
+        }
+        short[] expLut = SoftmaxKernels.int16Lut(Math::exp, -10.0, 0.0);
+        short[] recipLut = SoftmaxKernels.int16Lut(v -> 1.0 / (1.0 + v), 0.0, 1.0);
+        // input scale * beta in float, then divided in double, as TFLite.
+        QuantizedMultiplier m = QuantizedMultiplier.of((double) (in.scale() * beta) / (10.0 / 65535.0));
+        int mult = m.multiplier();
+        int shift = m.shift();
+        return c -> SoftmaxKernels.softmaxInt16(c.array(inT), c.offset(inT), c.array(outT),
+            c.offset(outT), rows, depth, mult, shift, expLut, recipLut);
       }
       default -> throw ctx.error("unsupported input type " + in.type());
     }

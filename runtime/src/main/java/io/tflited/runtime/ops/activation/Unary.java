@@ -86,8 +86,4 @@ final class Unary {
     }
     return (15 - 3) + inLog2;
   }
-
-  static boolean isQuantized8(DataType t) {
-    return t == DataType.INT8 || t == DataType.UINT8;
-  }
 }

@@ -106,11 +106,11 @@ public final class Conv2d implements OpKernel {
     ctx.requireType(filter, "filter", DataType.FLOAT32, DataType.INT8);
     ConvSupport.requireSymmetric(ctx, filter);
     float[] chScale = ConvSupport.filterScales(ctx, filter, g.outC(), 0);
-    // TFLite takes the per-channel path only when the channel scales actually differ.
-    boolean perChannel = false;
-    for (float s : chScale) {
-      perChannel |= s != chScale[0];
-    }
+    // Several scales -> per-channel path (asymmetric input quantization). TFLite 2.4.1 takes it
+    // only when the scales differ; with several equal scales it uses the per-tensor path with
+    // the tensor's legacy scale, which is 0 for per-channel tensors (outputs = bias): a bug not
+    // reproduced here.
+    boolean perChannel = filter.quantization().isPerChannel();
     float filterScale = filter.quantization().scale();
     byte[] w = ConvSupport.bytes(ctx, FILTER, "filter");
     int taps = g.kh() * g.kw();
@@ -203,8 +203,7 @@ public final class Conv2d implements OpKernel {
       ConvSupport.checkBiasScale(ctx, input, filter, bias, output);
       b = ConvSupport.ints(ctx, BIAS, "bias");
     }
-    int[][] ms = ConvSupport.multipliers(input.scale(), new float[] {filter.scale()},
-        output.scale());
+    int[][] ms = ConvSupport.uint8Multiplier(input.scale(), filter.scale(), output.scale());
     byte[] w = ConvSupport.bytes(ctx, FILTER, "filter");
     int taps = g.kh() * g.kw();
     int[] tapSums = ConvKernels.tapSums(w, g.outC(), taps, g.inC(), true);

@@ -12,5 +12,6 @@ public final class ConvOps {
     r.add(BuiltinOperator.DEPTHWISE_CONV_2D, 6, new DepthwiseConv2d());
     r.add(BuiltinOperator.AVERAGE_POOL_2D, 3, new AveragePool2d());
     r.add(BuiltinOperator.MAX_POOL_2D, 3, new MaxPool2d());
+    r.add(BuiltinOperator.TRANSPOSE_CONV, 3, new TransposeConv());
   }
 }

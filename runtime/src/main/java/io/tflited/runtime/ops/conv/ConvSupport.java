@@ -152,13 +152,23 @@ final class ConvSupport {
     return new int[][] {m, s};
   }
 
+  /**
+   * {multiplier, shift} of the legacy uint8 path (TFLite GetQuantizedConvolutionMultipler):
+   * the input and filter scales are multiplied in float, then divided in double.
+   */
+  static int[][] uint8Multiplier(float inScale, float filterScale, float outScale) {
+    float product = inScale * filterScale;
+    QuantizedMultiplier q = QuantizedMultiplier.of((double) product / (double) outScale);
+    return new int[][] {{q.multiplier()}, {q.shift()}};
+  }
+
   /** TFLite's uint8 check that the bias scale matches input scale * filter scale. */
   static void checkBiasScale(PrepareContext ctx, TensorSpec input, TensorSpec filter,
       TensorSpec bias, TensorSpec output) throws ModelException {
     if (bias == null) {
       return;
     }
-    double product = (double) input.scale() * (double) filter.scale();
+    double product = input.scale() * filter.scale();
     double diff = Math.abs(product - (double) bias.scale());
     if (diff / (double) output.scale() > 0.02) {
       throw ctx.error(

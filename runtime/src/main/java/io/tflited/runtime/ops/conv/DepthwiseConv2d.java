@@ -16,7 +16,7 @@ import io.tflited.runtime.ops.PreparedOp;
 
 /**
  * DEPTHWISE_CONV_2D (versions 1-6): float32; uint8 with per-tensor uint8 weights; int8 with
- * per-channel int8 weights; hybrid float32 input with per-channel int8 weights (asymmetric
+ * per-channel int8 weights; int16 activations with int8 weights and int64 bias (16x8); hybrid float32 input with per-channel int8 weights (asymmetric
  * per-batch input quantization). Any depth multiplier and dilation.
  */
 public final class DepthwiseConv2d implements OpKernel {
@@ -35,7 +35,8 @@ public final class DepthwiseConv2d implements OpKernel {
     TensorSpec output = ctx.output(OUTPUT);
     ctx.requireRank(input, "input", 4);
     ctx.requireRank(filter, "filter", 4);
-    ctx.requireType(input, "input", DataType.FLOAT32, DataType.UINT8, DataType.INT8);
+    ctx.requireType(input, "input", DataType.FLOAT32, DataType.UINT8, DataType.INT8,
+        DataType.INT16);
     if (output.type() != input.type()) {
       throw ctx.error("output type " + output.type() + " differs from input type " + input.type());
     }
@@ -114,6 +115,23 @@ public final class DepthwiseConv2d implements OpKernel {
         }
       };
     }
+    if (input.type() == DataType.INT16) {
+      ctx.requireType(filter, "filter", DataType.INT8);
+      ConvSupport.requireQuantizedIo(ctx, input, output);
+      ConvSupport.requireSymmetric(ctx, filter);
+      int[][] ms = ConvSupport.multipliers(input.scale(),
+          ConvSupport.filterScales(ctx, filter, outC, 3), output.scale());
+      long[] b = new long[outC];
+      if (bias != null) {
+        ctx.requireType(bias, "bias", DataType.INT64);
+        b = ConvSupport.longs(ctx, BIAS, "bias");
+      }
+      byte[] w = DepthwiseKernels.packBytes(ConvSupport.bytes(ctx, FILTER, "filter"), taps, outC);
+      int[] range = Activation.quantizedRange(act, output, ctx);
+      long[] bf = b;
+      return c -> DepthwiseKernels.convS16(g, dm, c.array(in), c.offset(in), w, bf, ms[0], ms[1],
+          range[0], range[1], c.array(out), c.offset(out));
+    }
     boolean signed = input.type() == DataType.INT8;
     ctx.requireType(filter, "filter", input.type());
     ConvSupport.requireQuantizedIo(ctx, input, output);
@@ -138,14 +156,20 @@ public final class DepthwiseConv2d implements OpKernel {
       if (bias != null) {
         ConvSupport.checkBiasScale(ctx, input, filter, bias, output);
       }
-      ms = ConvSupport.multipliers(input.scale(), new float[] {filter.scale()}, output.scale());
+      ms = ConvSupport.uint8Multiplier(input.scale(), filter.scale(), output.scale());
       wOffset = -filter.zeroPoint();
     }
-    byte[] w = DepthwiseKernels.packBytes(ConvSupport.bytes(ctx, FILTER, "filter"), taps, outC);
+    byte[] wTapMajor = ConvSupport.bytes(ctx, FILTER, "filter");
+    byte[] w = DepthwiseKernels.packBytes(wTapMajor, taps, outC);
     int[] range = Activation.quantizedRange(act, output, ctx);
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
+    if (dm == 1) {
+      return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
+          wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
+          c.offset(out));
+    }
     return c -> DepthwiseKernels.conv8(g, dm, signed, c.array(in), c.offset(in), w, wOffset, bf,
         inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
   }

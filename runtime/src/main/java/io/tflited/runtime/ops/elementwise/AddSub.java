@@ -85,7 +85,7 @@ final class AddSub {
     int za = Binary.zeroPoint(ctx, a, "input 1");
     int zb = Binary.zeroPoint(ctx, b, "input 2");
     int zo = Binary.zeroPoint(ctx, out, "output");
-    int[] range = Activation.quantizedRange(activation, out, ctx);
+    int[] range = Binary.activationRange(activation, out, ctx);
     DataType t = a.type();
     if (t == DataType.INT16 && potScaleInt16 && za == 0 && zb == 0 && zo == 0) {
       Integer la = Binary.checkedLog2(sa);

@@ -43,7 +43,7 @@ final class Binary {
           "shapes " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape())
               + " cannot be broadcast");
     }
-    if (shape.length > 6) {
+    if (shape.length > 6 && !java.util.Arrays.equals(a.shape(), b.shape())) {
       throw ctx.error("broadcast rank " + shape.length + " exceeds 6");
     }
     ctx.setOutputShape(OUTPUT, shape);
@@ -109,6 +109,42 @@ final class Binary {
       throw ctx.error(role + " zero point " + zp + " is outside the range of " + t.type());
     }
     return (int) zp;
+  }
+
+  /**
+   * TFLite CalculateActivationRangeQuantized, bit for bit as TFLite 2.4.1 computes it on
+   * x86-64: {@code zp + (int32) round(x / scale)} where a float-to-int conversion that
+   * overflows yields INT32_MIN (cvttss2si) and the addition wraps. With absurd output scales
+   * this gives empty ranges whose clamp TFLite then applies as is.
+   */
+  static int[] activationRange(int activation, TensorSpec out, PrepareContext ctx)
+      throws ModelException {
+    int[] type = io.tflited.runtime.ops.Activation.typeRange(out.type());
+    int qmin = type[0];
+    int qmax = type[1];
+    float scale = out.scale();
+    int zp = out.zeroPoint();
+    return switch (activation) {
+      case io.tflited.runtime.model.fb.ActivationFunctionType.NONE -> new int[] {qmin, qmax};
+      case io.tflited.runtime.model.fb.ActivationFunctionType.RELU ->
+          new int[] {Math.max(qmin, quantize(0f, scale, zp)), qmax};
+      case io.tflited.runtime.model.fb.ActivationFunctionType.RELU6 ->
+          new int[] {
+            Math.max(qmin, quantize(0f, scale, zp)), Math.min(qmax, quantize(6f, scale, zp))
+          };
+      case io.tflited.runtime.model.fb.ActivationFunctionType.RELU_N1_TO_1 ->
+          new int[] {
+            Math.max(qmin, quantize(-1f, scale, zp)), Math.min(qmax, quantize(1f, scale, zp))
+          };
+      default -> throw ctx.error("unsupported fused activation " + activation);
+    };
+  }
+
+  private static int quantize(float x, float scale, int zp) {
+    float q = x / scale;
+    double r = q >= 0 ? Math.floor((double) q + 0.5) : -Math.floor(-(double) q + 0.5);
+    int i = (r >= 0x1p31 || r < -0x1p31 || Double.isNaN(r)) ? Integer.MIN_VALUE : (int) r;
+    return zp + i;
   }
 
   /** TFLite QuantizeMultiplierSmallerThanOneExp: requires 0 < m < 1. */

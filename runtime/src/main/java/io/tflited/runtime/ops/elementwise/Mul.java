@@ -55,7 +55,7 @@ public final class Mul implements OpKernel {
               throw ctx.error("int16 MUL needs zero points of 0 (got " + za + ", " + zb + ", "
                   + zo + ")");
             }
-            int[] range = Activation.quantizedRange(act, out, ctx);
+            int[] range = Binary.activationRange(act, out, ctx);
             // TFLite computes s1 * s2 / so in float, then widens to double.
             double real = (sa * sb) / so;
             if (!(real > 0) || Double.isInfinite(real)) {

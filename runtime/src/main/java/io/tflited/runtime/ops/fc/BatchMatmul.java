@@ -19,7 +19,9 @@ import java.util.Arrays;
  * BATCH_MATMUL as TFLite 2.4.1 computes it: {@code out[..., m, n] = lhs[..., m, k] x
  * rhs[..., k, n]} with {@code adj_x}/{@code adj_y} transposing the last two dims of an operand,
  * ranks 2 to 4 and broadcasting of the leading (batch) dims. float32, int8 (requantized as its
- * x86 ruy kernel does) and int16 (zero points 0). A constant RHS is packed once at prepare into
+ * x86 ruy kernel does), int16 (zero points 0; TFLite 2.4.1 accepts but does not compute it, we
+ * follow later TFLite's int64 reference) and hybrid float32 x constant int8 (lhs rows quantized
+ * on the fly, asymmetrically as 2.4.1 always does). A constant RHS is packed once at prepare into
  * contiguous [n][k] rows.
  */
 public final class BatchMatmul implements OpKernel {
@@ -41,7 +43,10 @@ public final class BatchMatmul implements OpKernel {
     ctx.requireRank(rhs, "rhs", 2, 3, 4);
     DataType t = lhs.type();
     ctx.requireType(lhs, "lhs", DataType.FLOAT32, DataType.INT8, DataType.INT16);
-    ctx.requireType(rhs, "rhs", t);
+    boolean hybrid = t == DataType.FLOAT32 && rhs.type() == DataType.INT8;
+    if (!hybrid) {
+      ctx.requireType(rhs, "rhs", t);
+    }
     ctx.requireType(output, "output", t);
 
     int rank = Math.max(lhs.rank(), rhs.rank());
@@ -104,13 +109,14 @@ public final class BatchMatmul implements OpKernel {
     int rDepthStride;
     if (known != null) {
       int matrices = (int) (rhs.elementCount() / Math.max(1, (long) n * depth));
+      int rSize = rhs.type().byteSize();
       packed = new byte[(int) rhs.byteSize()];
       for (int b = 0; b < matrices; b++) {
         for (int j = 0; j < n; j++) {
           for (int k = 0; k < depth; k++) {
             int src = b * n * depth + (adjY ? j * depth + k : k * n + j);
             int dst = b * n * depth + j * depth + k;
-            known.get(src * size, packed, dst * size, size);
+            known.get(src * rSize, packed, dst * rSize, rSize);
           }
         }
       }
@@ -121,6 +127,28 @@ public final class BatchMatmul implements OpKernel {
       rDepthStride = adjY ? 1 : n;
     }
 
+    if (hybrid) {
+      if (packed == null) {
+        throw ctx.error("hybrid (float32 x int8) BATCH_MATMUL needs a constant rhs");
+      }
+      if (!rhs.quantization().isQuantized() || rhs.quantization().isPerChannel()) {
+        throw ctx.error("hybrid BATCH_MATMUL needs a per-tensor scale on the int8 rhs");
+      }
+      int matrices = packed.length / Math.max(1, n * depth);
+      int[] rowSums = new int[matrices * n];
+      for (int j = 0; j < matrices * n; j++) {
+        int s = 0;
+        for (int k = 0; k < depth; k++) {
+          s += packed[j * depth + k];
+        }
+        rowSums[j] = s;
+      }
+      // TFLite 2.4.1 (versions 1-3) quantizes the lhs rows asymmetrically whatever the option
+      // says; version 4 introduced the option.
+      boolean symmetric = ctx.version() >= 4 && !opts.asymmetricQuantizeInputs();
+      int scratch = ctx.scratch((long) m * depth + 8L * m + (adjX ? 4L * depth : 0));
+      return new HybridEval(g, packed, rowSums, rhs.scale(), symmetric, scratch);
+    }
     return switch (t) {
       case FLOAT32 -> new Eval(g, packed, rColStride, rDepthStride, 0, 0, 0, 0, 0);
       case INT8, INT16 -> {
@@ -146,6 +174,45 @@ public final class BatchMatmul implements OpKernel {
   /** Operand geometry: tensor ids, matrix sizes, lhs strides and batch maps. */
   private record Layout(int lhs, int rhs, int out, int m, int n, int depth, int size,
       int lRowStride, int lDepthStride, int[] lhsBatch, int[] rhsBatch) {}
+
+  private static final class HybridEval implements PreparedOp {
+    private final Layout g;
+    private final byte[] packed;
+    private final int[] rowSums;
+    private final float rScale;
+    private final boolean symmetric;
+    private final int scratch;
+
+    HybridEval(Layout g, byte[] packed, int[] rowSums, float rScale, boolean symmetric,
+        int scratch) {
+      this.g = g;
+      this.packed = packed;
+      this.rowSums = rowSums;
+      this.rScale = rScale;
+      this.symmetric = symmetric;
+      this.scratch = scratch;
+    }
+
+    @Override
+    public void eval(ExecContext ctx) {
+      byte[] l = ctx.array(g.lhs());
+      int lOff = ctx.offset(g.lhs());
+      byte[] out = ctx.array(g.out());
+      int outOff = ctx.offset(g.out());
+      byte[] q = ctx.array(scratch);
+      int qOff = ctx.offset(scratch);
+      int m = g.m();
+      int n = g.n();
+      int depth = g.depth();
+      int gatherOff = qOff + m * depth + 8 * m;
+      for (int b = 0; b < g.lhsBatch().length; b++) {
+        int rMatrix = g.rhsBatch()[b];
+        BatchMatmulKernels.hybridMatmul(l, lOff + g.lhsBatch()[b] * m * depth * 4,
+            g.lRowStride(), g.lDepthStride(), packed, rMatrix * n * depth, rowSums, rMatrix * n,
+            rScale, symmetric, out, outOff + b * m * n * 4, m, n, depth, q, qOff, gatherOff);
+      }
+    }
+  }
 
   private static final class Eval implements PreparedOp {
     private final Layout g;

@@ -8,8 +8,8 @@ import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
 
 /**
- * ARG_MAX: index of the first greatest value along a constant axis (negative counts from the
- * end). Input float32, uint8, int8, int32; output int32 or int64 as output_type.
+ * ARG_MAX: index of the first greatest value along a constant axis (negative counts from the end).
+ * Input float32, uint8, int8, int32; output int32 or int64 as output_type.
  */
 public final class ArgMax implements OpKernel {
   @Override

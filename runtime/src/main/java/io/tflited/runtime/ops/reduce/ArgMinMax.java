@@ -16,8 +16,8 @@ final class ArgMinMax {
   private ArgMinMax() {}
 
   /**
-   * {@code outputType} is the options' TensorType code; when the options are absent (code 0)
-   * the output tensor's own type decides.
+   * {@code outputType} is the options' TensorType code; when the options are absent (code 0) the
+   * output tensor's own type decides.
    */
   static PreparedOp prepare(PrepareContext ctx, boolean max, int outputType) throws ModelException {
     ctx.checkInputCount(2, 2);
@@ -32,7 +32,9 @@ final class ArgMinMax {
       throw ctx.error("axis must hold exactly one value, has " + axis.elementCount());
     }
     ctx.requireType(output, "output", DataType.INT32, DataType.INT64);
-    if (outputType != 0 && outputType != DataType.INT32.code() && outputType != DataType.INT64.code()) {
+    if (outputType != 0
+        && outputType != DataType.INT32.code()
+        && outputType != DataType.INT64.code()) {
       throw ctx.error("output_type must be int32 or int64, got " + outputType);
     }
     DataType wanted = outputType == 0 ? output.type() : DataType.fromCode(outputType);
@@ -75,7 +77,15 @@ final class ArgMinMax {
     int out = ctx.outputIndex(OUTPUT);
     return c ->
         ArgMinMaxKernels.argMinMax(
-            max, type, c.array(in), c.offset(in), outLong, c.array(out), c.offset(out), fOuter,
-            axisSize, fInner);
+            max,
+            type,
+            c.array(in),
+            c.offset(in),
+            outLong,
+            c.array(out),
+            c.offset(out),
+            fOuter,
+            axisSize,
+            fInner);
   }
 }

@@ -8,7 +8,7 @@ public final class ReduceOps {
   private ReduceOps() {}
 
   public static void register(OpRegistry r) {
-    r.add(BuiltinOperator.MEAN, 2, new Mean());
+    r.add(BuiltinOperator.MEAN, 3, new Mean());
     r.add(BuiltinOperator.SUM, 2, new Sum());
     r.add(BuiltinOperator.REDUCE_MAX, 2, new ReduceMax());
     r.add(BuiltinOperator.REDUCE_MIN, 2, new ReduceMin());
@@ -19,5 +19,6 @@ public final class ReduceOps {
     r.add(BuiltinOperator.ARG_MIN, 2, new ArgMin());
     r.add(BuiltinOperator.RESIZE_BILINEAR, 4, new ResizeBilinear());
     r.add(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 4, new ResizeNearestNeighbor());
+    r.add(BuiltinOperator.L2_POOL_2D, 1, new L2Pool2d());
   }
 }

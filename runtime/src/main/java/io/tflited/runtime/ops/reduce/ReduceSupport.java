@@ -10,8 +10,8 @@ import io.tflited.runtime.ops.PrepareContext;
 
 /**
  * Shared preparation of the reducer ops (MEAN, SUM, REDUCE_*): reads the constant axis tensor,
- * resolves negative and duplicate axes like TFLite's ResolveAxis, sets the output shape like
- * its ResizeOutputTensor and builds the {@link ReducePlan}.
+ * resolves negative and duplicate axes like TFLite's ResolveAxis, sets the output shape like its
+ * ResizeOutputTensor and builds the {@link ReducePlan}.
  */
 final class ReduceSupport {
   static final int INPUT = 0;
@@ -90,7 +90,14 @@ final class ReduceSupport {
     }
     ReducePlan plan = ReducePlan.of(shape, reduced);
     return new Setup(
-        input, output, keepDims, axes, reduced, plan, ctx.inputIndex(INPUT), ctx.outputIndex(OUTPUT));
+        input,
+        output,
+        keepDims,
+        axes,
+        reduced,
+        plan,
+        ctx.inputIndex(INPUT),
+        ctx.outputIndex(OUTPUT));
   }
 
   /** TFLite 2.4.1 checks that MAX/MIN/PROD/unscaled SUM keep the 8-bit quantization. */
@@ -99,8 +106,14 @@ final class ReduceSupport {
     if ((t == DataType.INT8 || t == DataType.UINT8) && !s.sameQuantization()) {
       throw ctx.error(
           "input and output quantization must match (input scale "
-              + s.input().scale() + " zero point " + s.input().zeroPoint() + ", output scale "
-              + s.output().scale() + " zero point " + s.output().zeroPoint() + ")");
+              + s.input().scale()
+              + " zero point "
+              + s.input().zeroPoint()
+              + ", output scale "
+              + s.output().scale()
+              + " zero point "
+              + s.output().zeroPoint()
+              + ")");
     }
   }
 }

@@ -14,8 +14,7 @@ final class Reducers {
   static PreparedOp simple(PrepareContext ctx, int op) throws ModelException {
     ReduceSupport.Setup s =
         ReduceSupport.prepare(
-            ctx, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8,
-            DataType.UINT8);
+            ctx, DataType.FLOAT32, DataType.INT32, DataType.INT64, DataType.INT8, DataType.UINT8);
     ReduceSupport.requireSameQuantization(ctx, s);
     return plain(s, op);
   }
@@ -26,12 +25,17 @@ final class Reducers {
     ReducePlan plan = s.plan();
     DataType type = s.input().type();
     if (type == DataType.FLOAT32) {
-      return c -> ReduceKernels.reduceFloat(op, c.array(in), c.offset(in), c.array(out), c.offset(out), plan);
+      return c ->
+          ReduceKernels.reduceFloat(
+              op, c.array(in), c.offset(in), c.array(out), c.offset(out), plan);
     }
     if (type == DataType.BOOL) {
-      return c -> ReduceKernels.reduceBool(op, c.array(in), c.offset(in), c.array(out), c.offset(out), plan);
+      return c ->
+          ReduceKernels.reduceBool(
+              op, c.array(in), c.offset(in), c.array(out), c.offset(out), plan);
     }
     return c ->
-        ReduceKernels.reduceInteger(op, type, c.array(in), c.offset(in), c.array(out), c.offset(out), plan);
+        ReduceKernels.reduceInteger(
+            op, type, c.array(in), c.offset(in), c.array(out), c.offset(out), plan);
   }
 }

@@ -15,14 +15,17 @@ import io.tflited.runtime.ops.PreparedOp;
  *
  * <ul>
  *   <li>float32 and uint8 follow TFLite 2.4.1 exactly (for uint8 its
- *       ResizeBilinearGenericSmallChannel: float weights, truncation; with half_pixel_centers
- *       the coordinate of the first row/column is negative and the weights extrapolate, and
+ *       ResizeBilinearGenericSmallChannel: float weights, truncation; with half_pixel_centers the
+ *       coordinate of the first row/column is negative and the weights extrapolate, and
  *       out-of-range uint8 results wrap, as 2.4.1 does). DeepLab's uint8 resizes need this.
- *   <li>int8 and int16 use TFLite's fixed-point ResizeBilinearInteger (10-bit weights) with
- *       the corrections of current TFLite/LiteRT instead of 2.4.1's int8 bugs: the half-pixel
- *       source coordinate is clamped at 0 (no extrapolation), results are rounded half away
- *       from zero and saturated. Without half-pixel extrapolation and for non-negative
- *       results this equals 2.4.1 bit for bit.
+ *   <li>int8 without half_pixel_centers: TFLite 2.4.1's fixed-point ResizeBilinearInteger (10-bit
+ *       weights, +0.5 and truncation), bit for bit.
+ *   <li>int8 with half_pixel_centers, where TFLite 2.4.1 is wrong (it extrapolates at the first
+ *       row/column and wraps): the corrected behaviour of current LiteRT, whose XNNPACK kernel
+ *       clamps the source coordinate to the input and interpolates with Q11 weights; reproduced bit
+ *       for bit.
+ *   <li>int16: current TFLite's ResizeBilinearInteger (rounding half away from zero; the half-pixel
+ *       coordinate clamped at 0).
  * </ul>
  */
 public final class ResizeBilinear implements OpKernel {
@@ -36,7 +39,8 @@ public final class ResizeBilinear implements OpKernel {
     ctx.checkOutputCount(1, 1);
     TensorSpec input = ctx.input(INPUT);
     TensorSpec output = ctx.output(OUTPUT);
-    ctx.requireType(input, "input", DataType.FLOAT32, DataType.UINT8, DataType.INT8, DataType.INT16);
+    ctx.requireType(
+        input, "input", DataType.FLOAT32, DataType.UINT8, DataType.INT8, DataType.INT16);
     if (output.type() != input.type()) {
       throw ctx.error("output type " + output.type() + " differs from input type " + input.type());
     }
@@ -57,21 +61,71 @@ public final class ResizeBilinear implements OpKernel {
     DataType type = input.type();
     int in = ctx.inputIndex(INPUT);
     int out = ctx.outputIndex(OUTPUT);
+    if (type == DataType.INT8 && half) {
+      int[][] qys = ResizeKernels.q11Table(inH, hw[0], align, true);
+      int[][] qxs = ResizeKernels.q11Table(inW, hw[1], align, true);
+      return c ->
+          ResizeKernels.bilinearInt8Q11(
+              c.array(in),
+              c.offset(in),
+              c.array(out),
+              c.offset(out),
+              batches,
+              inH,
+              inW,
+              depth,
+              qys,
+              qxs);
+    }
     if (type == DataType.INT8 || type == DataType.INT16) {
+      boolean legacy = type == DataType.INT8;
       int[][] iys = ResizeKernels.integerTable(inH, hw[0], align, half, true);
       int[][] ixs = ResizeKernels.integerTable(inW, hw[1], align, half, true);
       int elemBytes = type.byteSize();
-      return c -> ResizeKernels.bilinearInteger(
-          elemBytes, c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH,
-          inW, depth, iys, ixs);
+      return c ->
+          ResizeKernels.bilinearInteger(
+              elemBytes,
+              legacy,
+              c.array(in),
+              c.offset(in),
+              c.array(out),
+              c.offset(out),
+              batches,
+              inH,
+              inW,
+              depth,
+              iys,
+              ixs);
     }
     ResizeKernels.Axis ys = ResizeKernels.bilinearTable(inH, hw[0], align, half, false);
     ResizeKernels.Axis xs = ResizeKernels.bilinearTable(inW, hw[1], align, half, false);
     return switch (type) {
-      case FLOAT32 -> c -> ResizeKernels.bilinearFloat(
-          c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH, inW, depth, ys, xs);
-      default -> c -> ResizeKernels.bilinearUint8(
-          c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH, inW, depth, ys, xs);
+      case FLOAT32 ->
+          c ->
+              ResizeKernels.bilinearFloat(
+                  c.array(in),
+                  c.offset(in),
+                  c.array(out),
+                  c.offset(out),
+                  batches,
+                  inH,
+                  inW,
+                  depth,
+                  ys,
+                  xs);
+      default ->
+          c ->
+              ResizeKernels.bilinearUint8(
+                  c.array(in),
+                  c.offset(in),
+                  c.array(out),
+                  c.offset(out),
+                  batches,
+                  inH,
+                  inW,
+                  depth,
+                  ys,
+                  xs);
     };
   }
 }

@@ -28,14 +28,22 @@ public final class ResizeNearestNeighbor implements OpKernel {
     TensorSpec input = ctx.input(INPUT);
     TensorSpec output = ctx.output(OUTPUT);
     ctx.requireType(
-        input, "input", DataType.FLOAT32, DataType.UINT8, DataType.INT8, DataType.INT16,
-        DataType.INT32, DataType.INT64, DataType.BOOL);
+        input,
+        "input",
+        DataType.FLOAT32,
+        DataType.UINT8,
+        DataType.INT8,
+        DataType.INT16,
+        DataType.INT32,
+        DataType.INT64,
+        DataType.BOOL);
     if (output.type() != input.type()) {
       throw ctx.error("output type " + output.type() + " differs from input type " + input.type());
     }
     ctx.requireRank(input, "input", 4);
     ResizeNearestNeighborOptions opts =
-        ctx.options(BuiltinOptions.ResizeNearestNeighborOptions, new ResizeNearestNeighborOptions());
+        ctx.options(
+            BuiltinOptions.ResizeNearestNeighborOptions, new ResizeNearestNeighborOptions());
     boolean align = opts.alignCorners();
     boolean half = opts.halfPixelCenters();
     int[] hw = outputSize(ctx, ctx.input(SIZE));
@@ -56,9 +64,18 @@ public final class ResizeNearestNeighbor implements OpKernel {
     int pixelBytes = depth * input.type().byteSize();
     int in = ctx.inputIndex(INPUT);
     int out = ctx.outputIndex(OUTPUT);
-    return c -> ResizeKernels.nearest(
-        c.array(in), c.offset(in), c.array(out), c.offset(out), batches, inH, inW, pixelBytes,
-        ys, xs);
+    return c ->
+        ResizeKernels.nearest(
+            c.array(in),
+            c.offset(in),
+            c.array(out),
+            c.offset(out),
+            batches,
+            inH,
+            inW,
+            pixelBytes,
+            ys,
+            xs);
   }
 
   /** The known int32 [2] size tensor as {height, width}, both > 0. */

@@ -8,7 +8,7 @@ public final class SequenceOps {
   private SequenceOps() {}
 
   public static void register(OpRegistry r) {
-    r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 1, new UnidirectionalSequenceLstm());
-    r.add(BuiltinOperator.SVDF, 3, new Svdf());
+    r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 3, new UnidirectionalSequenceLstm());
+    r.add(BuiltinOperator.SVDF, 4, new Svdf());
   }
 }

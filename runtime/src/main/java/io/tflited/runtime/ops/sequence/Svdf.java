@@ -4,6 +4,7 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.sequence.HybridQuant;
 import io.tflited.runtime.kernels.sequence.LstmFloat;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.BuiltinOptions;
@@ -75,19 +76,48 @@ public final class Svdf implements OpKernel {
     final int out = ctx.outputIndex(OUTPUT);
 
     if (input.type() == DataType.FLOAT32) {
-      if (wf.type() != DataType.FLOAT32) {
-        throw ctx.error("hybrid SVDF (float input, " + wf.type() + " weights) is not supported");
-      }
-      ctx.requireType(wt, "weights_time", DataType.FLOAT32);
       ctx.requireType(state, "activation_state", DataType.FLOAT32);
       ctx.requireType(output, "output", DataType.FLOAT32);
-      final float[] wFeature = floats(ctx, WEIGHTS_FEATURE);
-      final float[] wTime = floats(ctx, WEIGHTS_TIME);
-      final float[] b = bias == null ? null : floats(ctx, BIAS);
       if (bias != null) {
         ctx.requireType(bias, "bias", DataType.FLOAT32);
       }
-      final int scratch = ctx.scratch(4L * batch * nFilter);
+      final boolean hybrid = wf.type() != DataType.FLOAT32;
+      final boolean asymmetric = opts.asymmetricQuantizeInputs();
+      final float[] wFeature;
+      final float[] wTime;
+      final byte[] wFeatureQ;
+      final int[] rowSums;
+      final float wfScale;
+      if (hybrid) {
+        // Hybrid: int8 weights, inputs quantized on the fly per batch row.
+        ctx.requireType(wf, "weights_feature", DataType.INT8);
+        ctx.requireType(wt, "weights_time", DataType.INT8);
+        if (!(wf.scale() > 0) || !(wt.scale() > 0)) {
+          throw ctx.error("hybrid SVDF weights need positive scales");
+        }
+        wFeature = null;
+        wFeatureQ = new byte[nFilter * nInput];
+        ctx.packConstant(WEIGHTS_FEATURE).get(0, wFeatureQ);
+        rowSums = HybridQuant.rowSums(wFeatureQ, nFilter, nInput);
+        wfScale = wf.scale();
+        ByteBuffer wtb = ctx.packConstant(WEIGHTS_TIME);
+        wTime = new float[nFilter * nMemory];
+        float wtScale = wt.scale();
+        for (int i = 0; i < wTime.length; i++) {
+          wTime[i] = wtb.get(i) * wtScale;
+        }
+      } else {
+        ctx.requireType(wt, "weights_time", DataType.FLOAT32);
+        wFeature = floats(ctx, WEIGHTS_FEATURE);
+        wTime = floats(ctx, WEIGHTS_TIME);
+        wFeatureQ = null;
+        rowSums = null;
+        wfScale = 0f;
+      }
+      final float[] b = bias == null ? null : floats(ctx, BIAS);
+      final int qBytes = hybrid ? ((batch * nInput + 3) & ~3) + 8 : 0;
+      final int scratch = ctx.scratch(4L * batch * nFilter + qBytes);
+      final int qOff = 4 * batch * nFilter;
       return ec -> {
         byte[] ia = ec.array(in);
         int io = ec.offset(in);
@@ -99,15 +129,31 @@ public final class Svdf implements OpKernel {
         int xo = ec.offset(scratch);
         int total = batch * nMemory * nFilter;
         System.arraycopy(sa, so + 4, sa, so, 4 * (total - 1));
-        for (int bi = 0; bi < batch; bi++) {
-          for (int f = 0; f < nFilter; f++) {
-            float dot = 0f;
-            int wo = f * nInput;
-            int xi = io + 4 * bi * nInput;
-            for (int k = 0; k < nInput; k++) {
-              dot += wFeature[wo + k] * LittleEndian.getFloat(ia, xi + 4 * k);
+        if (hybrid) {
+          int metaOff = xo + qOff + ((batch * nInput + 3) & ~3);
+          java.util.Arrays.fill(xa, xo, xo + 4 * batch * nFilter, (byte) 0);
+          for (int bi = 0; bi < batch; bi++) {
+            HybridQuant.quantizeRow(ia, io + 4 * bi * nInput, nInput, xa, xo + qOff + bi * nInput,
+                asymmetric, xa, metaOff);
+            float scale = LittleEndian.getFloat(xa, metaOff) * wfScale;
+            int zp = LittleEndian.getInt(xa, metaOff + 4);
+            HybridQuant.matVecAccumulate(wFeatureQ, nFilter, nInput, xa, xo + qOff + bi * nInput, zp,
+                rowSums, scale, xa, xo + 4 * bi * nFilter);
+          }
+          for (int i = 0; i < batch * nFilter; i++) {
+            LittleEndian.setFloat(sa, so + 4 * (i * nMemory + nMemory - 1), LittleEndian.getFloat(xa, xo + 4 * i));
+          }
+        } else {
+          for (int bi = 0; bi < batch; bi++) {
+            for (int f = 0; f < nFilter; f++) {
+              float dot = 0f;
+              int wo = f * nInput;
+              int xi = io + 4 * bi * nInput;
+              for (int k = 0; k < nInput; k++) {
+                dot += wFeature[wo + k] * LittleEndian.getFloat(ia, xi + 4 * k);
+              }
+              LittleEndian.setFloat(sa, so + 4 * ((bi * nFilter + f) * nMemory + nMemory - 1), dot);
             }
-            LittleEndian.setFloat(sa, so + 4 * ((bi * nFilter + f) * nMemory + nMemory - 1), dot);
           }
         }
         for (int bi = 0; bi < batch; bi++) {

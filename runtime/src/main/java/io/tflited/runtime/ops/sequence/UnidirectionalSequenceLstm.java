@@ -3,6 +3,7 @@ package io.tflited.runtime.ops.sequence;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
+import io.tflited.runtime.kernels.sequence.HybridQuant;
 import io.tflited.runtime.kernels.sequence.LstmFloat;
 import io.tflited.runtime.kernels.sequence.LstmInteger;
 import io.tflited.runtime.model.fb.BuiltinOptions;
@@ -168,8 +169,9 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
     final Step step;
     final int scratchBytes;
     if (input.type() == DataType.FLOAT32) {
-      if (i2o.type() != DataType.FLOAT32) {
-        throw ctx.error("hybrid LSTM (float input, " + i2o.type() + " weights) is not supported");
+      final boolean hybrid = i2o.type() != DataType.FLOAT32;
+      if (hybrid) {
+        ctx.requireType(i2o, "input_to_output_weights", DataType.INT8);
       }
       ctx.requireType(output, "output", DataType.FLOAT32);
       ctx.requireType(outputState, "output_state", DataType.FLOAT32);
@@ -185,22 +187,48 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
       p.activation = opts.fusedActivationFunction();
       p.cellClip = cellClip;
       p.projClip = projClip;
+      p.hybrid = hybrid;
+      p.asymmetric = hybrid && opts.asymmetricQuantizeInputs();
       for (int g = 0; g < 4; g++) {
         if (g == 0 && useCifg) {
           continue;
         }
-        p.inputWeights[g] = floats(ctx, INPUT_WEIGHT_SLOTS[g]);
-        p.recurrentWeights[g] = floats(ctx, RECURRENT_WEIGHT_SLOTS[g]);
+        if (hybrid) {
+          p.inputWeightsQ[g] = int8s(ctx, INPUT_WEIGHT_SLOTS[g]);
+          p.inputScales[g] = ctx.input(INPUT_WEIGHT_SLOTS[g]).scale();
+          p.inputRowSums[g] = HybridQuant.rowSums(p.inputWeightsQ[g], nCell, nInput);
+          p.recurrentWeightsQ[g] = int8s(ctx, RECURRENT_WEIGHT_SLOTS[g]);
+          p.recurrentScales[g] = ctx.input(RECURRENT_WEIGHT_SLOTS[g]).scale();
+          p.recurrentRowSums[g] = HybridQuant.rowSums(p.recurrentWeightsQ[g], nCell, nOutput);
+        } else {
+          p.inputWeights[g] = floats(ctx, INPUT_WEIGHT_SLOTS[g]);
+          p.recurrentWeights[g] = floats(ctx, RECURRENT_WEIGHT_SLOTS[g]);
+        }
         p.bias[g] = floats(ctx, BIAS_SLOTS[g]);
         if (usePeephole && CELL_WEIGHT_SLOTS[g] >= 0) {
-          p.cellWeights[g] = floats(ctx, CELL_WEIGHT_SLOTS[g]);
+          if (hybrid) {
+            byte[] w = int8s(ctx, CELL_WEIGHT_SLOTS[g]);
+            float scale = ctx.input(CELL_WEIGHT_SLOTS[g]).scale();
+            p.cellWeights[g] = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+              p.cellWeights[g][i] = scale * w[i];
+            }
+          } else {
+            p.cellWeights[g] = floats(ctx, CELL_WEIGHT_SLOTS[g]);
+          }
         }
         if (useLayerNorm) {
           p.layerNormWeights[g] = floats(ctx, LAYER_NORM_SLOTS[g]);
         }
       }
       if (useProjection) {
-        p.projectionWeights = floats(ctx, PROJECTION_WEIGHTS);
+        if (hybrid) {
+          p.projectionWeightsQ = int8s(ctx, PROJECTION_WEIGHTS);
+          p.projectionScale = ctx.input(PROJECTION_WEIGHTS).scale();
+          p.projectionRowSums = HybridQuant.rowSums(p.projectionWeightsQ, nOutput, nCell);
+        } else {
+          p.projectionWeights = floats(ctx, PROJECTION_WEIGHTS);
+        }
         if (ctx.hasInput(PROJECTION_BIAS)) {
           p.projectionBias = floats(ctx, PROJECTION_BIAS);
         }

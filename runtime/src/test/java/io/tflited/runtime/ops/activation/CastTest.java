@@ -54,6 +54,15 @@ class CastTest {
   }
 
   @Test
+  void nonFiniteAndHugeFloatsMatchTfLite() throws Exception {
+    byte[] input = floats(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e9f, -3e9f,
+        1e30f, -1e30f, 2.1e9f, -2.1e9f, 0f, -0f, 255.9f, 256f, -0.9f, -1f, 1e19f, -1e19f);
+    for (DataType to : TYPES) {
+      assertExact(model(DataType.FLOAT32, to, 17), input);
+    }
+  }
+
+  @Test
   void everyPairMatchesTfLite() throws Exception {
     Random r = new Random(12);
     for (DataType from : TYPES) {

@@ -2,11 +2,16 @@ package io.tflited.runtime.ops.activation;
 
 import static io.tflited.runtime.ops.activation.UnaryModels.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.DataType;
+import io.tflited.runtime.InterpreterOptions;
+import io.tflited.runtime.ModelException;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.model.ModelBuilder;
 import io.tflited.runtime.model.fb.BuiltinOperator;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +41,22 @@ class DequantizeTest {
     Random r = new Random(3);
     for (DataType t : new DataType[] {DataType.INT8, DataType.UINT8, DataType.INT16}) {
       for (int k = 0; k < 5; k++) {
-        Quantization q = q(randomScale(r, -12, 4), randomZeroPoint(r, t));
+        Quantization q = q(randomScale(r, -12, 4), sweepZeroPoint(r, t, k));
         byte[] model = wrapped(BuiltinOperator.DEQUANTIZE, 2, t, q, DataType.FLOAT32,
             Quantization.NONE, new int[] {count(t)});
         assertExact(model, allValuesWrapped(t, q));
       }
     }
+  }
+
+  @Test
+  void rejectsPerChannelInput() {
+    // TFLite 2.4.1 ignores per-channel parameters here (it dequantizes with scale 0), so a model
+    // relying on them cannot be meant for it; tflited refuses it instead of returning zeros.
+    Quantization q = new Quantization(new float[] {0.5f, 2f}, new long[] {0, 0}, 0);
+    byte[] model = unary(BuiltinOperator.DEQUANTIZE, 2, DataType.INT8, q, DataType.FLOAT32,
+        Quantization.NONE, new int[] {2, 2});
+    assertThrows(ModelException.class,
+        () -> CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults()));
   }
 }

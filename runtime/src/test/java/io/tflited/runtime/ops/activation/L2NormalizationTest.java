@@ -43,7 +43,7 @@ class L2NormalizationTest {
     for (DataType t : new DataType[] {DataType.UINT8, DataType.INT8}) {
       Quantization outQ = q(1.0 / 128, t == DataType.INT8 ? 0 : 128);
       for (int k = 0; k < 12; k++) {
-        Quantization inQ = q(randomScale(r, -8, 0), randomZeroPoint(r, t));
+        Quantization inQ = q(randomScale(r, -8, 0), sweepZeroPoint(r, t, k));
         int depth = switch (k % 4) {
           case 0 -> 1;
           case 1 -> 2 + r.nextInt(6);

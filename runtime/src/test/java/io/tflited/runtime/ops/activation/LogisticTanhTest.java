@@ -50,14 +50,14 @@ class LogisticTanhTest {
     for (int op : new int[] {BuiltinOperator.LOGISTIC, BuiltinOperator.TANH}) {
       for (DataType t : new DataType[] {DataType.INT8, DataType.UINT8}) {
         for (int k = 0; k < 12; k++) {
-          Quantization inQ = q(randomScale(r, -8, 0), randomZeroPoint(r, t));
+          Quantization inQ = q(randomScale(r, -8, 0), sweepZeroPoint(r, t, k));
           Quantization outQ;
           if (op == BuiltinOperator.LOGISTIC) {
             outQ = q(1.0 / 256, t == DataType.INT8 ? -128 : 0);
           } else if (k % 2 == 0) {
             outQ = q(1.0 / 128, t == DataType.INT8 ? 0 : 128);
           } else {
-            outQ = q(randomScale(r, -9, -5), randomZeroPoint(r, t));
+            outQ = q(randomScale(r, -9, -5), sweepZeroPoint(r, t, 6 - k));
           }
           byte[] m = unary(op, t == DataType.INT8 ? 2 : 1, t, inQ, t, outQ, new int[] {256});
           assertExact(m, allValues(t));

@@ -54,13 +54,24 @@ class QuantizeTest {
   }
 
   @Test
+  void int16WithNonZeroZeroPointLikeTfLiteMicro() throws Exception {
+    // keyword_scrambled feeds int16 with zero point -32768 through QUANTIZE to int8.
+    byte[] model = quantizeModel(DataType.INT16, q(0.5, -32768), DataType.INT8, q(2.0, -128), 3);
+    ByteBuffer in = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+    in.putShort((short) -32768).putShort((short) -32766).putShort((short) 32767);
+    // (x + 32768) * 0.25 - 128: 0 -> -128, 2 -> 0.5 rounds away -> -127, 65535 -> saturates 127
+    assertArrayEquals(new byte[] {-128, -127, 127}, run(model, in.array()));
+  }
+
+  @Test
   void rejectsUnsupportedPairs() {
     byte[] model = quantizeModel(DataType.INT8, q(0.02, 0), DataType.INT16, q(0.02, 0), 4);
     assertThrows(ModelException.class,
         () -> CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults()));
-    byte[] i16zp = quantizeModel(DataType.FLOAT32, Quantization.NONE, DataType.INT16, q(0.02, 3), 4);
+    byte[] perChannel = quantizeModel(DataType.FLOAT32, Quantization.NONE, DataType.INT8,
+        new Quantization(new float[] {0.1f, 0.2f}, new long[] {0, 0}, 1), 2);
     assertThrows(ModelException.class,
-        () -> CompiledModel.fromBuffer(ByteBuffer.wrap(i16zp), InterpreterOptions.defaults()));
+        () -> CompiledModel.fromBuffer(ByteBuffer.wrap(perChannel), InterpreterOptions.defaults()));
   }
 
   @Test
@@ -69,7 +80,7 @@ class QuantizeTest {
     for (DataType out : new DataType[] {DataType.INT8, DataType.UINT8, DataType.INT16}) {
       for (int k = 0; k < 8; k++) {
         float scale = randomScale(r, -12, 2);
-        int zp = randomZeroPoint(r, out);
+        int zp = sweepZeroPoint(r, out, k);
         int n = 1 + r.nextInt(700);
         float range = scale * (out == DataType.INT16 ? 40000 : 300);
         byte[] model = wrapped(BuiltinOperator.QUANTIZE, 1, DataType.FLOAT32, Quantization.NONE,
@@ -89,6 +100,17 @@ class QuantizeTest {
   }
 
   @Test
+  void nonFiniteAndHugeFloatsMatchTfLite() throws Exception {
+    byte[] input = floats(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e9f, -3e9f,
+        1e30f, -1e30f, 2.1e9f, -2.1e9f, 0f, -0f);
+    for (DataType out : new DataType[] {DataType.INT8, DataType.UINT8, DataType.INT16}) {
+      int zp = out == DataType.INT16 ? 0 : out == DataType.INT8 ? 5 : 7;
+      assertExact(wrapped(BuiltinOperator.QUANTIZE, 1, DataType.FLOAT32, Quantization.NONE, out,
+          q(1.0, zp), new int[] {11}), input);
+    }
+  }
+
+  @Test
   void requantizeEveryValueMatchesTfLite() throws Exception {
     DataType[][] pairs = {
       {DataType.INT8, DataType.INT8}, {DataType.INT8, DataType.UINT8},
@@ -101,8 +123,8 @@ class QuantizeTest {
       for (int k = 0; k < 6; k++) {
         float inScale = randomScale(r, -10, 0);
         float outScale = k == 0 ? inScale : inScale * randomScale(r, -3, 3);
-        int inZp = randomZeroPoint(r, p[0]);
-        int outZp = randomZeroPoint(r, p[1]);
+        int inZp = sweepZeroPoint(r, p[0], k);
+        int outZp = sweepZeroPoint(r, p[1], 5 - k);
         if (k == 1 && p[0] != DataType.INT16 && p[0] != p[1]) {
           outScale = inScale;
           outZp = inZp + (p[0] == DataType.INT8 ? 128 : -128);

@@ -72,11 +72,11 @@ class ReluFamilyTest {
       for (DataType t : new DataType[] {DataType.INT8, DataType.UINT8}) {
         for (int k = 0; k < 10; k++) {
           float inScale = randomScale(r, -7, 0);
-          int inZp = randomZeroPoint(r, t);
+          int inZp = sweepZeroPoint(r, t, k);
           Quantization inQ = q(inScale, inZp);
           Quantization outQ = k < 2 ? inQ
               : q(inScale * randomScale(r, -2, op == BuiltinOperator.HARD_SWISH ? 1 : 2),
-                  randomZeroPoint(r, t));
+                  sweepZeroPoint(r, t, 5 - k));
           float alpha = k % 3 == 0 ? 0.2f : (float) r.nextDouble() * 1.5f;
           assertExact(model(op, t, inQ, outQ, 256, alpha), allValues(t));
         }

@@ -51,6 +51,14 @@ class SoftmaxTest {
           new int[] {rows, depth}, beta);
       Differential.assertMatchesTfLite(m, new byte[][] {randomFloats(r, rows * depth, 10f)});
     }
+    byte[] m4 = model(DataType.FLOAT32, Quantization.NONE, DataType.FLOAT32, Quantization.NONE,
+        new int[] {2, 3, 4, 5}, 1f);
+    Differential.assertMatchesTfLite(m4, new byte[][] {randomFloats(r, 120, 10f)});
+    byte[] q4 = model(DataType.INT8, q(0.1, 3), DataType.INT8, q(1.0 / 256, -128),
+        new int[] {2, 3, 4, 5}, 1f);
+    byte[] in4 = new byte[120];
+    r.nextBytes(in4);
+    assertExact(q4, in4);
   }
 
   @Test
@@ -76,7 +84,7 @@ class SoftmaxTest {
         };
         int rows = 1 + r.nextInt(3);
         float beta = k < 5 ? 1f : (float) (0.05 + r.nextDouble() * 2);
-        Quantization inQ = q(randomScale(r, -6, 0), randomZeroPoint(r, in));
+        Quantization inQ = q(randomScale(r, -6, 0), sweepZeroPoint(r, in, k));
         byte[] m = model(in, inQ, out, outQ, new int[] {rows, depth}, beta);
         byte[] input = new byte[rows * depth];
         r.nextBytes(input);
@@ -95,6 +103,27 @@ class SoftmaxTest {
       byte[] input = new byte[21];
       r.nextBytes(input);
       assertExact(m, input);
+    }
+  }
+
+  @Test
+  void int16MatchesTfLite() throws Exception {
+    Random r = new Random(17);
+    Quantization outQ = q(1.0 / 32768, 0);
+    for (int k = 0; k < 12; k++) {
+      int depth = 1 + r.nextInt(k < 4 ? 6 : 1000);
+      int rows = 1 + r.nextInt(3);
+      float inScale = randomScale(r, -14, -6);
+      float beta = k < 6 ? 1f : (float) (0.1 + r.nextDouble() * 2);
+      int spread = k % 3 == 0 ? 65536 : 1 + r.nextInt(3000);
+      float[] input = new float[rows * depth];
+      for (int i = 0; i < input.length; i++) {
+        input[i] = (float) Math.max(-32768, Math.min(32767, r.nextInt(spread) - spread / 2)) * inScale;
+      }
+      byte[] m = wrapped(BuiltinOperator.SOFTMAX, 3, DataType.INT16, q(inScale, 0), DataType.INT16,
+          outQ, new int[] {rows, depth}, BuiltinOptions.SoftmaxOptions,
+          fbb -> SoftmaxOptions.createSoftmaxOptions(fbb, beta));
+      assertExact(m, floats(input));
     }
   }
 }

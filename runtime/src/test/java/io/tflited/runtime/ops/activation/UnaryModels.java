@@ -176,6 +176,20 @@ final class UnaryModels {
     };
   }
 
+  /** Case k of a sweep: the type's minimum zero point for k == 2, maximum for k == 3, else random. */
+  static int sweepZeroPoint(Random r, DataType t, int k) {
+    if (t == DataType.INT16 || t == DataType.INT32) {
+      return 0;
+    }
+    if (k == 2) {
+      return t == DataType.INT8 ? -128 : 0;
+    }
+    if (k == 3) {
+      return t == DataType.INT8 ? 127 : 255;
+    }
+    return randomZeroPoint(r, t);
+  }
+
   /** A log-uniform random scale in [2^lo, 2^hi]. */
   static float randomScale(Random r, int lo, int hi) {
     return (float) Math.pow(2, lo + r.nextDouble() * (hi - lo));

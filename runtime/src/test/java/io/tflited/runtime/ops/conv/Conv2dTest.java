@@ -14,6 +14,7 @@ import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
 import io.tflited.runtime.testing.Differential;
+import io.tflited.runtime.testing.TfLiteOracle;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,8 @@ class Conv2dTest {
     if (in == F32 && w == F32) {
       x = b.addTensor("x", F32, inShape);
       f = b.addConstant("w", F32, fShape, Quantization.NONE, floats(r, outC * k, 1f));
-      bias = b.addConstant("b", F32, new int[] {outC}, Quantization.NONE, floats(r, outC, 2f));
+      bias = b.addConstant("b", F32, new int[] {outC}, Quantization.NONE,
+          zeroIf(floats(r, outC, 2f)));
       y = b.addTensor("y", F32, outShape);
     } else if (in == F32) {
       float[] scales = new float[outC];
@@ -71,7 +73,8 @@ class Conv2dTest {
       x = b.addTensor("x", F32, inShape);
       f = b.addConstant("w", I8, fShape,
           perChannel ? perChannel(scales, 0) : q(base, 0), weightsS8(r, outC * k));
-      bias = b.addConstant("b", F32, new int[] {outC}, Quantization.NONE, floats(r, outC, 2f));
+      bias = b.addConstant("b", F32, new int[] {outC}, Quantization.NONE,
+          zeroIf(floats(r, outC, 2f)));
       y = b.addTensor("y", F32, outShape);
     } else {
       float inScale = scale(r);
@@ -95,7 +98,7 @@ class Conv2dTest {
             longs(r, outC, (long) (accStd * 2)));
       } else {
         bias = b.addConstant("b", DataType.INT32, new int[] {outC}, q(inScale * base, 0),
-            ints(r, outC, (int) accStd * 2));
+            zeroIf(ints(r, outC, (int) accStd * 2)));
       }
       y = b.addTensor("y", in, outShape, q(outScale, zeroPoint(r, in)));
     }
@@ -104,7 +107,8 @@ class Conv2dTest {
     int fsw = sw;
     int fdh = dh;
     int fdw = dw;
-    b.addOperator(BuiltinOperator.CONV_2D, version, new int[] {x, f, bias}, new int[] {y},
+    b.addOperator(BuiltinOperator.CONV_2D, version,
+        dropBias ? new int[] {x, f} : new int[] {x, f, bias}, new int[] {y},
         BuiltinOptions.Conv2DOptions,
         fbb -> Conv2DOptions.createConv2DOptions(fbb, pad, fsw, fsh, act, fdw, fdh, (byte) 0));
     b.setInputs(x).setOutputs(y);
@@ -125,6 +129,119 @@ class Conv2dTest {
       }
       check(b, seed + done, "case " + done + " of seed " + seed + ": " + lastDescription);
       done++;
+    }
+  }
+
+  static boolean dropBias;
+
+  private static byte[] zeroIf(byte[] data) {
+    return zeroBias ? new byte[data.length] : data;
+  }
+
+  static boolean zeroBias;
+
+  /**
+   * TFLite 2.4.1 requires the bias input (newer TFLite does not); tflited accepts two inputs.
+   * A conv without bias must equal TFLite's result with an all-zero bias.
+   */
+  @Test
+  void withoutBiasEqualsZeroBias() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    DataType[][] kinds = {{F32, F32}, {I8, I8}, {U8, U8}, {F32, I8}};
+    for (int kind = 0; kind < kinds.length; kind++) {
+      for (int n = 0; n < 10; n++) {
+        long seed = 7000 + 100 * kind + n;
+        ModelBuilder with = null;
+        ModelBuilder without = null;
+        try {
+          zeroBias = true;
+          with = randomConv(new Random(seed), kinds[kind][0], kinds[kind][1], kind != 2);
+          dropBias = true;
+          without = randomConv(new Random(seed), kinds[kind][0], kinds[kind][1], kind != 2);
+        } finally {
+          zeroBias = false;
+          dropBias = false;
+        }
+        if (with == null) {
+          continue;
+        }
+        byte[] zero = with.buildBytes();
+        CompiledModel m = CompiledModel.fromBuffer(without.build(), InterpreterOptions.defaults());
+        byte[][] inputs = Differential.randomInputs(m.inputs(), seed, 3f);
+        byte[][] expected = TfLiteOracle.run(zero, inputs);
+        Differential.assertOutputsMatch(m.outputs(), expected, Differential.run(m, inputs),
+            lastDescription);
+      }
+    }
+  }
+
+  /**
+   * TFLite 2.4.1's hybrid conv ignores dilation (a bug later fixed); tflited dilates. A dilated
+   * conv equals an undilated one whose kernel has zeros inserted between the taps, which
+   * TFLite 2.4.1 computes correctly: the zeros change neither the input quantization nor the
+   * per-channel scales, so the results must agree.
+   */
+  @Test
+  void hybridDilationEqualsZeroInsertedKernel() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    Random r = new Random(8000);
+    for (int n = 0; n < 30; n++) {
+      boolean perChannel = n % 2 == 0;
+      int inC = CHANNELS[r.nextInt(CHANNELS.length)];
+      int outC = CHANNELS[r.nextInt(CHANNELS.length)];
+      int kh = 1 + r.nextInt(3);
+      int kw = 1 + r.nextInt(3);
+      int dh = 1 + r.nextInt(3);
+      int dw = dh == 1 ? 2 : 1 + r.nextInt(3);
+      int eh = (kh - 1) * dh + 1;
+      int ew = (kw - 1) * dw + 1;
+      int h = eh + r.nextInt(6);
+      int w = ew + r.nextInt(6);
+      int stride = 1 + r.nextInt(2);
+      byte pad = (byte) r.nextInt(2);
+      byte act = (byte) r.nextInt(4);
+      int outH = io.tflited.runtime.ops.Padding.outSize(pad, h, eh, stride, 1);
+      int outW = io.tflited.runtime.ops.Padding.outSize(pad, w, ew, stride, 1);
+      byte[] weights = weightsS8(r, outC * kh * kw * inC);
+      byte[] expanded = new byte[outC * eh * ew * inC];
+      for (int c = 0; c < outC; c++) {
+        for (int y = 0; y < kh; y++) {
+          for (int x = 0; x < kw; x++) {
+            System.arraycopy(weights, ((c * kh + y) * kw + x) * inC, expanded,
+                ((c * eh + y * dh) * ew + x * dw) * inC, inC);
+          }
+        }
+      }
+      float[] scales = new float[outC];
+      for (int c = 0; c < outC; c++) {
+        scales[c] = perChannel ? 0.01f * (0.5f + r.nextFloat()) : 0.01f;
+      }
+      Quantization wq = perChannel ? perChannel(scales, 0) : q(0.01f, 0);
+      byte[] bias = floats(r, outC, 2f);
+      byte[][] models = new byte[2][];
+      for (int variant = 0; variant < 2; variant++) {
+        boolean dilated = variant == 0;
+        ModelBuilder b = new ModelBuilder();
+        int xi = b.addTensor("x", F32, new int[] {1, h, w, inC});
+        int fi = b.addConstant("w", I8,
+            dilated ? new int[] {outC, kh, kw, inC} : new int[] {outC, eh, ew, inC}, wq,
+            dilated ? weights : expanded);
+        int bi = b.addConstant("b", F32, new int[] {outC}, Quantization.NONE, bias);
+        int yi = b.addTensor("y", F32, new int[] {1, outH, outW, outC});
+        int fdh = dilated ? dh : 1;
+        int fdw = dilated ? dw : 1;
+        b.addOperator(BuiltinOperator.CONV_2D, perChannel ? 5 : 2, new int[] {xi, fi, bi},
+            new int[] {yi}, BuiltinOptions.Conv2DOptions,
+            fbb -> Conv2DOptions.createConv2DOptions(fbb, pad, stride, stride, act, fdw, fdh,
+                (byte) 0));
+        b.setInputs(xi).setOutputs(yi);
+        models[variant] = b.buildBytes();
+      }
+      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(models[0]),
+          InterpreterOptions.defaults());
+      byte[][] inputs = Differential.randomInputs(m.inputs(), n, 3f);
+      Differential.assertOutputsMatch(m.outputs(), TfLiteOracle.run(models[1], inputs),
+          Differential.run(m, inputs), "hybrid dilation case " + n);
     }
   }
 

@@ -2,7 +2,13 @@ package io.tflited.runtime.ops.conv;
 
 import static io.tflited.runtime.ops.conv.ConvTestSupport.*;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.DataType;
+import io.tflited.runtime.InterpreterOptions;
+import io.tflited.runtime.testing.Differential;
+import java.nio.ByteBuffer;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.model.ModelBuilder;
 import io.tflited.runtime.model.fb.BuiltinOperator;
@@ -69,15 +75,21 @@ class DepthwiseConv2dTest {
       }
       byte[] wData = w == U8 ? randomBytes(r, outC * k) : weightsS8(r, outC * k);
       Quantization wq = perChannel ? perChannel(scales, 3) : q(base, w == U8 ? zeroPoint(r, U8) : 0);
-      double accStd = 74 * 74 * Math.sqrt(k);
+      double accStd = (in == I16 ? 18000 : 74) * 74 * Math.sqrt(k);
       float outScale = (float) (accStd * inScale * base * (0.5 + r.nextDouble() * 4) / 128);
+      if (in == I16) {
+        outScale /= 256;
+      }
       x = b.addTensor("x", in, inShape, q(inScale, inZp));
       f = b.addConstant("w", w, fShape, wq, wData);
-      bias = b.addConstant("b", DataType.INT32, new int[] {outC}, q(inScale * base, 0),
-          ints(r, outC, (int) accStd * 2));
+      bias = in == I16
+          ? b.addConstant("b", DataType.INT64, new int[] {outC}, q(inScale * base, 0),
+              longs(r, outC, (long) (accStd * 2)))
+          : b.addConstant("b", DataType.INT32, new int[] {outC}, q(inScale * base, 0),
+              ints(r, outC, (int) accStd * 2));
       y = b.addTensor("y", in, outShape, q(outScale, zeroPoint(r, in)));
     }
-    int version = in == I8 ? 3 : in == F32 && w == I8 ? 6 : dh > 1 || dw > 1 ? 2 : 1;
+    int version = in == I16 ? 5 : in == I8 ? 3 : in == F32 && w == I8 ? 6 : dh > 1 || dw > 1 ? 2 : 1;
     int fsh = sh;
     int fsw = sw;
     int fdh = dh;
@@ -116,6 +128,30 @@ class DepthwiseConv2dTest {
   @Test
   void int8PerChannelMatchesTfLite() throws Exception {
     differential(I8, I8, true, 150, 12000);
+  }
+
+  @Test
+  void int8PerTensorMatchesTfLite() throws Exception {
+    differential(I8, I8, false, 40, 12500);
+  }
+
+  /** TFLite's Java API cannot run int16 tensors: checked against a naive reference. */
+  @Test
+  void int16x8MatchesNaiveReference() throws Exception {
+    Random r = new Random(15000);
+    int done = 0;
+    while (done < 60) {
+      ModelBuilder b = randomDepthwise(r, I16, I8, true);
+      if (b == null) {
+        continue;
+      }
+      byte[] model = b.buildBytes();
+      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      byte[][] inputs = Differential.randomInputs(m.inputs(), done, 1f);
+      assertArrayEquals(NaiveConv.depthwise16x8(model, inputs[0]), Differential.run(m, inputs)[0],
+          "case " + done + ": " + lastDescription);
+      done++;
+    }
   }
 
   @Test

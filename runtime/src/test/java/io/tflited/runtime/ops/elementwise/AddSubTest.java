@@ -91,4 +91,29 @@ class AddSubTest {
       BinaryDiff.checkInt16(c, r.nextLong());
     }
   }
+
+  /** Scales far apart (one input's multiplier underflows to 0) and extreme zero points. */
+  @ParameterizedTest
+  @CsvSource({"false, INT8", "true, INT8", "false, UINT8", "true, UINT8"})
+  void extremeScalesMatchTfLite(boolean sub, DataType type) throws Exception {
+    Random r = new Random(type.ordinal() * 101 + (sub ? 1 : 0));
+    for (int i = 0; i < 30; i++) {
+      BinaryDiff.Case c = base(sub, r.nextInt(4), true, 2);
+      c.type = type;
+      c.outType = type;
+      int[][] s = BinaryDiff.shapes(r, 3);
+      c.shapeA = s[0];
+      c.shapeB = s[1];
+      float sa = BinaryDiff.scale(r, -40, 20);
+      float sb = BinaryDiff.scale(r, -40, 20);
+      // The output multiplier 2 max(s) / (2^20 so) must stay below 1.
+      float so = (float) (Math.max(sa, sb) * Math.pow(2, -18 + 40 * r.nextDouble()));
+      int min = type == DataType.INT8 ? -128 : 0;
+      int max = type == DataType.INT8 ? 127 : 255;
+      c.qa = Quantization.of(sa, r.nextBoolean() ? min : max);
+      c.qb = Quantization.of(sb, r.nextBoolean() ? min : max);
+      c.qo = Quantization.of(so, r.nextBoolean() ? min : max);
+      BinaryDiff.check(c, r.nextLong());
+    }
+  }
 }

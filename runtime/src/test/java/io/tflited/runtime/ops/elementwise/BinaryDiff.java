@@ -93,6 +93,11 @@ final class BinaryDiff {
     return Shapes.broadcast(c.shapeA, c.shapeB);
   }
 
+  /** Broadcast shape of a pair from {@link #shapes}. */
+  static int[] outShape(int[][] pair) {
+    return Shapes.broadcast(pair[0], pair[1]);
+  }
+
   static int count(int[] s) {
     return (int) Shapes.elementCount(s);
   }

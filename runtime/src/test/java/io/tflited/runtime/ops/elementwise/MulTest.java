@@ -65,4 +65,28 @@ class MulTest {
       BinaryDiff.checkInt16(c, r.nextLong());
     }
   }
+
+  /** Multipliers from far below to far above one, zero points at the type's ends. */
+  @ParameterizedTest
+  @CsvSource({"INT8", "UINT8"})
+  void extremeScalesMatchTfLite(DataType type) throws Exception {
+    Random r = new Random(type.ordinal() * 7 + 1);
+    for (int i = 0; i < 30; i++) {
+      BinaryDiff.Case c = base(r.nextInt(4), 2);
+      c.type = type;
+      c.outType = type;
+      int[][] s = BinaryDiff.shapes(r, 3);
+      c.shapeA = s[0];
+      c.shapeB = s[1];
+      float sa = BinaryDiff.scale(r, -30, 10);
+      float sb = BinaryDiff.scale(r, -30, 10);
+      float so = (float) (sa * sb * Math.pow(2, -14 + 44 * r.nextDouble()));
+      int min = type == DataType.INT8 ? -128 : 0;
+      int max = type == DataType.INT8 ? 127 : 255;
+      c.qa = Quantization.of(sa, r.nextBoolean() ? min : max);
+      c.qb = Quantization.of(sb, r.nextBoolean() ? min : max);
+      c.qo = Quantization.of(so, r.nextBoolean() ? min : max);
+      BinaryDiff.check(c, r.nextLong());
+    }
+  }
 }

@@ -37,10 +37,14 @@ class BatchMatmulTest {
 
     /** With floatIo (int16 only), QUANTIZE/DEQUANTIZE wrap the op for the 2.4.1 Java API. */
     byte[] build(boolean floatIo) {
+      return build(floatIo, type);
+    }
+
+    byte[] build(boolean floatIo, DataType rhsType) {
       ModelBuilder b = new ModelBuilder();
       int l = b.addTensor("lhs", type, lhsShape, lq);
-      int r = rhsData == null ? b.addTensor("rhs", type, rhsShape, rq)
-          : b.addConstant("rhs", type, rhsShape, rq, rhsData);
+      int r = rhsData == null ? b.addTensor("rhs", rhsType, rhsShape, rq)
+          : b.addConstant("rhs", rhsType, rhsShape, rq, rhsData);
       int o = b.addTensor("out", type, outShape, oq);
       b.addOperator(BuiltinOperator.BATCH_MATMUL, version, new int[] {l, r}, new int[] {o},
           BuiltinOptions.BatchMatMulOptions,
@@ -79,9 +83,10 @@ class BatchMatmulTest {
     int rank = 2 + r.nextInt(3);
     int lr = r.nextBoolean() ? rank : 2 + r.nextInt(rank - 1);
     int rr = lr == rank ? 2 + r.nextInt(rank - 1) : rank;
-    int m = 1 + r.nextInt(9);
-    int k = 1 + r.nextInt(17);
-    int n = 1 + r.nextInt(9);
+    boolean big = r.nextInt(3) == 0;
+    int m = 1 + r.nextInt(big ? 40 : 9);
+    int k = 1 + r.nextInt(big ? 100 : 17);
+    int n = 1 + r.nextInt(big ? 40 : 9);
     s.adjX = r.nextBoolean();
     s.adjY = r.nextBoolean();
     int[] out = new int[rank];
@@ -159,7 +164,7 @@ class BatchMatmulTest {
   @Test
   void floatMatchesTfLite() throws Exception {
     Random r = new Random(11);
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 150; i++) {
       Spec s = randomShapes(r);
       if (r.nextBoolean()) {
         s.rhsData = FullyConnectedTest.floats(r, (int) count(s.rhsShape), 1f);
@@ -171,7 +176,7 @@ class BatchMatmulTest {
   @Test
   void int8MatchesTfLite() throws Exception {
     Random r = new Random(12);
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 250; i++) {
       Spec s = randomShapes(r);
       s.type = DataType.INT8;
       s.version = 2;
@@ -197,6 +202,138 @@ class BatchMatmulTest {
   }
 
   /**
+   * Hybrid float32 x constant int8 (2.4.1 quantizes lhs rows asymmetrically). Only single
+   * matrix products: with several batch matrices TFLite 2.4.1 applies the first matrix's
+   * row scales, zero points and weight row sums to every batch (it never advances those
+   * pointers), which later TFLite fixed; we compute each batch with its own. TFLite 2.4.1 also
+   * sizes its temporaries from the wrong dims and overruns them for many shapes: it returns
+   * values that are not the product at all (NaN, 1e-38: e.g. [2, 7] x [7, 9]) or corrupts the
+   * heap and aborts the JVM. So the oracle only sees products of one lhs row with n <= k (m = 1;
+   * a grid of m 1..5, k 1..11, n 1..12 found m = 1 always sane; its row sums are sized by k when
+   * adj_y), and its results are still checked
+   * against an exact product and skipped (counted) when absurd. Other m are covered by
+   * {@link #hybridBatchesAreIndependent} and {@link #hybridByHand}.
+   *
+   * <p>Even so, 2.4.1 silently corrupts its native heap here and a later test in the same JVM
+   * aborts ("realloc(): invalid next size"), so this test only runs when asked for with
+   * {@code -Dtflited.unsafeOracle=true} (it passed: 2000 draws, all sane m = 1 products equal).
+   */
+  @Test
+  void hybridMatchesTfLite() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("tflited.unsafeOracle"),
+        "TFLite 2.4.1's hybrid BATCH_MATMUL corrupts its heap; run with -Dtflited.unsafeOracle=true");
+    Random r = new Random(14);
+    int ran = 0;
+    int insane = 0;
+    for (int i = 0; i < 2000; i++) {
+      Spec s = randomShapes(r);
+      int rank = s.outShape.length;
+      int m = s.outShape[rank - 2];
+      int n = s.outShape[rank - 1];
+      if (count(s.outShape) != (long) m * n) {
+        continue;
+      }
+      int k = s.adjX ? s.lhsShape[s.lhsShape.length - 2] : s.lhsShape[s.lhsShape.length - 1];
+      if (m != 1 || n > k) {
+        continue;
+      }
+      float rs = 0.001f + r.nextFloat() * 0.05f;
+      s.rq = Quantization.of(rs, 0);
+      s.rhsData = FullyConnectedTest.bytes(r, (int) count(s.rhsShape));
+      s.version = 1 + r.nextInt(3);
+      byte[] model = s.build(false, DataType.INT8);
+      CompiledModel cm = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      byte[][] inputs = Differential.randomInputs(cm.inputs(), 900 + i, 1 + r.nextInt(4));
+      byte[][] expected = TfLiteOracle.run(model, inputs);
+      // Sanity of the oracle: within a coarse bound of the exact product.
+      ByteBuffer lb = ByteBuffer.wrap(inputs[0]).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer eb = ByteBuffer.wrap(expected[0]).order(ByteOrder.LITTLE_ENDIAN);
+      boolean sane = true;
+      for (int a = 0; a < m && sane; a++) {
+        for (int b = 0; b < n; b++) {
+          double exact = 0;
+          double mag = 0;
+          for (int t = 0; t < k; t++) {
+            double lv = lb.getFloat(4 * (s.adjX ? t * m + a : a * k + t));
+            double rv = rs * s.rhsData[s.adjY ? b * k + t : t * n + b];
+            exact += lv * rv;
+            mag += Math.abs(lv * rv);
+          }
+          double got = eb.getFloat(4 * (a * n + b));
+          if (!(Math.abs(got - exact) <= 0.05 * mag + 1e-3)) {
+            sane = false;
+            break;
+          }
+        }
+      }
+      if (!sane) {
+        insane++;
+        continue;
+      }
+      byte[][] actual = Differential.run(cm, inputs);
+      Differential.assertOutputsMatch(cm.outputs(), expected, actual, "case " + i);
+      ran++;
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(ran >= 30, "only " + ran + " cases");
+    org.junit.jupiter.api.Assertions.assertTrue(insane * 10 < ran, insane + " insane of " + ran);
+  }
+
+  /** The asymmetric quantization of one row, worked by hand. */
+  @Test
+  void hybridByHand() throws Exception {
+    Spec s = new Spec();
+    s.lhsShape = new int[] {2, 3};
+    s.rhsShape = new int[] {3, 2};
+    s.outShape = new int[] {2, 2};
+    s.rq = Quantization.of(0.5f, 0);
+    s.rhsData = new byte[] {1, 2, 3, 4, 5, 6};
+    CompiledModel cm = CompiledModel.fromBuffer(ByteBuffer.wrap(s.build(false, DataType.INT8)),
+        InterpreterOptions.defaults());
+    byte[] out = Differential.run(cm, new byte[][] {FullyConnectedTest.fl(1, -2, 0.5f, 3, 0.25f, -1)})[0];
+    // Row 0: range [-2, 1] -> scale 3/255, zero point 42, q = [127, -128, 85];
+    // column 0: 127 - 384 + 425 - 9 * 42 = -210 -> -210 * (3/255) * 0.5 = -21/17.
+    ByteBuffer ob = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(-21f / 17f, ob.getFloat(0), 1e-6);
+  }
+
+  /** Several batch matrices give the same rows as each matrix multiplied on its own. */
+  @Test
+  void hybridBatchesAreIndependent() throws Exception {
+    Random r = new Random(15);
+    for (int i = 0; i < 10; i++) {
+      int batches = 2 + r.nextInt(3);
+      int m = 1 + r.nextInt(6);
+      int k = 1 + r.nextInt(12);
+      int n = 1 + r.nextInt(6);
+      byte[] w = FullyConnectedTest.bytes(r, k * n);
+      Spec all = new Spec();
+      all.lhsShape = new int[] {batches, m, k};
+      all.rhsShape = new int[] {k, n};
+      all.outShape = new int[] {batches, m, n};
+      all.rq = Quantization.of(0.02f, 0);
+      all.rhsData = w;
+      Spec one = new Spec();
+      one.lhsShape = new int[] {m, k};
+      one.rhsShape = new int[] {k, n};
+      one.outShape = new int[] {m, n};
+      one.rq = all.rq;
+      one.rhsData = w;
+      byte[] lhs = FullyConnectedTest.floats(r, batches * m * k, 3f);
+      CompiledModel ca = CompiledModel.fromBuffer(ByteBuffer.wrap(all.build(false, DataType.INT8)),
+          InterpreterOptions.defaults());
+      CompiledModel co = CompiledModel.fromBuffer(ByteBuffer.wrap(one.build(false, DataType.INT8)),
+          InterpreterOptions.defaults());
+      byte[] whole = Differential.run(ca, new byte[][] {lhs})[0];
+      for (int b = 0; b < batches; b++) {
+        byte[] part = java.util.Arrays.copyOfRange(lhs, b * m * k * 4, (b + 1) * m * k * 4);
+        byte[] got = Differential.run(co, new byte[][] {part})[0];
+        assertArrayEquals(got, java.util.Arrays.copyOfRange(whole, b * m * n * 4, (b + 1) * m * n * 4));
+      }
+    }
+  }
+
+  /**
    * int16 BATCH_MATMUL: TFLite 2.4.1 accepts the model but does not compute it (its output
    * stays zero or holds stale data), so it cannot serve as the oracle. Checked instead against
    * an exact evaluation in double (int64 sums, real multiplier): within one rounding step.
@@ -204,7 +341,7 @@ class BatchMatmulTest {
   @Test
   void int16MatchesExactProduct() throws Exception {
     Random r = new Random(13);
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 100; i++) {
       Spec s = randomShapes(r);
       s.type = DataType.INT16;
       s.version = 3;

@@ -290,10 +290,10 @@ class FullyConnectedTest {
   @Test
   void floatMatchesTfLite() throws Exception {
     Random r = new Random(1);
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 100; i++) {
       Spec s = new Spec();
-      s.depth = 1 + r.nextInt(40);
-      s.units = 1 + r.nextInt(20);
+      s.depth = 1 + r.nextInt(r.nextBoolean() ? 40 : 300);
+      s.units = 1 + r.nextInt(r.nextBoolean() ? 20 : 70);
       s.keepNumDims = r.nextInt(3) == 0;
       s.inShape = randomInShape(r, s.depth, s.keepNumDims);
       s.hasBias = r.nextInt(4) != 0;
@@ -305,12 +305,44 @@ class FullyConnectedTest {
     }
   }
 
+  /** Float weights and bias that are model inputs (not constants). */
+  @Test
+  void floatDynamicWeightsMatchTfLite() throws Exception {
+    Random r = new Random(6);
+    for (int i = 0; i < 20; i++) {
+      int depth = 1 + r.nextInt(30);
+      int units = 1 + r.nextInt(12);
+      int rows = 1 + r.nextInt(4);
+      boolean hasBias = r.nextBoolean();
+      ModelBuilder b = new ModelBuilder();
+      int in = b.addTensor("in", DataType.FLOAT32, new int[] {rows, depth});
+      int w = b.addTensor("w", DataType.FLOAT32, new int[] {units, depth});
+      int bi = hasBias ? b.addTensor("b", DataType.FLOAT32, new int[] {units}) : -1;
+      int out = b.addTensor("out", DataType.FLOAT32, new int[] {rows, units});
+      int act = r.nextInt(4);
+      b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1,
+          hasBias ? new int[] {in, w, bi} : new int[] {in, w, -1}, new int[] {out},
+          BuiltinOptions.FullyConnectedOptions,
+          fbb -> FullyConnectedOptions.createFullyConnectedOptions(
+              fbb, (byte) act, (byte) 0, false, false, (byte) 0));
+      if (hasBias) {
+        b.setInputs(in, w, bi);
+      } else {
+        b.setInputs(in, w);
+      }
+      b.setOutputs(out);
+      byte[] model = b.buildBytes();
+      CompiledModel cm = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      Differential.assertMatchesTfLite(model, Differential.randomInputs(cm.inputs(), 50 + i, 2f));
+    }
+  }
+
   static Spec randomQuantized(Random r, DataType t) {
     Spec s = new Spec();
     s.inType = s.wType = s.outType = t;
     s.biasType = DataType.INT32;
-    s.depth = 1 + r.nextInt(70);
-    s.units = 1 + r.nextInt(24);
+    s.depth = 1 + r.nextInt(r.nextBoolean() ? 70 : 400);
+    s.units = 1 + r.nextInt(r.nextBoolean() ? 24 : 80);
     s.keepNumDims = r.nextInt(3) == 0;
     s.inShape = randomInShape(r, s.depth, s.keepNumDims);
     s.hasBias = r.nextInt(4) != 0;
@@ -319,7 +351,7 @@ class FullyConnectedTest {
     int[] zps = {lo, lo + 255, lo + 128, lo + r.nextInt(256)};
     int inZp = zps[r.nextInt(4)];
     int outZp = zps[r.nextInt(4)];
-    int wZp = t == DataType.INT8 ? 0 : zps[r.nextInt(4)];
+    int wZp = t == DataType.INT8 && r.nextInt(4) != 0 ? 0 : zps[r.nextInt(4)];
     float inS = 0.01f + r.nextFloat() * 0.1f;
     float wS = 0.001f + r.nextFloat() * 0.05f;
     double spread = 5476 * Math.sqrt(s.depth) / 40 * (0.3 + 3 * r.nextDouble());
@@ -342,7 +374,7 @@ class FullyConnectedTest {
   @Test
   void int8MatchesTfLite() throws Exception {
     Random r = new Random(2);
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 250; i++) {
       check(randomQuantized(r, DataType.INT8), 100 + i, 1f);
     }
   }
@@ -354,7 +386,7 @@ class FullyConnectedTest {
   @Test
   void quantizedTiesMatchTfLite() throws Exception {
     Random r = new Random(7);
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 200; i++) {
       Spec s = randomQuantized(r, i % 2 == 0 ? DataType.INT8 : DataType.UINT8);
       float inS = (float) Math.scalb(1.0, -r.nextInt(4));
       float wS = (float) Math.scalb(1.0, -r.nextInt(4));
@@ -371,7 +403,7 @@ class FullyConnectedTest {
   @Test
   void uint8MatchesTfLite() throws Exception {
     Random r = new Random(3);
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 150; i++) {
       check(randomQuantized(r, DataType.UINT8), 200 + i, 1f);
     }
   }
@@ -379,7 +411,7 @@ class FullyConnectedTest {
   @Test
   void int16MatchesTfLite() throws Exception {
     Random r = new Random(4);
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 120; i++) {
       Spec s = new Spec();
       s.inType = s.outType = DataType.INT16;
       s.wType = DataType.INT8;
@@ -413,11 +445,11 @@ class FullyConnectedTest {
   @Test
   void hybridMatchesTfLite() throws Exception {
     Random r = new Random(5);
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 200; i++) {
       Spec s = new Spec();
       s.wType = DataType.INT8;
-      s.depth = 1 + r.nextInt(70);
-      s.units = 1 + r.nextInt(24);
+      s.depth = 1 + r.nextInt(r.nextBoolean() ? 70 : 400);
+      s.units = 1 + r.nextInt(r.nextBoolean() ? 24 : 80);
       s.keepNumDims = r.nextInt(3) == 0;
       s.inShape = randomInShape(r, s.depth, s.keepNumDims);
       s.hasBias = r.nextInt(4) != 0;

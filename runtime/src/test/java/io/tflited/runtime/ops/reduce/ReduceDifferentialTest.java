@@ -24,14 +24,23 @@ class ReduceDifferentialTest {
 
   /** One single-op model. */
   static byte[] model(
-      int op, DataType type, int[] shape, Quantization qin, Quantization qout, int[] axes,
+      int op,
+      DataType type,
+      int[] shape,
+      Quantization qin,
+      Quantization qout,
+      int[] axes,
       boolean keepDims) {
     ModelBuilder b = new ModelBuilder();
     int x = b.addTensor("x", type, shape, qin);
     int a = b.addInt32Constant("axis", new int[] {axes.length}, axes);
     int y = b.addTensor("y", type, outShape(shape, axes, keepDims), qout);
     b.addOperator(
-        op, 1, new int[] {x, a}, new int[] {y}, BuiltinOptions.ReducerOptions,
+        op,
+        1,
+        new int[] {x, a},
+        new int[] {y},
+        BuiltinOptions.ReducerOptions,
         fbb -> ReducerOptions.createReducerOptions(fbb, keepDims));
     b.setInputs(x).setOutputs(y);
     return b.buildBytes();
@@ -90,8 +99,8 @@ class ReduceDifferentialTest {
   };
 
   /**
-   * Runs {@code n} seeded random cases of one op against TFLite 2.4.1; returns the failures.
-   * {@code sameQuant} forces equal input/output quantization (MAX/MIN/PROD require it).
+   * Runs {@code n} seeded random cases of one op against TFLite 2.4.1; returns the failures. {@code
+   * sameQuant} forces equal input/output quantization (MAX/MIN/PROD require it).
    */
   static List<String> run(int op, DataType[] types, int n, long seed, boolean sameQuant)
       throws Exception {
@@ -121,21 +130,36 @@ class ReduceDifferentialTest {
         qout = sameQuant || r.nextInt(4) == 0 ? qin : randomQuant(r, t);
       }
       byte[] model = model(op, t, shape, qin, qout, axes, keep);
-      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       byte[][] inputs = Differential.randomInputs(m.inputs(), seed * 1000 + i, 4f);
       try {
         Differential.assertMatchesTfLite(model, inputs);
       } catch (AssertionError e) {
-        failures.add(BuiltinOperator.name(op) + " " + t + " shape " + Arrays.toString(shape)
-            + " axes " + Arrays.toString(axes) + " keep " + keep + " " + qin + " -> " + qout
-            + ": " + e.getMessage());
+        failures.add(
+            BuiltinOperator.name(op)
+                + " "
+                + t
+                + " shape "
+                + Arrays.toString(shape)
+                + " axes "
+                + Arrays.toString(axes)
+                + " keep "
+                + keep
+                + " "
+                + qin
+                + " -> "
+                + qout
+                + ": "
+                + e.getMessage());
       }
     }
     return failures;
   }
 
   static void assertNone(List<String> failures) {
-    assertTrue(failures.isEmpty(), failures.size() + " cases differ:\n" + String.join("\n", failures));
+    assertTrue(
+        failures.isEmpty(), failures.size() + " cases differ:\n" + String.join("\n", failures));
   }
 
   @Test
@@ -145,7 +169,8 @@ class ReduceDifferentialTest {
 
   @Test
   void quantizedMeanMatchesTfLite() throws Exception {
-    assertNone(run(BuiltinOperator.MEAN, new DataType[] {DataType.INT8, DataType.UINT8}, 300, 12, false));
+    assertNone(
+        run(BuiltinOperator.MEAN, new DataType[] {DataType.INT8, DataType.UINT8}, 300, 12, false));
   }
 
   @Test
@@ -173,14 +198,22 @@ class ReduceDifferentialTest {
     assertNone(run(BuiltinOperator.REDUCE_ANY, new DataType[] {DataType.BOOL}, 60, 17, true));
   }
 
-  /** MobileNet v2's head: MEAN int8 [1,7,7,1280] over [1,2] without keep_dims. */
+  /** tf2_mobilenet_v2's head: MEAN int8 [1,7,7,1280] over [1,2], keep_dims (and without). */
   @Test
   void mobilenetHeadMatchesTfLite() throws Exception {
     TfLiteOracle.assumeAvailable();
     for (boolean keep : new boolean[] {false, true}) {
-      byte[] model = model(BuiltinOperator.MEAN, DataType.INT8, new int[] {1, 7, 7, 1280},
-          Quantization.of(0.0235f, -128), Quantization.of(0.0203f, -128), new int[] {1, 2}, keep);
-      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      byte[] model =
+          model(
+              BuiltinOperator.MEAN,
+              DataType.INT8,
+              new int[] {1, 7, 7, 1280},
+              Quantization.of(0.023529412f, -128),
+              Quantization.of(0.019077832f, -128),
+              new int[] {1, 2},
+              keep);
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       Differential.assertMatchesTfLite(model, Differential.randomInputs(m.inputs(), 5, 1f));
     }
   }

@@ -24,19 +24,35 @@ import org.junit.jupiter.api.Test;
 class ResizeDifferentialTest {
 
   static byte[] model(
-      boolean bilinear, DataType type, int[] shape, int outH, int outW, boolean align, boolean half) {
+      boolean bilinear,
+      DataType type,
+      int[] shape,
+      int outH,
+      int outW,
+      boolean align,
+      boolean half) {
     ModelBuilder b = new ModelBuilder();
-    Quantization q = type == DataType.INT8 || type == DataType.UINT8
-        ? Quantization.of(0.05f, type == DataType.UINT8 ? 128 : 0) : Quantization.NONE;
+    Quantization q =
+        type == DataType.INT8 || type == DataType.UINT8
+            ? Quantization.of(0.05f, type == DataType.UINT8 ? 128 : 0)
+            : Quantization.NONE;
     int x = b.addTensor("x", type, shape, q);
     int s = b.addInt32Constant("size", new int[] {2}, outH, outW);
     int y = b.addTensor("y", type, new int[] {shape[0], outH, outW, shape[3]}, q);
     if (bilinear) {
-      b.addOperator(BuiltinOperator.RESIZE_BILINEAR, 1, new int[] {x, s}, new int[] {y},
+      b.addOperator(
+          BuiltinOperator.RESIZE_BILINEAR,
+          1,
+          new int[] {x, s},
+          new int[] {y},
           BuiltinOptions.ResizeBilinearOptions,
           fbb -> ResizeBilinearOptions.createResizeBilinearOptions(fbb, align, half));
     } else {
-      b.addOperator(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 1, new int[] {x, s}, new int[] {y},
+      b.addOperator(
+          BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
+          1,
+          new int[] {x, s},
+          new int[] {y},
           BuiltinOptions.ResizeNearestNeighborOptions,
           fbb -> ResizeNearestNeighborOptions.createResizeNearestNeighborOptions(fbb, align, half));
     }
@@ -44,12 +60,8 @@ class ResizeDifferentialTest {
     return b.buildBytes();
   }
 
-  /**
-   * {@code int8Safe}: only cases where TFLite 2.4.1's int8 bilinear kernel is right (inputs
-   * >= 0, so no negative rounding or wrap; half-pixel only when downscaling, so no
-   * extrapolation at the first row/column).
-   */
-  static List<String> run(boolean bilinear, DataType[] types, int n, long seed, boolean int8Safe)
+  /** {@code noHalfPixel}: only align_corners or no flag. */
+  static List<String> run(boolean bilinear, DataType[] types, int n, long seed, boolean noHalfPixel)
       throws Exception {
     TfLiteOracle.assumeAvailable();
     Random r = new Random(seed);
@@ -59,26 +71,31 @@ class ResizeDifferentialTest {
       int[] shape = {1 + r.nextInt(2), 1 + r.nextInt(9), 1 + r.nextInt(9), 1 + r.nextInt(5)};
       int outH = 1 + r.nextInt(20);
       int outW = 1 + r.nextInt(20);
-      int flags = r.nextInt(3);
+      int flags = r.nextInt(noHalfPixel ? 2 : 3);
       boolean align = flags == 1;
       boolean half = flags == 2;
-      if (int8Safe && half) {
-        outH = 1 + r.nextInt(shape[1]);
-        outW = 1 + r.nextInt(shape[2]);
-      }
       byte[] model = model(bilinear, t, shape, outH, outW, align, half);
-      CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
       byte[][] in = Differential.randomInputs(m.inputs(), seed * 1000 + i, 5f);
-      if (int8Safe) {
-        for (int k = 0; k < in[0].length; k++) {
-          in[0][k] &= 0x7f;
-        }
-      }
       try {
         Differential.assertMatchesTfLite(model, in);
       } catch (AssertionError e) {
-        failures.add((bilinear ? "BILINEAR " : "NEAREST ") + t + " " + Arrays.toString(shape)
-            + " -> " + outH + "x" + outW + " align " + align + " half " + half + ": " + e.getMessage());
+        failures.add(
+            (bilinear ? "BILINEAR " : "NEAREST ")
+                + t
+                + " "
+                + Arrays.toString(shape)
+                + " -> "
+                + outH
+                + "x"
+                + outW
+                + " align "
+                + align
+                + " half "
+                + half
+                + ": "
+                + e.getMessage());
       }
     }
     return failures;
@@ -92,14 +109,45 @@ class ResizeDifferentialTest {
 
   @Test
   void nearestMatchesTfLite() throws Exception {
-    List<String> f = run(false,
-        new DataType[] {DataType.FLOAT32, DataType.UINT8, DataType.INT8}, 300, 32, false);
+    List<String> f =
+        run(
+            false,
+            new DataType[] {DataType.FLOAT32, DataType.UINT8, DataType.INT8},
+            300,
+            32,
+            false);
     assertTrue(f.isEmpty(), f.size() + " differ:\n" + String.join("\n", f));
   }
 
+  /** Without half-pixel centers TFLite 2.4.1's int8 kernel is right: match it exactly. */
   @Test
-  void bilinearInt8MatchesTfLiteWhereItsKernelIsRight() throws Exception {
+  void bilinearInt8WithoutHalfPixelMatchesTfLite() throws Exception {
     List<String> f = run(true, new DataType[] {DataType.INT8}, 200, 33, true);
     assertTrue(f.isEmpty(), f.size() + " differ:\n" + String.join("\n", f));
+  }
+
+  /** DeepLab's two uint8 resizes: 33x33x19 to 33x33 and to 513x513, align_corners. */
+  @Test
+  void deeplabResizesMatchTfLite() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    for (int size : new int[] {33, 513}) {
+      ModelBuilder b = new ModelBuilder();
+      Quantization q = Quantization.of(0.20154354f, 82);
+      int x = b.addTensor("x", DataType.UINT8, new int[] {1, 33, 33, 19}, q);
+      int s = b.addInt32Constant("size", new int[] {2}, size, size);
+      int y = b.addTensor("y", DataType.UINT8, new int[] {1, size, size, 19}, q);
+      b.addOperator(
+          BuiltinOperator.RESIZE_BILINEAR,
+          1,
+          new int[] {x, s},
+          new int[] {y},
+          BuiltinOptions.ResizeBilinearOptions,
+          fbb -> ResizeBilinearOptions.createResizeBilinearOptions(fbb, true, false));
+      b.setInputs(x).setOutputs(y);
+      byte[] model = b.buildBytes();
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      Differential.assertMatchesTfLite(model, Differential.randomInputs(m.inputs(), size, 1f));
+    }
   }
 }

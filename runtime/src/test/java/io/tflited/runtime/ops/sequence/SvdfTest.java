@@ -15,6 +15,31 @@ import org.junit.jupiter.api.Test;
 class SvdfTest {
   record Config(int batch, int nInput, int nUnit, int rank, int nMemory, boolean bias, int activation) {}
 
+  /** Hybrid: float input/state/output, int8 weights_feature and weights_time. */
+  static ByteBuffer hybridModel(Config c, boolean asymmetric, long seed) {
+    Random r = new Random(seed);
+    ModelBuilder b = new ModelBuilder();
+    int nFilter = c.nUnit() * c.rank();
+    int in = b.addTensor("input", DataType.FLOAT32, new int[] {c.batch(), c.nInput()});
+    byte[] w = new byte[nFilter * c.nInput()];
+    r.nextBytes(w);
+    int wf = b.addConstant("wf", DataType.INT8, new int[] {nFilter, c.nInput()},
+        Quantization.of(0.005f + r.nextFloat() * 0.02f, 0), w);
+    byte[] t = new byte[nFilter * c.nMemory()];
+    r.nextBytes(t);
+    int wt = b.addConstant("wt", DataType.INT8, new int[] {nFilter, c.nMemory()},
+        Quantization.of(0.005f + r.nextFloat() * 0.02f, 0), t);
+    int bias = c.bias() ? b.addFloatConstant("bias", new int[] {c.nUnit()}, floats(r, c.nUnit())) : -1;
+    int state = b.addVariable("state", DataType.FLOAT32, new int[] {c.batch(), c.nMemory() * nFilter},
+        Quantization.NONE);
+    int out = b.addTensor("output", DataType.FLOAT32, new int[] {c.batch(), c.nUnit()});
+    b.addOperator(BuiltinOperator.SVDF, asymmetric ? 4 : 2, new int[] {in, wf, wt, bias, state}, new int[] {out},
+        BuiltinOptions.SVDFOptions,
+        fbb -> SVDFOptions.createSVDFOptions(fbb, c.rank(), (byte) c.activation(), asymmetric));
+    b.setInputs(in).setOutputs(out);
+    return b.build();
+  }
+
   static ByteBuffer model(Config c, boolean integer, long seed) {
     Random r = new Random(seed);
     ModelBuilder b = new ModelBuilder();
@@ -100,12 +125,64 @@ class SvdfTest {
         1 + r.nextInt(10), r.nextBoolean(), activation);
   }
 
+  /** Unit scales: state, output and saturation can be computed by hand. */
+  @Test
+  void int8HandComputedWithStateAndSaturation() throws Exception {
+    ModelBuilder b = new ModelBuilder();
+    Quantization one = Quantization.of(1f, 0);
+    int in = b.addTensor("input", DataType.INT8, new int[] {1, 2}, one);
+    int wf = b.addConstant("wf", DataType.INT8, new int[] {1, 2}, one, new byte[] {2, 1});
+    int wt = b.addConstant("wt", DataType.INT16, new int[] {1, 2}, one, new byte[] {1, 0, 2, 0});
+    int bias = b.addConstant("bias", DataType.INT32, new int[] {1}, one, new byte[] {1, 0, 0, 0});
+    int state = b.addVariable("state", DataType.INT16, new int[] {1, 2}, one);
+    int out = b.addTensor("output", DataType.INT8, new int[] {1, 1}, one);
+    b.addOperator(BuiltinOperator.SVDF, 3, new int[] {in, wf, wt, bias, state}, new int[] {out},
+        BuiltinOptions.SVDFOptions, fbb -> SVDFOptions.createSVDFOptions(fbb, 1, (byte) ActivationFunctionType.RELU, false));
+    b.setInputs(in).setOutputs(out);
+    var model = io.tflited.runtime.CompiledModel.fromBuffer(b.build(), io.tflited.runtime.InterpreterOptions.defaults());
+    try (var it = model.newInterpreter()) {
+      // state [0, 3*2 - 2*1 = 4]; out = 0*1 + 4*2 + 1 = 9.
+      it.copyInput(0, new byte[] {3, -2});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(9, it.outputBytes(0)[0]);
+      // state [4, 1*2 + 1*1 = 3]; out = 4 + 6 + 1 = 11.
+      it.copyInput(0, new byte[] {1, 1});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(11, it.outputBytes(0)[0]);
+      // state [3, 100*2 + 100 = 300]; out = 3 + 600 + 1 = 604 -> saturates at 127.
+      it.copyInput(0, new byte[] {100, 100});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(127, it.outputBytes(0)[0]);
+      // state [300, -128*2 - 128 = -384]; out = 300 - 768 + 1 = -467 -> -128.
+      it.copyInput(0, new byte[] {-128, -128});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(-128, it.outputBytes(0)[0]);
+      // A reset brings the state back to zero.
+      it.resetVariables();
+      it.copyInput(0, new byte[] {3, -2});
+      it.run();
+      org.junit.jupiter.api.Assertions.assertEquals(9, it.outputBytes(0)[0]);
+    }
+  }
+
   @Test
   void int8MatchesTfLiteOverSeveralInvocations() throws Exception {
     Random r = new Random(5);
     for (int k = 0; k < 60; k++) {
       Config c = random(r, ActivationFunctionType.RELU);
       StatefulDiff.assertSequenceMatches(model(c, true, k), steps(c, true, 100 + k, 4), k + " " + c);
+    }
+  }
+
+  @Test
+  void hybridMatchesTfLiteOverSeveralInvocations() throws Exception {
+    Random r = new Random(8);
+    int[] acts = {ActivationFunctionType.NONE, ActivationFunctionType.RELU, ActivationFunctionType.TANH};
+    for (int k = 0; k < 40; k++) {
+      Config c = random(r, acts[k % acts.length]);
+      boolean asymmetric = k % 2 == 1;
+      StatefulDiff.assertSequenceMatches(hybridModel(c, asymmetric, k), steps(c, false, 300 + k, 4),
+          k + " asymmetric=" + asymmetric + " " + c);
     }
   }
 

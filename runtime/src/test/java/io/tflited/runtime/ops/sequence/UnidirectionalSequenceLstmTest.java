@@ -51,6 +51,15 @@ class UnidirectionalSequenceLstmTest {
 
   /** A single UNIDIRECTIONAL_SEQUENCE_LSTM model; int8 8x8_16 when integer. */
   static ByteBuffer model(Config c, boolean integer, long seed) {
+    return model(c, integer, false, false, seed);
+  }
+
+  /** Hybrid: float activations and states, int8 weights (symmetric or asymmetric inputs). */
+  static ByteBuffer hybridModel(Config c, boolean asymmetric, long seed) {
+    return model(c, false, true, asymmetric, seed);
+  }
+
+  static ByteBuffer model(Config c, boolean integer, boolean hybrid, boolean asymmetric, long seed) {
     Random r = new Random(seed);
     ModelBuilder b = new ModelBuilder();
     int[] inShape =
@@ -97,6 +106,19 @@ class UnidirectionalSequenceLstmTest {
           inputs[9 + (g == 3 ? 2 : g)] = b.addConstant(gn + "_pw", DataType.INT16, new int[] {c.nCell()},
               Quantization.of(1f / 4096 * (0.5f + r.nextFloat()), 0), int16s(r, c.nCell(), 3000));
         }
+      } else if (hybrid) {
+        inputs[1 + g] = b.addConstant(gn + "_iw", DataType.INT8, new int[] {c.nCell(), c.nInput()},
+            Quantization.of(0.5f / 127, 0), randomBytes(r, c.nCell() * c.nInput()));
+        inputs[5 + g] = b.addConstant(gn + "_rw", DataType.INT8, new int[] {c.nCell(), c.nOutput()},
+            Quantization.of(0.5f / 127, 0), randomBytes(r, c.nCell() * c.nOutput()));
+        inputs[12 + g] = b.addFloatConstant(gn + "_b", new int[] {c.nCell()}, floats(r, c.nCell(), 0.5f));
+        if (c.layerNorm()) {
+          inputs[20 + g] = b.addFloatConstant(gn + "_ln", new int[] {c.nCell()}, floats(r, c.nCell(), 1f));
+        }
+        if (c.peephole() && g != 2) {
+          inputs[9 + (g == 3 ? 2 : g)] = b.addConstant(gn + "_pw", DataType.INT8, new int[] {c.nCell()},
+              Quantization.of(0.5f / 127, 0), randomBytes(r, c.nCell()));
+        }
       } else {
         inputs[1 + g] = b.addFloatConstant(gn + "_iw", new int[] {c.nCell(), c.nInput()},
             floats(r, c.nCell() * c.nInput(), 0.5f));
@@ -120,6 +142,12 @@ class UnidirectionalSequenceLstmTest {
           inputs[17] = b.addConstant("proj_b", DataType.INT32, new int[] {c.nOutput()},
               Quantization.of(0.0001f, 0), int32s(r, c.nOutput(), 2000));
         }
+      } else if (hybrid) {
+        inputs[16] = b.addConstant("proj_w", DataType.INT8, new int[] {c.nOutput(), c.nCell()},
+            Quantization.of(0.5f / 127, 0), randomBytes(r, c.nOutput() * c.nCell()));
+        if (c.projectionBias()) {
+          inputs[17] = b.addFloatConstant("proj_b", new int[] {c.nOutput()}, floats(r, c.nOutput(), 0.5f));
+        }
       } else {
         inputs[16] = b.addFloatConstant("proj_w", new int[] {c.nOutput(), c.nCell()},
             floats(r, c.nOutput() * c.nCell(), 0.5f));
@@ -131,7 +159,8 @@ class UnidirectionalSequenceLstmTest {
     if (integer) {
       inputs[18] = b.addVariable("output_state", DataType.INT8, new int[] {c.batch(), c.nOutput()}, outQ);
       inputs[19] = b.addVariable("cell_state", DataType.INT16, new int[] {c.batch(), c.nCell()},
-          Quantization.of(1f / 2048, 0));
+          // Cell scales 2^-9 .. 2^-15 exercise every tanh integer-bit count (15 + log2 scale).
+          Quantization.of((float) Math.pow(2, -(9 + (int) Math.floorMod(seed, 7L))), 0));
       intermediates = new int[5];
       for (int i = 0; i < 4; i++) {
         intermediates[i] = b.addTensor("im" + i, DataType.INT16, new int[0],
@@ -146,10 +175,11 @@ class UnidirectionalSequenceLstmTest {
           Quantization.NONE);
     }
     int[] opInputs = c.layerNorm() || r.nextBoolean() ? inputs : java.util.Arrays.copyOf(inputs, 20);
-    b.addOperator(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 1, opInputs, new int[] {out},
+    b.addOperator(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, hybrid ? (asymmetric ? 3 : 2) : 1, opInputs,
+        new int[] {out},
         BuiltinOptions.UnidirectionalSequenceLSTMOptions,
         fbb -> UnidirectionalSequenceLSTMOptions.createUnidirectionalSequenceLSTMOptions(
-            fbb, (byte) ActivationFunctionType.TANH, c.cellClip(), c.projClip(), c.timeMajor(), false, false),
+            fbb, (byte) ActivationFunctionType.TANH, c.cellClip(), c.projClip(), c.timeMajor(), asymmetric, false),
         intermediates);
     b.setInputs(in).setOutputs(out);
     return b.build();
@@ -213,6 +243,20 @@ class UnidirectionalSequenceLstmTest {
           base.timeMajor(), base.cifg(), base.peephole(), base.projection(), base.projectionBias(), true,
           base.cellClip(), base.projClip(), base.hiddenZp());
       StatefulDiff.assertSequenceMatches(model(c, true, 500 + k), stepInputs(c, true, 600 + k, 3), k + " " + c);
+    }
+  }
+
+  @Test
+  void hybridRandomConfigsMatchTfLite() throws Exception {
+    Random r = new Random(4242);
+    for (int k = 0; k < 40; k++) {
+      Config base = randomConfig(r, true);
+      Config c = new Config(base.batch(), base.time(), base.nInput(), base.nCell(), base.nOutput(),
+          base.timeMajor(), base.cifg(), base.peephole(), base.projection(), base.projectionBias(),
+          r.nextInt(3) == 0, base.cellClip(), base.projClip(), 0);
+      boolean asymmetric = k % 2 == 1;
+      StatefulDiff.assertSequenceMatches(hybridModel(c, asymmetric, 4000 + k), stepInputs(c, false, 5000 + k, 3),
+          k + " asymmetric=" + asymmetric + " " + c);
     }
   }
 
