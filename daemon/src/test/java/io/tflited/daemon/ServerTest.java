@@ -53,6 +53,7 @@ class ServerTest {
         "r00\ng00\nb00\nr01\ng01\nb01\nr10\ng10\nb10\nr11\ng11\nb11\n");
     TestModels.write(models, "rgbf", TestModels.image(DataType.FLOAT32));
     TestModels.write(models, "half", TestModels.single(DataType.FLOAT16, 1, 3));
+    TestModels.write(models, "dyn", TestModels.dynamicBatch());
     TestModels.write(models, "flags", TestModels.single(DataType.BOOL, 1, 3));
     TestModels.write(models, "longs", TestModels.single(DataType.INT64, 1, 2));
     TestModels.write(models, "bytes", TestModels.single(DataType.UINT8, 1, 3));
@@ -140,7 +141,7 @@ class ServerTest {
     assertFalse(M.readTree(b.body()).get("reason").asText().isEmpty());
     assertEquals(503, get("/v2/models/broken").statusCode());
     JsonNode idx = postJson("/v2/repository/index", "{}", 200);
-    assertEquals(10, idx.size(), idx.toString());
+    assertEquals(11, idx.size(), idx.toString());
     HttpResponse<String> nf = get("/v2/models/nope");
     assertEquals(404, nf.statusCode());
     assertTrue(M.readTree(nf.body()).get("error").asText().contains("nope"));
@@ -191,6 +192,29 @@ class ServerTest {
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"UINT8\",\"data\":[0,128,256]}]}", 400);
     postJson("/v2/models/bytes/infer",
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"BYTES\",\"data\":[0,1,2]}]}", 400);
+  }
+
+  @Test
+  void dynamicBatchFollowsTheShapeSignature() throws Exception {
+    JsonNode meta = M.readTree(get("/v2/models/dyn").body());
+    assertEquals("[-1,2]", meta.get("inputs").get(0).get("shape").toString());
+    JsonNode r = postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[3,2],\"datatype\":\"FP32\",\"data\":[[1,2],[3,4],[5,6]]}]}", 200);
+    assertEquals("[3,2]", r.get("outputs").get(0).get("shape").toString());
+    assertEquals("[1.0,2.0,3.0,4.0,5.0,6.0]", r.get("outputs").get(0).get("data").toString());
+    // Back to the declared shape on the same worker, and TF Serving after a resize.
+    r = postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[7,8]}]}", 200);
+    assertEquals("[7.0,8.0]", r.get("outputs").get(0).get("data").toString());
+    postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}", 200);
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[[9,10]]}", 200);
+    assertEquals("[[9.0,10.0]]", r.get("predictions").toString());
+    // The fixed dimension may not change.
+    postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", 400);
+    postJson("/v2/models/vec/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]}]}", 400);
   }
 
   @Test
@@ -416,7 +440,7 @@ class ServerTest {
     String m = r.body();
     for (String s : List.of("tflited_requests_total{model=\"vec\",code=\"200\"}",
         "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}", "tflited_queue_depth{model=\"vec\"}",
-        "tflited_models_loaded 9", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
+        "tflited_models_loaded 10", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
       assertTrue(m.contains(s), s + " missing in\n" + m);
     }
   }

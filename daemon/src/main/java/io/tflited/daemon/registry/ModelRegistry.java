@@ -6,6 +6,7 @@ import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.model.ModelFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -60,6 +61,7 @@ public final class ModelRegistry {
       warmUp(m);
       List<String> labels = s.labels() != null ? s.labels() : DemoModel.LABELS;
       e = ModelEntry.ready(DemoModel.NAME, v, null, 0, m, labels, s);
+      e.setInputSignatures(signatures(ModelFile.parse(DemoModel.build())));
       LOG.info("model {} (built-in demo) ready", DemoModel.NAME);
     } catch (Exception ex) {
       e = ModelEntry.failed(DemoModel.NAME, v, null, 0, message(ex), s);
@@ -133,6 +135,7 @@ public final class ModelRegistry {
       CompiledModel m = CompiledModel.open(p, options());
       warmUp(m);
       e = ModelEntry.ready(name, v, p, st, m, labels(name, p, s), s);
+      e.setInputSignatures(signatures(ModelFile.open(p)));
       LOG.info("model {} v{} ready from {} ({} ms, arena {} bytes)", name, v, p,
           (System.nanoTime() - t0) / 1_000_000, m.arenaBytes());
     } catch (Exception ex) {
@@ -161,6 +164,17 @@ public final class ModelRegistry {
     } catch (Exception e) {
       throw new ModelException("warm-up inference failed: " + message(e), e);
     }
+  }
+
+  /** Shape signatures of the inputs (null where the file declares none). */
+  private static int[][] signatures(ModelFile f) {
+    int[] in = f.graph().inputs();
+    int[][] out = new int[in.length][];
+    for (int i = 0; i < in.length; i++) {
+      int[] sig = f.graph().tensors().get(in[i]).shapeSignature();
+      out[i] = sig == null || sig.length == 0 ? null : sig.clone();
+    }
+    return out;
   }
 
   private InterpreterOptions options() {
