@@ -536,6 +536,7 @@ public final class Api {
     if (len == 0) {
       throw ApiException.badRequest("empty request body (expected JSON)");
     }
+    checkHeadroom(len);
     try {
       JsonNode n = Json.MAPPER.readTree(b, off, len);
       if (n == null || n.isMissingNode()) {
@@ -545,6 +546,25 @@ public final class Api {
     } catch (IOException ex) {
       String m = ex.getMessage() == null ? ex.toString() : ex.getMessage().split("\n")[0];
       throw ApiException.badRequest("malformed JSON: " + m);
+    }
+  }
+
+  /**
+   * A JSON tree costs up to ~16 bytes of heap per byte of text (numbers of two characters
+   * become nodes of ~28 bytes). Large JSON bodies that could exhaust the heap are refused
+   * with 413 instead of risking an OutOfMemoryError (binary tensors have no such overhead).
+   */
+  private static void checkHeadroom(int len) throws ApiException {
+    if (len < (1 << 20)) {
+      return;
+    }
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long need = 16L * len;
+    if (need > free) {
+      throw new ApiException(413, "a JSON body of " + len + " bytes needs up to " + (need >> 20)
+          + " MiB of heap to decode and " + (free >> 20) + " MiB are free: send tensors with the binary"
+          + " extension (Inference-Header-Content-Length) or give the JVM a larger heap (-Xmx)");
     }
   }
 
