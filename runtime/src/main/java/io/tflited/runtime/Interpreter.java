@@ -1,5 +1,6 @@
 package io.tflited.runtime;
 
+import io.tflited.runtime.exec.WorkerPool;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.Signature;
 import io.tflited.runtime.ops.ExecContext;
@@ -33,9 +34,12 @@ public final class Interpreter implements AutoCloseable {
   private byte[] arena;
   private ExecContext ctx;
   private int[][] pendingShapes;
+  private final WorkerPool pool;
 
   Interpreter(CompiledModel model, PreparedGraph graph) {
     this.model = model;
+    int threads = model.options().threads();
+    this.pool = threads > 1 ? new WorkerPool(threads) : null;
     bind(graph);
   }
 
@@ -57,7 +61,7 @@ public final class Interpreter implements AutoCloseable {
   private void bind(PreparedGraph g) {
     this.graph = g;
     this.arena = new byte[g.arenaBytes()];
-    this.ctx = g.bind(arena);
+    this.ctx = g.bind(arena, pool);
     g.resetVariables(ctx);
   }
 
@@ -338,9 +342,12 @@ public final class Interpreter implements AutoCloseable {
     return out[i];
   }
 
-  /** Releases the arena (the compiled model stays usable). */
+  /** Releases the arena and stops the worker threads (the compiled model stays usable). */
   @Override
   public void close() {
     arena = new byte[0];
+    if (pool != null) {
+      pool.close();
+    }
   }
 }

@@ -66,6 +66,11 @@ public final class PrepareContext {
     return options;
   }
 
+  /** Whether this model runs the Vector API kernels (see {@code kernels.KernelChoice}). */
+  public boolean useVectorKernels() {
+    return io.tflited.runtime.kernels.KernelChoice.useVector(options.kernels());
+  }
+
   public int inputCount() {
     return node.inputs().length;
   }

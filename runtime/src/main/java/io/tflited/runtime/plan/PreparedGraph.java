@@ -113,6 +113,11 @@ public final class PreparedGraph {
 
   /** Wires an interpreter's arena: array and offset of every tensor and scratch id. */
   public ExecContext bind(byte[] arena) {
+    return bind(arena, null);
+  }
+
+  /** As {@link #bind(byte[])}, with the interpreter's intra-op worker pool (or null). */
+  public ExecContext bind(byte[] arena, io.tflited.runtime.exec.WorkerPool pool) {
     int n = offsets.length;
     byte[][] arrays = new byte[n][];
     int[] offs = new int[n];
@@ -125,7 +130,7 @@ public final class PreparedGraph {
         offs[i] = (int) offsets[i];
       }
     }
-    return new ExecContext(arrays, offs);
+    return new ExecContext(arrays, offs, pool);
   }
 
   /** Sets every variable tensor to its reset value (TFLite: zero point for int8, else 0). */
