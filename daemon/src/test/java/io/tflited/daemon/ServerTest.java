@@ -210,6 +210,10 @@ class ServerTest {
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}", 200);
     r = postJson("/v1/models/dyn:predict", "{\"instances\":[[9,10]]}", 200);
     assertEquals("[[9.0,10.0]]", r.get("predictions").toString());
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[[1,2],[3,4],[5,6]]}", 200);
+    assertEquals("[[1.0,2.0],[3.0,4.0],[5.0,6.0]]", r.get("predictions").toString());
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[{\"x\":[7,8]},{\"x\":[9,10]}]}", 200);
+    assertEquals("[[7.0,8.0],[9.0,10.0]]", r.get("predictions").toString());
     // The fixed dimension may not change.
     postJson("/v2/models/dyn/infer",
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", 400);
