@@ -67,7 +67,7 @@ if [ "$JLINK" = yes ]; then
   modules="$modules,jdk.incubator.vector,jdk.unsupported,jdk.crypto.ec,java.management,jdk.management"
   image="$OUT/runtime-$ARCH"
   jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-    --compress=zip-6 --output "$image" >&2
+    --compress=zip-6 --generate-cds-archive --output "$image" >&2
   # AppCDS: record the classes of a real start-up (serve until ready, then SIGTERM).
   jsa="$stage/lib/tflited.jsa"
   sock="$(mktemp -u /tmp/tflited-cds.XXXXXX.sock)"
