@@ -115,13 +115,21 @@ public final class KerasConverter {
 
   private KerasConverter() {}
 
+  /** A converted model and what the fusions removed. */
+  public record Conversion(byte[] model, int batchNormsFolded, int activationsFused) {}
+
   /** Converts {@code model}; the result is a TFLite FlatBuffer. */
   public static byte[] convert(KerasModel model) throws ConversionException {
+    return convertWithStats(model).model();
+  }
+
+  /** Converts {@code model} and counts the fusions. */
+  public static Conversion convertWithStats(KerasModel model) throws ConversionException {
     KerasConverter c = new KerasConverter();
     c.build(model);
     c.foldBatchNorms();
     c.fuseActivations();
-    return c.emit();
+    return new Conversion(c.emit(), c.fusedBatchNorms, c.fusedActivations);
   }
 
   // ---------------------------------------------------------------- 1. layers to ops
@@ -816,10 +824,5 @@ public final class KerasConverter {
       bb.putFloat(v);
     }
     return b.addConstant(name, DataType.FLOAT32, shape, Quantization.NONE, bb.array());
-  }
-
-  /** Batch norms folded and activations fused in the last conversion (for reports). */
-  int[] fusionCounts() {
-    return new int[] {fusedBatchNorms, fusedActivations};
   }
 }
