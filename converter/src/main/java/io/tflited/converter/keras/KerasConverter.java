@@ -125,10 +125,17 @@ public final class KerasConverter {
 
   /** Converts {@code model} and counts the fusions. */
   public static Conversion convertWithStats(KerasModel model) throws ConversionException {
+    return convert(model, true);
+  }
+
+  /** With {@code fuse} false every batch norm is MUL + ADD and every activation its own op. */
+  static Conversion convert(KerasModel model, boolean fuse) throws ConversionException {
     KerasConverter c = new KerasConverter();
     c.build(model);
-    c.foldBatchNorms();
-    c.fuseActivations();
+    if (fuse) {
+      c.foldBatchNorms();
+      c.fuseActivations();
+    }
     return new Conversion(c.emit(), c.fusedBatchNorms, c.fusedActivations);
   }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Evaluates a Keras model of rank-2 layers (InputLayer, Dense, BatchNormalization, Activation
- * relu/linear, Dropout) in float64 straight from its weights, as Keras does at inference: the
+ * relu/softmax/linear, Dropout) in float64 straight from its weights, as Keras does at inference: the
  * unfused reference for the conversion tests.
  */
 final class KerasReference {
@@ -16,7 +16,7 @@ final class KerasReference {
     Map<String, double[]> values = new HashMap<>();
     double[] last = null;
     for (KerasModel.Layer l : m.layers()) {
-      double[] x = l.inbound().isEmpty() ? null : values.get(l.inbound().get(0).layer());
+      double[] x = l.inbound().isEmpty() ? last : values.get(l.inbound().get(0).layer());
       double[] y;
       switch (l.className()) {
         case "InputLayer" -> {
@@ -73,6 +73,22 @@ final class KerasReference {
         double[] y = new double[x.length];
         for (int i = 0; i < y.length; i++) {
           y[i] = Math.max(0, x[i]);
+        }
+        yield y;
+      }
+      case "softmax" -> {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+          max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] y = new double[x.length];
+        for (int i = 0; i < y.length; i++) {
+          y[i] = Math.exp(x[i] - max);
+          sum += y[i];
+        }
+        for (int i = 0; i < y.length; i++) {
+          y[i] /= sum;
         }
         yield y;
       }
