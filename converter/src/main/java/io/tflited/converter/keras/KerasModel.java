@@ -242,12 +242,10 @@ public final class KerasModel {
 
   private static List<Weight> kerasV3LayerWeights(HdfFile f, String layerName)
       throws ConversionException {
-    for (String prefix : new String[] {"layers/", "_layer_checkpoint_dependencies/"}) {
-      Node n;
-      try {
-        n = f.getByPath(prefix + layerName + "/vars");
-      } catch (RuntimeException e) {
-        continue;
+    for (String prefix : new String[] {"layers", "_layer_checkpoint_dependencies"}) {
+      Node n = f;
+      for (String part : new String[] {prefix, layerName, "vars"}) {
+        n = n instanceof Group g ? g.getChildren().get(part) : null;
       }
       if (n instanceof Group g) {
         List<Dataset> ds = new ArrayList<>();

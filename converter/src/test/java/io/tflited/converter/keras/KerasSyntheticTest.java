@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Small Keras models written in both containers by {@link SyntheticKeras}, covering every
  * supported layer: the fused conversion must equal the unfused one (every batch norm as MUL +
  * ADD, every activation its own op) in TFLite 2.4.1 and tflited, both containers must give
- * the same file, and a Dense/BatchNormalization Sequential model must equal float64 Keras math.
+ * the same file, and both must equal an independent float64 evaluation of the Keras layers
+ * ({@link KerasReference}), which checks the weight layouts (OHWI, depthwise multiplier,
+ * separable, dilation) as well as the fusions.
  */
 class KerasSyntheticTest {
   @TempDir Path dir;
@@ -49,7 +51,11 @@ class KerasSyntheticTest {
     return c;
   }
 
-  /** Every supported layer in one functional graph (input 1x9x9x3, output 1x3). */
+  /**
+   * Every supported layer in one functional graph: input 1x9x9x3, outputs 1x3 (dense_1) and the
+   * 1x5x4x9 feature map of max_pooling2d, so that every feature-map element is compared, not
+   * just a pooled summary.
+   */
   static SyntheticKeras allLayers() {
     SyntheticKeras k = new SyntheticKeras(7);
     ObjectNode in = k.cfg();
@@ -101,6 +107,7 @@ class KerasSyntheticTest {
     mp.putArray("strides").add(1).add(1);
     mp.put("padding", "same");
     x = k.add("MaxPooling2D", "max_pooling2d", mp, List.of(x));
+    String features = x;
     ObjectNode ap = k.cfg();
     ap.putArray("pool_size").add(2).add(2);
     ap.putNull("strides");
@@ -127,11 +134,13 @@ class KerasSyntheticTest {
     d2.put("activation", "sigmoid");
     d2.put("use_bias", true);
     k.add("Dense", "dense_1", d2, List.of(x), "kernel", new int[] {6, 3}, "bias", new int[] {3});
+    k.outputs.add("dense_1");
+    k.outputs.add(features);
     return k;
   }
 
   @Test
-  void everyLayerFusedEqualsUnfusedInTfLiteAndTflited() throws Exception {
+  void everyLayerFusedEqualsUnfusedAndKerasInTfLiteAndTflited() throws Exception {
     TfLiteOracle.assumeAvailable();
     SyntheticKeras k = allLayers();
     Path h5 = dir.resolve("all.h5");
@@ -156,7 +165,8 @@ class KerasSyntheticTest {
             + " FULLY_CONNECTED v1=2, LOGISTIC v1=1, MAX_POOL_2D v1=1, MEAN v1=1, MUL v1=1, PAD v1=1,"
             + " RESHAPE v1=2, SOFTMAX v1=1, TANH v1=1}",
         new java.util.TreeMap<>(ops).toString());
-    assertEquals(List.of(1, 3), List.of(f.outputs().get(0).shape()[0], f.outputs().get(0).shape()[1]));
+    assertEquals(List.of(1, 3), toList(f.outputs().get(0).shape()));
+    assertEquals(List.of(1, 5, 4, 9), toList(f.outputs().get(1).shape()));
     for (long seed = 1; seed <= 5; seed++) {
       byte[][] inputs = Differential.randomInputs(f.inputs(), seed, 2);
       byte[][] expected = TfLiteOracle.run(unfused.model(), inputs);
@@ -166,7 +176,35 @@ class KerasSyntheticTest {
           "fused in tflited, seed " + seed + ": ");
       Differential.assertOutputsMatch(u.outputs(), expected, Differential.run(u, inputs),
           "unfused in tflited, seed " + seed + ": ");
+      KerasModel model = KerasModel.read(h5);
+      byte[][] reference = {
+        floatBytes(KerasReference.evaluate(model, floats(inputs[0]), 0)),
+        floatBytes(KerasReference.evaluate(model, floats(inputs[0]), 1))
+      };
+      Differential.assertOutputsMatch(f.outputs(), reference, TfLiteOracle.run(fused.model(), inputs),
+          "fused in TFLite 2.4.1 vs float64 Keras layers, seed " + seed + ": ");
     }
+  }
+
+  private static List<Integer> toList(int[] a) {
+    return java.util.Arrays.stream(a).boxed().toList();
+  }
+
+  private static float[] floats(byte[] b) {
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    float[] f = new float[b.length / 4];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = bb.getFloat();
+    }
+    return f;
+  }
+
+  private static byte[] floatBytes(float[] f) {
+    ByteBuffer bb = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : f) {
+      bb.putFloat(v);
+    }
+    return bb.array();
   }
 
   @Test

@@ -33,6 +33,8 @@ final class SyntheticKeras {
   final List<L> layers = new ArrayList<>();
   final Random random;
   boolean sequential;
+  /** Output layer names (functional models); empty: the last layer. */
+  final List<String> outputs = new ArrayList<>();
 
   SyntheticKeras(long seed) {
     random = new Random(seed);
@@ -103,7 +105,10 @@ final class SyntheticKeras {
     }
     if (!sequential) {
       c.putArray("input_layers").addArray().add(layers.get(0).name()).add(0).add(0);
-      c.putArray("output_layers").addArray().add(layers.get(layers.size() - 1).name()).add(0).add(0);
+      ArrayNode outs = c.putArray("output_layers");
+      for (String o : outputs.isEmpty() ? List.of(layers.get(layers.size() - 1).name()) : outputs) {
+        outs.addArray().add(o).add(0).add(0);
+      }
     }
     return root;
   }
