@@ -260,6 +260,44 @@ class KerasSyntheticTest {
     }
   }
 
+  /** Dense on a rank-3 input (FULLY_CONNECTED keep_num_dims) and Concatenate on axis 1. */
+  @Test
+  void denseOnRank3AndConcatenateOnAxis1MatchKeras() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    SyntheticKeras k = new SyntheticKeras(5);
+    ObjectNode in = k.cfg();
+    in.putArray("batch_input_shape").addNull().add(4).add(6);
+    String x = k.add("InputLayer", "input_1", in, List.of());
+    ObjectNode d = k.cfg();
+    d.put("units", 5);
+    d.put("activation", "relu");
+    d.put("use_bias", true);
+    String a = k.add("Dense", "dense", d, List.of(x), "kernel", new int[] {6, 5}, "bias", new int[] {5});
+    ObjectNode d2 = d.deepCopy();
+    d2.put("activation", "linear");
+    String b = k.add("Dense", "dense_1", d2, List.of(x), "kernel", new int[] {6, 5}, "bias", new int[] {5});
+    x = k.add("Concatenate", "concatenate", k.cfg().put("axis", 1), List.of(a, b));
+    x = k.add("Flatten", "flatten", k.cfg(), List.of(x));
+    ObjectNode d3 = k.cfg();
+    d3.put("units", 2);
+    d3.put("activation", "softmax");
+    d3.put("use_bias", true);
+    k.add("Dense", "dense_2", d3, List.of(x), "kernel", new int[] {40, 2}, "bias", new int[] {2});
+    Path p = dir.resolve("seq3.keras");
+    k.writeKeras(p);
+    KerasModel model = KerasModel.read(p);
+    byte[] converted = KerasConverter.convert(model);
+    CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(converted), InterpreterOptions.defaults());
+    assertEquals("{CONCATENATION v1=1, FULLY_CONNECTED v1=1, FULLY_CONNECTED v5=2, RESHAPE v1=1, SOFTMAX v1=1}",
+        new java.util.TreeMap<>(m.opHistogram()).toString());
+    for (long seed = 1; seed <= 5; seed++) {
+      byte[][] inputs = Differential.randomInputs(m.inputs(), seed, 2);
+      byte[][] expected = {floatBytes(KerasReference.evaluate(model, floats(inputs[0])))};
+      Differential.assertOutputsMatch(m.outputs(), expected, TfLiteOracle.run(converted, inputs), "TFLite: ");
+      Differential.assertOutputsMatch(m.outputs(), expected, Differential.run(m, inputs), "tflited: ");
+    }
+  }
+
   @Test
   void unsupportedLayerIsNamed() throws Exception {
     SyntheticKeras k = new SyntheticKeras(3);
