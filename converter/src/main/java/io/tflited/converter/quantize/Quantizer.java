@@ -1,0 +1,56 @@
+package io.tflited.converter.quantize;
+
+import io.tflited.runtime.TfLitedException;
+import io.tflited.runtime.graph.Graph;
+import io.tflited.runtime.model.ModelFile;
+import java.util.Locale;
+
+/**
+ * Post-training quantization of a float TFLite model into a standard TFLite file (the
+ * {@code tflited quantize} command): float16 weights, dynamic-range (hybrid) int8 weights, or
+ * full integer int8 calibrated on a representative dataset.
+ */
+public final class Quantizer {
+  /** What is quantized. */
+  public enum Mode {
+    FLOAT16,
+    DYNAMIC,
+    INT8;
+
+    public static Mode parse(String s) {
+      return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** The dtype of a full-integer model's inputs and outputs. */
+  public enum IoType {
+    FLOAT,
+    INT8,
+    UINT8;
+
+    public static IoType parse(String s) {
+      return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  private Quantizer() {}
+
+  /**
+   * Quantizes subgraph 0 of {@code model}. {@code calibration} is required for {@link
+   * Mode#INT8} and ignored otherwise; {@code io} applies to {@link Mode#INT8} only.
+   */
+  public static byte[] quantize(ModelFile model, Mode mode, IoType io, CalibrationData calibration)
+      throws TfLitedException {
+    Graph g = model.graph();
+    return switch (mode) {
+      case FLOAT16 -> Float16Quantizer.quantize(g);
+      case DYNAMIC -> DynamicRangeQuantizer.quantize(g);
+      case INT8 -> {
+        if (calibration == null || calibration.size() == 0) {
+          throw new IllegalArgumentException("int8 quantization needs calibration data");
+        }
+        yield FullIntegerQuantizer.quantize(g, Calibrator.ranges(g, calibration), io);
+      }
+    };
+  }
+}
