@@ -38,8 +38,14 @@ public final class CalibrationData {
     return samples.size();
   }
 
-  /** Loads a calibration directory for a model with these inputs. */
+  /** Loads a calibration directory for a model with these inputs; images scaled to [0, 1]. */
   public static CalibrationData load(Path dir, List<TensorInfo> inputs) throws IOException {
+    return load(dir, inputs, 1f);
+  }
+
+  /** Loads a calibration directory; image pixels are scaled to [0, imageMax]. */
+  public static CalibrationData load(Path dir, List<TensorInfo> inputs, float imageMax)
+      throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException("calibration directory " + dir + " does not exist");
     }
@@ -56,13 +62,13 @@ public final class CalibrationData {
           try (Stream<Path> s = Files.list(e)) {
             for (Path f : s.sorted().toList()) {
               if (isImage(f)) {
-                out.add(new byte[][] {image(f, inputs)});
+                out.add(new byte[][] {image(f, inputs, imageMax)});
               }
             }
           }
         }
       } else if (isImage(e)) {
-        out.add(new byte[][] {image(e, inputs)});
+        out.add(new byte[][] {image(e, inputs, imageMax)});
       }
     }
     if (out.isEmpty()) {
@@ -93,8 +99,8 @@ public final class CalibrationData {
         || n.endsWith(".gif");
   }
 
-  /** An image as a float32 [1, H, W, C] tensor in [0, 1]. */
-  static byte[] image(Path file, List<TensorInfo> inputs) throws IOException {
+  /** An image as a float32 [1, H, W, C] tensor in [0, imageMax]. */
+  static byte[] image(Path file, List<TensorInfo> inputs, float imageMax) throws IOException {
     if (inputs.size() != 1) {
       throw new IOException("image calibration needs a model with one input, not " + inputs.size());
     }
@@ -107,11 +113,12 @@ public final class CalibrationData {
     if (img == null) {
       throw new IOException("cannot decode image " + file);
     }
-    return imageTensor(img, shape[1], shape[2], shape[3]);
+    return imageTensor(img, shape[1], shape[2], shape[3], imageMax);
   }
 
-  /** Bilinear resize (align corners off, half-pixel centres) and scaling to [0, 1]. */
-  static byte[] imageTensor(BufferedImage img, int h, int w, int c) {
+  /** Bilinear resize (half-pixel centres) and scaling of 0..255 to [0, imageMax]. */
+  public static byte[] imageTensor(BufferedImage img, int h, int w, int c, float imageMax) {
+    double k = imageMax / 255.0;
     int sh = img.getHeight();
     int sw = img.getWidth();
     ByteBuffer b = ByteBuffer.allocate(4 * h * w * c).order(ByteOrder.LITTLE_ENDIAN);
@@ -127,17 +134,17 @@ public final class CalibrationData {
         double dx = fx - x0;
         double[] px = new double[3];
         int[] corners = {img.getRGB(x0, y0), img.getRGB(x1, y0), img.getRGB(x0, y1), img.getRGB(x1, y1)};
-        double[] wts = {(1 - dx) * (1 - dy), dx * (1 - dy), (1 - dx) * dy, dx * dy};
-        for (int k = 0; k < 4; k++) {
-          px[0] += wts[k] * ((corners[k] >> 16) & 0xFF);
-          px[1] += wts[k] * ((corners[k] >> 8) & 0xFF);
-          px[2] += wts[k] * (corners[k] & 0xFF);
+        double[] weights = {(1 - dx) * (1 - dy), dx * (1 - dy), (1 - dx) * dy, dx * dy};
+        for (int q = 0; q < 4; q++) {
+          px[0] += weights[q] * ((corners[q] >> 16) & 0xFF);
+          px[1] += weights[q] * ((corners[q] >> 8) & 0xFF);
+          px[2] += weights[q] * (corners[q] & 0xFF);
         }
         if (c == 1) {
-          b.putFloat((float) ((0.299 * px[0] + 0.587 * px[1] + 0.114 * px[2]) / 255.0));
+          b.putFloat((float) ((0.299 * px[0] + 0.587 * px[1] + 0.114 * px[2]) * k));
         } else {
-          for (int k = 0; k < 3; k++) {
-            b.putFloat((float) (px[k] / 255.0));
+          for (int ch = 0; ch < 3; ch++) {
+            b.putFloat((float) (px[ch] * k));
           }
         }
       }
