@@ -16,16 +16,29 @@ import java.util.Set;
 
 /**
  * Activation ranges of a float model over a representative dataset (TFLite's post-training
- * calibration: the min and max of every float tensor over all samples).
+ * calibration: by default the min and max of every float tensor over all samples).
  *
  * <p>The observer is a copy of the model whose outputs are the graph inputs and every float32
  * tensor an operator writes, run with the tflited interpreter once per sample.
  */
-final class Calibrator {
+public final class Calibrator {
   private Calibrator() {}
 
+  /** How the per-sample ranges of a tensor are combined. */
+  public enum Method {
+    /** The smallest min and largest max over all samples (TFLite's calibrator). */
+    MINMAX,
+    /**
+     * The mean of the per-sample mins and of the per-sample maxes: rare outliers are clipped
+     * and common values get a finer step (like the moving averages of quantization-aware
+     * training).
+     */
+    MEAN
+  }
+
   /** min and max per tensor index of {@code graph}; null for tensors not observed. */
-  static float[][] ranges(Graph graph, CalibrationData data) throws TfLitedException {
+  static float[][] ranges(Graph graph, CalibrationData data, Method method)
+      throws TfLitedException {
     Set<Integer> observed = new LinkedHashSet<>();
     for (int t : graph.inputs()) {
       if (graph.tensors().get(t).type() == DataType.FLOAT32) {
@@ -71,14 +84,25 @@ final class Calibrator {
           }
           int t = order.get(k);
           if (ranges[t] == null) {
-            ranges[t] = new float[] {min, max};
+            ranges[t] = new float[] {min, max, 0, 0};
           } else {
             ranges[t][0] = Math.min(ranges[t][0], min);
             ranges[t][1] = Math.max(ranges[t][1], max);
           }
+          ranges[t][2] += min / data.size();
+          ranges[t][3] += max / data.size();
+        }
+      }
+    }
+    if (method == Method.MEAN) {
+      for (float[] r : ranges) {
+        if (r != null) {
+          r[0] = r[2];
+          r[1] = r[3];
         }
       }
     }
     return ranges;
   }
+
 }

@@ -18,8 +18,8 @@ import java.util.Locale;
 /**
  * The measurements behind {@code tflited quantize --report}: for each variant of a model, its
  * file size, the median latency of {@code runs} tflited invocations, and its agreement with the
- * float model on the evaluation samples: top-1 agreement for a classifier (a model whose first
- * output is written by SOFTMAX), max and mean absolute error of output 0 otherwise.
+ * float model on the evaluation samples: max and mean absolute error of output 0 and, for a
+ * classifier (a model whose first output is written by SOFTMAX), top-1 agreement.
  *
  * <p>Samples are in the float model's input format; a variant with int8/uint8 inputs gets them
  * quantized with its input's scale and zero point (round half away from zero, clamped).
@@ -94,15 +94,16 @@ public final class QuantizationReport {
   /** The report as an aligned text table. */
   public String table() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-12s %12s %11s %s%n", "variant", "size (bytes)", "median ms",
-        classifier ? "top-1 agreement" : "max abs err   mean abs err"));
+    sb.append(String.format(Locale.ROOT, "%-12s %12s %11s %-13s %-13s%s%n", "variant", "size (bytes)",
+        "median ms", "max abs err", "mean abs err", classifier ? " top-1 agreement" : ""));
     for (Row r : rows) {
       sb.append(String.format(Locale.ROOT, "%-12s %12d %11.3f ", r.name(), r.fileBytes(), r.medianMs()));
+      sb.append(String.format(Locale.ROOT, "%-13.6g %-13.6g", r.maxAbsError(), r.meanAbsError()));
       if (classifier) {
-        sb.append(String.format(Locale.ROOT, "%.4f (%d samples)%n", r.top1(), samples.size()));
-      } else {
-        sb.append(String.format(Locale.ROOT, "%-13.6g %.6g%n", r.maxAbsError(), r.meanAbsError()));
+        sb.append(String.format(Locale.ROOT, " %.4f (%d of %d samples)", r.top1(),
+            Math.round(r.top1() * samples.size()), samples.size()));
       }
+      sb.append('\n');
     }
     return sb.toString();
   }
@@ -117,10 +118,9 @@ public final class QuantizationReport {
           .append(r.fileBytes()).append(",\"median_ms\":").append(num(r.medianMs()));
       if (classifier) {
         sb.append(",\"top1_agreement\":").append(num(r.top1()));
-      } else {
-        sb.append(",\"max_abs_error\":").append(num(r.maxAbsError()))
-            .append(",\"mean_abs_error\":").append(num(r.meanAbsError()));
       }
+      sb.append(",\"max_abs_error\":").append(num(r.maxAbsError()))
+          .append(",\"mean_abs_error\":").append(num(r.meanAbsError()));
       sb.append('}');
     }
     return sb.append("]}").toString();

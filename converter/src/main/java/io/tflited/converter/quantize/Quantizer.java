@@ -41,6 +41,13 @@ public final class Quantizer {
    */
   public static byte[] quantize(ModelFile model, Mode mode, IoType io, CalibrationData calibration)
       throws TfLitedException {
+    return quantize(model, mode, io, calibration, Calibrator.Method.MINMAX);
+  }
+
+  /** As {@link #quantize(ModelFile, Mode, IoType, CalibrationData)} with a calibration method. */
+  public static byte[] quantize(
+      ModelFile model, Mode mode, IoType io, CalibrationData calibration, Calibrator.Method method)
+      throws TfLitedException {
     Graph g = model.graph();
     return switch (mode) {
       case FLOAT16 -> Float16Quantizer.quantize(g);
@@ -49,7 +56,7 @@ public final class Quantizer {
         if (calibration == null || calibration.size() == 0) {
           throw new IllegalArgumentException("int8 quantization needs calibration data");
         }
-        yield FullIntegerQuantizer.quantize(g, Calibrator.ranges(g, calibration), io);
+        yield FullIntegerQuantizer.quantize(g, Calibrator.ranges(g, calibration, method), io);
       }
     };
   }

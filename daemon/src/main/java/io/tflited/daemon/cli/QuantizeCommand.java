@@ -1,6 +1,7 @@
 package io.tflited.daemon.cli;
 
 import io.tflited.converter.quantize.CalibrationData;
+import io.tflited.converter.quantize.Calibrator;
 import io.tflited.converter.quantize.QuantizationReport;
 import io.tflited.converter.quantize.Quantizer;
 import io.tflited.daemon.registry.SeededInputs;
@@ -34,7 +35,7 @@ public final class QuantizeCommand implements Command {
   @Override
   public String usage() {
     return "tflited quantize --mode float16|dynamic|int8 [--calibration DIR] [--io float|int8|uint8]"
-        + " [--report [--json]] IN.tflite OUT.tflite";
+        + " [--calibration-method minmax|mean] [--report [--json]] IN.tflite OUT.tflite";
   }
 
   @Override
@@ -45,6 +46,8 @@ public final class QuantizeCommand implements Command {
             + " input_<i>.bin, or image files (required for int8)")
         .option("io", "TYPE", "int8 mode: dtype of the inputs and outputs (float, int8, uint8;"
             + " default float)")
+        .option("calibration-method", "M", "minmax (overall min/max, TFLite's calibrator; default)"
+            + " or mean (mean of per-sample min and max: outliers clipped)")
         .option("image-max", "X", "calibration images are scaled to [0, X] (default 1)")
         .option("runs", "N", "report: timed runs per variant (default 50)")
         .flag("report", "measure float32, float16, dynamic and int8: size, median latency,"
@@ -62,6 +65,8 @@ public final class QuantizeCommand implements Command {
     Path outPath = Path.of(pos.get(1));
     Quantizer.Mode mode = parse(Quantizer.Mode.class, "mode", args.require("mode"));
     Quantizer.IoType io = parse(Quantizer.IoType.class, "io", args.get("io", "float"));
+    Calibrator.Method method =
+        parse(Calibrator.Method.class, "calibration-method", args.get("calibration-method", "minmax"));
     if (io != Quantizer.IoType.FLOAT && mode != Quantizer.Mode.INT8) {
       throw new UsageException("--io " + args.get("io") + " needs --mode int8");
     }
@@ -98,7 +103,7 @@ public final class QuantizeCommand implements Command {
       cal = CalibrationData.load(Path.of(args.get("calibration")), inputs, imageMax);
     }
 
-    byte[] result = quantize(model, mode, io, cal, in);
+    byte[] result = quantize(model, mode, io, cal, method, in);
     Files.write(outPath, result);
     out.printf("Wrote %s: %s, %d bytes (input %d bytes)%n", outPath,
         mode.name().toLowerCase(java.util.Locale.ROOT), result.length, floatBytes.length);
@@ -121,7 +126,7 @@ public final class QuantizeCommand implements Command {
           out.println("int8: skipped (needs --calibration)");
           continue;
         }
-        byte[] variant = m == mode ? result : quantize(model, m, io, cal, in);
+        byte[] variant = m == mode ? result : quantize(model, m, io, cal, method, in);
         r.add(m.name().toLowerCase(java.util.Locale.ROOT), variant, runs);
       }
       out.print(r.table());
@@ -133,10 +138,16 @@ public final class QuantizeCommand implements Command {
   }
 
   private static byte[] quantize(
-      ModelFile model, Quantizer.Mode mode, Quantizer.IoType io, CalibrationData cal, Path in)
+      ModelFile model,
+      Quantizer.Mode mode,
+      Quantizer.IoType io,
+      CalibrationData cal,
+      Calibrator.Method method,
+      Path in)
       throws CommandFailedException {
     try {
-      return Quantizer.quantize(model, mode, mode == Quantizer.Mode.INT8 ? io : Quantizer.IoType.FLOAT, cal);
+      Quantizer.IoType variantIo = mode == Quantizer.Mode.INT8 ? io : Quantizer.IoType.FLOAT;
+      return Quantizer.quantize(model, mode, variantIo, cal, method);
     } catch (TfLitedException e) {
       throw new CommandFailedException("cannot quantize " + in + ": " + e.getMessage(), e);
     }
