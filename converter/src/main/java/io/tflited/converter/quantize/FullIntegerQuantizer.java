@@ -7,6 +7,7 @@ import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.graph.Node;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.fb.BuiltinOperator;
+import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Arrays;
 
 /**
@@ -198,7 +199,7 @@ final class FullIntegerQuantizer {
         byte[] data = new byte[v.length];
         Quantization p = params[t];
         for (int i = 0; i < v.length; i++) {
-          long r = Math.round(v[i] / p.scale()) + p.zeroPoint();
+          long r = QuantizedMultiplier.roundHalfAwayFromZero((double) v[i] / p.scale()) + p.zeroPoint();
           data[i] = (byte) Math.max(-128, Math.min(127, r));
         }
         TensorSpec s = c.spec(t);
@@ -271,7 +272,8 @@ final class FullIntegerQuantizer {
     }
     double scale = (hi - lo) / 255.0;
     double zpFromMin = -128 - lo / scale;
-    long zp = zpFromMin < -128 ? -128 : zpFromMin > 127 ? 127 : Math.round(zpFromMin);
+    long zp =
+        zpFromMin < -128 ? -128 : zpFromMin > 127 ? 127 : QuantizedMultiplier.roundHalfAwayFromZero(zpFromMin);
     return Quantization.of((float) scale, zp);
   }
 

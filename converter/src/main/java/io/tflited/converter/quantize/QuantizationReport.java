@@ -8,6 +8,7 @@ import io.tflited.runtime.TensorInfo;
 import io.tflited.runtime.TfLitedException;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.model.ModelFile;
+import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ public final class QuantizationReport {
     int lo = t == DataType.INT8 ? -128 : 0;
     int hi = t == DataType.INT8 ? 127 : 255;
     for (int i = 0; i < q.length; i++) {
-      long v = Math.round(f.getFloat(4 * i) / scale) + zp;
+      long v = QuantizedMultiplier.roundHalfAwayFromZero((double) f.getFloat(4 * i) / scale) + zp;
       q[i] = (byte) Math.max(lo, Math.min(hi, v));
     }
     return q;

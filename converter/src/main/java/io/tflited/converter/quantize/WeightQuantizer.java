@@ -1,6 +1,7 @@
 package io.tflited.converter.quantize;
 
 import io.tflited.runtime.Quantization;
+import io.tflited.runtime.quant.QuantizedMultiplier;
 
 /**
  * Symmetric int8 weights (TFLite quantization spec: zero point 0, values in [-127, 127]),
@@ -14,7 +15,8 @@ final class WeightQuantizer {
 
   /**
    * Per-channel along {@code dim} of {@code shape} (row-major), or per tensor when {@code dim <
-   * 0}: scale = max|w| / 127 (1 for an all-zero channel), q = round(w / scale).
+   * 0}: scale = max|w| / 127 (1 for an all-zero channel), q = round(w / scale), rounding half away
+   * from zero like TFLite's quantization utilities.
    */
   static Quantized symmetric(float[] w, int[] shape, int dim) {
     int channels = dim < 0 ? 1 : shape[dim];
@@ -34,7 +36,7 @@ final class WeightQuantizer {
     byte[] q = new byte[w.length];
     for (int i = 0; i < w.length; i++) {
       int c = dim < 0 ? 0 : (i / inner) % channels;
-      long r = Math.round((double) w[i] / scales[c]);
+      long r = QuantizedMultiplier.roundHalfAwayFromZero((double) w[i] / scales[c]);
       q[i] = (byte) Math.max(-127, Math.min(127, r));
     }
     long[] zps = new long[channels];
@@ -51,7 +53,7 @@ final class WeightQuantizer {
     byte[] q = new byte[4 * b.length];
     for (int i = 0; i < b.length; i++) {
       float s = scales.length == 1 ? scales[0] : scales[i];
-      long r = Math.round((double) b[i] / s);
+      long r = QuantizedMultiplier.roundHalfAwayFromZero((double) b[i] / s);
       int v = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, r));
       q[4 * i] = (byte) v;
       q[4 * i + 1] = (byte) (v >> 8);
