@@ -5,6 +5,7 @@ import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.graph.Node;
 import io.tflited.runtime.graph.TensorSpec;
+import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 
 /**
@@ -19,7 +20,8 @@ final class DynamicRangeQuantizer {
 
   private DynamicRangeQuantizer() {}
 
-  static byte[] quantize(Graph graph) throws ModelException {
+  static byte[] quantize(ModelFile model) throws ModelException {
+    Graph graph = model.graph();
     GraphCopy c = new GraphCopy(graph);
     for (Node n : graph.nodes()) {
       int dim;
@@ -59,7 +61,7 @@ final class DynamicRangeQuantizer {
       }
       c.emit(n, Math.max(version, n.version()), newIns, c.tensors(n.outputs()));
     }
-    c.finishIo();
+    c.finishIo(model);
     return c.builder.buildBytes();
   }
 }

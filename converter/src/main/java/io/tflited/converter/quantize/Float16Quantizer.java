@@ -6,6 +6,7 @@ import io.tflited.runtime.Quantization;
 import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.graph.Node;
 import io.tflited.runtime.graph.TensorSpec;
+import io.tflited.runtime.model.ModelFile;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ import java.util.Map;
 final class Float16Quantizer {
   private Float16Quantizer() {}
 
-  static byte[] quantize(Graph graph) throws ModelException {
+  static byte[] quantize(ModelFile model) throws ModelException {
+    Graph graph = model.graph();
     GraphCopy c = new GraphCopy(graph);
     Map<Integer, Integer> expanded = new HashMap<>();
     for (Node n : graph.nodes()) {
@@ -39,7 +41,7 @@ final class Float16Quantizer {
       }
       c.emit(n, n.version(), newIns, c.tensors(n.outputs()));
     }
-    c.finishIo();
+    c.finishIo(model);
     return c.builder.buildBytes();
   }
 

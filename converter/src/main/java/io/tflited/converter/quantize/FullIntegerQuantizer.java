@@ -6,6 +6,7 @@ import io.tflited.runtime.Quantization;
 import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.graph.Node;
 import io.tflited.runtime.graph.TensorSpec;
+import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Arrays;
@@ -42,11 +43,12 @@ final class FullIntegerQuantizer {
     Arrays.fill(quantized, -1);
   }
 
-  static byte[] quantize(Graph graph, float[][] ranges, Quantizer.IoType io) throws ModelException {
-    return new FullIntegerQuantizer(graph, ranges).run(io);
+  static byte[] quantize(ModelFile model, float[][] ranges, Quantizer.IoType io)
+      throws ModelException {
+    return new FullIntegerQuantizer(model.graph(), ranges).run(model, io);
   }
 
-  private byte[] run(Quantizer.IoType io) throws ModelException {
+  private byte[] run(ModelFile model, Quantizer.IoType io) throws ModelException {
     int[] ins = graph.inputs();
     int[] newIns = new int[ins.length];
     for (int i = 0; i < ins.length; i++) {
@@ -91,7 +93,7 @@ final class FullIntegerQuantizer {
         }
       }
     }
-    c.builder.setInputs(newIns).setOutputs(newOuts);
+    c.finishIo(model, newIns, newOuts);
     return c.builder.buildBytes();
   }
 

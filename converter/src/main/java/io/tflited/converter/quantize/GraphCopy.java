@@ -9,7 +9,11 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.ModelBuilder;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import java.nio.ByteBuffer;
+import io.tflited.runtime.model.ModelFile;
+import io.tflited.runtime.model.Signature;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Rewrites subgraph 0 of a model into a {@link ModelBuilder}: tensors are copied unchanged on
@@ -105,9 +109,47 @@ final class GraphCopy {
   }
 
   /** Inputs and outputs of the rewritten graph: the originals' new indices. */
-  void finishIo() {
-    builder.setInputs(tensors(graph.inputs()));
-    builder.setOutputs(tensors(graph.outputs()));
+  void finishIo(ModelFile model) {
+    finishIo(model, tensors(graph.inputs()), tensors(graph.outputs()));
+  }
+
+  /**
+   * Sets the rewritten graph's inputs and outputs and carries the model's signatures (each
+   * alias mapped to the new tensor at the same input or output position) and metadata over;
+   * {@code min_runtime_version} is dropped because it described the original operators.
+   */
+  void finishIo(ModelFile model, int[] newInputs, int[] newOutputs) {
+    builder.setInputs(newInputs).setOutputs(newOutputs);
+    for (Signature sig : model.signatures()) {
+      if (sig.subgraphIndex() != 0) {
+        continue;
+      }
+      builder.addSignature(sig.key(), remap(sig.inputs(), graph.inputs(), newInputs),
+          remap(sig.outputs(), graph.outputs(), newOutputs));
+    }
+    for (Map.Entry<String, ByteBuffer> m : model.metadata().entrySet()) {
+      if (!m.getKey().equals("min_runtime_version")) {
+        ByteBuffer b = m.getValue().duplicate();
+        byte[] data = new byte[b.remaining()];
+        b.get(data);
+        builder.addMetadata(m.getKey(), data);
+      }
+    }
+    if (!model.description().isEmpty()) {
+      builder.setDescription(model.description() + " (tflited quantize)");
+    }
+  }
+
+  private static Map<String, Integer> remap(Map<String, Integer> aliases, int[] old, int[] now) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> e : aliases.entrySet()) {
+      for (int k = 0; k < old.length; k++) {
+        if (old[k] == e.getValue()) {
+          out.put(e.getKey(), now[k]);
+        }
+      }
+    }
+    return out;
   }
 
   static byte[] bytes(TensorSpec t) {

@@ -1,5 +1,6 @@
 package io.tflited.converter.quantize;
 
+import io.tflited.runtime.ModelException;
 import io.tflited.runtime.TfLitedException;
 import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.model.ModelFile;
@@ -49,14 +50,18 @@ public final class Quantizer {
       ModelFile model, Mode mode, IoType io, CalibrationData calibration, Calibrator.Method method)
       throws TfLitedException {
     Graph g = model.graph();
+    if (model.subgraphCount() != 1) {
+      throw new ModelException("cannot quantize a model with " + model.subgraphCount()
+          + " subgraphs: only single-subgraph models are supported");
+    }
     return switch (mode) {
-      case FLOAT16 -> Float16Quantizer.quantize(g);
-      case DYNAMIC -> DynamicRangeQuantizer.quantize(g);
+      case FLOAT16 -> Float16Quantizer.quantize(model);
+      case DYNAMIC -> DynamicRangeQuantizer.quantize(model);
       case INT8 -> {
         if (calibration == null || calibration.size() == 0) {
           throw new IllegalArgumentException("int8 quantization needs calibration data");
         }
-        yield FullIntegerQuantizer.quantize(g, Calibrator.ranges(g, calibration, method), io);
+        yield FullIntegerQuantizer.quantize(model, Calibrator.ranges(g, calibration, method), io);
       }
     };
   }
