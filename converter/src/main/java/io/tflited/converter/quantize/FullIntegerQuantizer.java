@@ -9,7 +9,9 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.quant.QuantizedMultiplier;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Full integer quantization following TFLite's int8 quantization specification:
@@ -24,7 +26,9 @@ import java.util.Arrays;
  *   <li>operators that cannot rescale (pooling, RESHAPE, SQUEEZE, PAD, ...) keep their input's
  *       parameters; CONCATENATION inputs are requantized to the output's parameters;
  *   <li>float inputs and outputs get QUANTIZE / DEQUANTIZE at the edges unless the caller asks
- *       for int8 or uint8 I/O (uint8 adds a requantizing QUANTIZE, zero point + 128).
+ *       for int8 or uint8 I/O (uint8 adds a requantizing QUANTIZE, zero point + 128);
+ *   <li>an operator with no int8 rule stays float between DEQUANTIZE and QUANTIZE and is listed
+ *       in the result.
  * </ol>
  */
 final class FullIntegerQuantizer {
@@ -33,6 +37,8 @@ final class FullIntegerQuantizer {
   private final GraphCopy c;
   private final Quantization[] params;
   private final int[] quantized;
+  private final boolean[] floatReady;
+  private final List<String> floatOperators = new ArrayList<>();
 
   private FullIntegerQuantizer(Graph graph, float[][] ranges) {
     this.graph = graph;
@@ -41,11 +47,14 @@ final class FullIntegerQuantizer {
     this.params = new Quantization[graph.tensors().size()];
     this.quantized = new int[graph.tensors().size()];
     Arrays.fill(quantized, -1);
+    this.floatReady = new boolean[graph.tensors().size()];
   }
 
-  static byte[] quantize(ModelFile model, float[][] ranges, Quantizer.IoType io)
+  static Quantizer.Result quantize(ModelFile model, float[][] ranges, Quantizer.IoType io)
       throws ModelException {
-    return new FullIntegerQuantizer(model.graph(), ranges).run(model, io);
+    FullIntegerQuantizer q = new FullIntegerQuantizer(model.graph(), ranges);
+    byte[] bytes = q.run(model, io);
+    return new Quantizer.Result(bytes, List.copyOf(q.floatOperators));
   }
 
   private byte[] run(ModelFile model, Quantizer.IoType io) throws ModelException {
@@ -61,6 +70,7 @@ final class FullIntegerQuantizer {
       switch (io) {
         case FLOAT -> {
           newIns[i] = c.tensor(t);
+          floatReady[t] = true;
           c.builder.addOperator(GraphCopy.QUANTIZE, 1, new int[] {newIns[i]}, new int[] {q(t)});
         }
         case INT8 -> newIns[i] = q(t);
@@ -84,7 +94,9 @@ final class FullIntegerQuantizer {
       switch (io) {
         case FLOAT -> {
           newOuts[i] = c.tensor(t);
-          c.builder.addOperator(GraphCopy.DEQUANTIZE, 2, new int[] {q(t)}, new int[] {newOuts[i]});
+          if (!floatReady[t]) {
+            c.builder.addOperator(GraphCopy.DEQUANTIZE, 2, new int[] {q(t)}, new int[] {newOuts[i]});
+          }
         }
         case INT8 -> newOuts[i] = q(t);
         case UINT8 -> {
@@ -154,8 +166,35 @@ final class FullIntegerQuantizer {
         }
         emit(n, 2, newIns);
       }
-      default -> throw error(n, "no int8 quantization rule for this operator");
+      default -> floatFallback(n);
     }
+  }
+
+  /**
+   * An operator without an int8 rule runs in float, like TFLite's converter without {@code
+   * TFLITE_BUILTINS_INT8}: DEQUANTIZE in front of each int8 input, QUANTIZE (calibrated) after
+   * each float output.
+   */
+  private void floatFallback(Node n) throws ModelException {
+    int[] ins = n.inputs();
+    int[] newIns = new int[ins.length];
+    for (int i = 0; i < ins.length; i++) {
+      int t = ins[i];
+      if (t >= 0 && c.spec(t).type() == DataType.FLOAT32 && !c.spec(t).isConstant() && !floatReady[t]) {
+        c.builder.addOperator(GraphCopy.DEQUANTIZE, 2, new int[] {q(t)}, new int[] {c.tensor(t)});
+        floatReady[t] = true;
+      }
+      newIns[i] = c.tensor(t);
+    }
+    c.emit(n, n.version(), newIns, c.tensors(n.outputs()));
+    for (int o : n.outputs()) {
+      if (o >= 0 && c.spec(o).type() == DataType.FLOAT32) {
+        floatReady[o] = true;
+        params[o] = fromRange(o);
+        c.builder.addOperator(GraphCopy.QUANTIZE, 1, new int[] {c.tensor(o)}, new int[] {q(o)});
+      }
+    }
+    floatOperators.add(n.opName() + " (node " + n.index() + ")");
   }
 
   /** CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: int8 weights, int32 bias. */

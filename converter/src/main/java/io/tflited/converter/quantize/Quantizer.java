@@ -4,6 +4,7 @@ import io.tflited.runtime.ModelException;
 import io.tflited.runtime.TfLitedException;
 import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.model.ModelFile;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,6 +35,12 @@ public final class Quantizer {
     }
   }
 
+  /**
+   * A quantized model and the operators left in float32 (full integer mode: operators without
+   * an int8 rule, as "EXP (node 3)"; empty otherwise).
+   */
+  public record Result(byte[] model, List<String> floatOperators) {}
+
   private Quantizer() {}
 
   /**
@@ -49,14 +56,21 @@ public final class Quantizer {
   public static byte[] quantize(
       ModelFile model, Mode mode, IoType io, CalibrationData calibration, Calibrator.Method method)
       throws TfLitedException {
+    return quantizeWithDetails(model, mode, io, calibration, method).model();
+  }
+
+  /** Quantizes and reports which operators stayed float. */
+  public static Result quantizeWithDetails(
+      ModelFile model, Mode mode, IoType io, CalibrationData calibration, Calibrator.Method method)
+      throws TfLitedException {
     Graph g = model.graph();
     if (model.subgraphCount() != 1) {
       throw new ModelException("cannot quantize a model with " + model.subgraphCount()
           + " subgraphs: only single-subgraph models are supported");
     }
     return switch (mode) {
-      case FLOAT16 -> Float16Quantizer.quantize(model);
-      case DYNAMIC -> DynamicRangeQuantizer.quantize(model);
+      case FLOAT16 -> new Result(Float16Quantizer.quantize(model), List.of());
+      case DYNAMIC -> new Result(DynamicRangeQuantizer.quantize(model), List.of());
       case INT8 -> {
         if (calibration == null || calibration.size() == 0) {
           throw new IllegalArgumentException("int8 quantization needs calibration data");

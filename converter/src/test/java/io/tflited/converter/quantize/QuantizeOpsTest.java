@@ -2,13 +2,11 @@ package io.tflited.converter.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.InterpreterOptions;
-import io.tflited.runtime.ModelException;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.TensorInfo;
 import io.tflited.runtime.graph.Node;
@@ -254,16 +252,32 @@ class QuantizeOpsTest {
   }
 
   @Test
-  void unsupportedOperatorIsNamed() throws Exception {
+  void operatorWithoutInt8RuleStaysFloatBetweenDequantizeAndQuantize() throws Exception {
     ModelBuilder b = new ModelBuilder();
-    int x = b.addTensor("x", DataType.FLOAT32, new int[] {1, 4});
-    int y = b.addTensor("y", DataType.FLOAT32, new int[] {1, 4});
-    b.addOperator(BuiltinOperator.EXP, 1, new int[] {x}, new int[] {y});
-    b.setInputs(x).setOutputs(y);
+    int x = b.addTensor("x", DataType.FLOAT32, new int[] {1, 6});
+    int w = b.addFloatConstant("w", new int[] {6, 6}, rand(new Random(5), 36, 1f));
+    int h = b.addTensor("h", DataType.FLOAT32, new int[] {1, 6});
+    int e = b.addTensor("e", DataType.FLOAT32, new int[] {1, 6});
+    int y = b.addTensor("y", DataType.FLOAT32, new int[] {1, 6});
+    b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1, new int[] {x, w, -1}, new int[] {h},
+        BuiltinOptions.FullyConnectedOptions,
+        fbb -> FullyConnectedOptions.createFullyConnectedOptions(fbb, ActivationFunctionType.NONE, (byte) 0, false, false, (byte) 0));
+    b.addOperator(BuiltinOperator.EXP, 1, new int[] {h}, new int[] {e});
+    b.addOperator(BuiltinOperator.LOGISTIC, 1, new int[] {e}, new int[] {y});
+    b.setInputs(x).setOutputs(y, e);
     byte[] f = b.buildBytes();
-    ModelException e = assertThrows(ModelException.class, () -> Quantizer.quantize(
-        ModelFile.parse(ByteBuffer.wrap(f)), Quantizer.Mode.INT8, Quantizer.IoType.FLOAT,
-        new CalibrationData(samples(f, 2, 1))));
-    assertTrue(e.getMessage().contains("EXP (node 0)"), e.getMessage());
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(f));
+    CalibrationData cal = new CalibrationData(samples(f, 6, 1));
+    for (Quantizer.IoType io : Quantizer.IoType.values()) {
+      Quantizer.Result r = Quantizer.quantizeWithDetails(mf, Quantizer.Mode.INT8, io, cal, Calibrator.Method.MINMAX);
+      assertEquals(List.of("EXP (node 1)"), r.floatOperators());
+      List<TensorInfo> ins = CompiledModel.fromBuffer(ByteBuffer.wrap(r.model()), InterpreterOptions.defaults()).inputs();
+      for (byte[][] s : samples(f, 3, 50)) {
+        Differential.assertMatchesTfLite(r.model(), new byte[][] {QuantizationReport.convert(s[0], ins.get(0))});
+      }
+      ModelFile q = ModelFile.parse(ByteBuffer.wrap(r.model()));
+      Node exp = q.graph().nodes().stream().filter(n -> n.builtinCode() == BuiltinOperator.EXP).findFirst().orElseThrow();
+      assertEquals(DataType.FLOAT32, q.graph().tensors().get(exp.inputs()[0]).type());
+    }
   }
 }

@@ -53,7 +53,7 @@ class QuantizeSharedModelsTest {
 
     for (byte[] model : List.of(f16, dyn, i8, i8io, u8io, i8mean)) {
       List<TensorInfo> ins = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults()).inputs();
-      for (int s = 0; s < c.samples().size(); s += Math.max(1, c.samples().size() / 4)) {
+      for (int s = 0; s < c.samples().size(); s += Math.max(1, c.samples().size() / 3)) {
         byte[][] sample = c.samples().get(s);
         byte[][] in = new byte[sample.length][];
         for (int i = 0; i < in.length; i++) {
@@ -65,12 +65,12 @@ class QuantizeSharedModelsTest {
     assertEquals(DataType.FLOAT16, typeOfFirstConstant(f16));
 
     byte[] tfInt8 = Files.readAllBytes(SharedModels.require(c.tfInt8Model()));
-    QuantizationReport r = QuantizationReport.start(floatBytes, c.samples(), 10, "float32");
-    r.add("float16", f16, 10);
-    r.add("dynamic", dyn, 10);
-    QuantizationReport.Row minmax = r.add("int8", i8io, 10);
-    QuantizationReport.Row ours = r.add("int8-mean", i8mean, 10);
-    QuantizationReport.Row theirs = r.add("tf-int8", tfInt8, 10);
+    QuantizationReport r = QuantizationReport.start(floatBytes, c.samples(), 5, "float32");
+    r.add("float16", f16, 5);
+    r.add("dynamic", dyn, 5);
+    QuantizationReport.Row minmax = r.add("int8", i8io, 5);
+    QuantizationReport.Row ours = r.add("int8-mean", i8mean, 5);
+    QuantizationReport.Row theirs = r.add("tf-int8", tfInt8, 5);
     System.out.println("== " + c.floatModel() + " (" + c.samples().size() + " samples)\n" + r.table() + r.json());
     assertTrue(f16.length < 0.55 * floatBytes.length, "float16 file " + f16.length + " bytes");
     assertTrue(minmax.fileBytes() <= 1.05 * theirs.fileBytes(),

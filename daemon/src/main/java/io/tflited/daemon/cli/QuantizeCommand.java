@@ -103,10 +103,14 @@ public final class QuantizeCommand implements Command {
       cal = CalibrationData.load(Path.of(args.get("calibration")), inputs, imageMax);
     }
 
-    byte[] result = quantize(model, mode, io, cal, method, in);
+    Quantizer.Result details = quantize(model, mode, io, cal, method, in);
+    byte[] result = details.model();
     Files.write(outPath, result);
     out.printf("Wrote %s: %s, %d bytes (input %d bytes)%n", outPath,
         mode.name().toLowerCase(java.util.Locale.ROOT), result.length, floatBytes.length);
+    if (!details.floatOperators().isEmpty()) {
+      out.println("Kept in float32 (no int8 rule): " + String.join(", ", details.floatOperators()));
+    }
 
     if (report) {
       List<byte[][]> samples;
@@ -126,7 +130,7 @@ public final class QuantizeCommand implements Command {
           out.println("int8: skipped (needs --calibration)");
           continue;
         }
-        byte[] variant = m == mode ? result : quantize(model, m, io, cal, method, in);
+        byte[] variant = m == mode ? result : quantize(model, m, io, cal, method, in).model();
         r.add(m.name().toLowerCase(java.util.Locale.ROOT), variant, runs);
       }
       out.print(r.table());
@@ -137,7 +141,7 @@ public final class QuantizeCommand implements Command {
     return 0;
   }
 
-  private static byte[] quantize(
+  private static Quantizer.Result quantize(
       ModelFile model,
       Quantizer.Mode mode,
       Quantizer.IoType io,
@@ -147,7 +151,7 @@ public final class QuantizeCommand implements Command {
       throws CommandFailedException {
     try {
       Quantizer.IoType variantIo = mode == Quantizer.Mode.INT8 ? io : Quantizer.IoType.FLOAT;
-      return Quantizer.quantize(model, mode, variantIo, cal, method);
+      return Quantizer.quantizeWithDetails(model, mode, variantIo, cal, method);
     } catch (TfLitedException e) {
       throw new CommandFailedException("cannot quantize " + in + ": " + e.getMessage(), e);
     }
