@@ -27,17 +27,27 @@ class QuantizeCliTest {
     for (String mode : List.of("float16", "dynamic", "int8")) {
       for (String io : mode.equals("int8") ? List.of("float", "int8", "uint8") : List.of("float")) {
         Path out = tmp.resolve(mode + "_" + io + ".tflite");
-        CliTest.Result r = CliTest.run("quantize", "--mode", mode, "--io", io, "--calibration",
-            cal.toString(), in.toString(), out.toString());
+        CliTest.Result r =
+            CliTest.run(
+                "quantize",
+                "--mode",
+                mode,
+                "--io",
+                io,
+                "--calibration",
+                cal.toString(),
+                in.toString(),
+                out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Wrote " + out), r.out());
         CompiledModel m = CompiledModel.open(out);
         assertEquals(1, m.signatures().size());
-        DataType expected = switch (io) {
-          case "int8" -> DataType.INT8;
-          case "uint8" -> DataType.UINT8;
-          default -> DataType.FLOAT32;
-        };
+        DataType expected =
+            switch (io) {
+              case "int8" -> DataType.INT8;
+              case "uint8" -> DataType.UINT8;
+              default -> DataType.FLOAT32;
+            };
         assertEquals(expected, m.inputs().get(0).dataType());
       }
     }
@@ -47,8 +57,19 @@ class QuantizeCliTest {
   void reportJsonHasEveryVariant() throws Exception {
     Path in = TestModels.write(tmp, "classifier", TestModels.classifier());
     Path out = tmp.resolve("q.tflite");
-    CliTest.Result r = CliTest.run("quantize", "--mode", "int8", "--calibration",
-        calibrationDir(5).toString(), "--report", "--json", "--runs", "3", in.toString(), out.toString());
+    CliTest.Result r =
+        CliTest.run(
+            "quantize",
+            "--mode",
+            "int8",
+            "--calibration",
+            calibrationDir(5).toString(),
+            "--report",
+            "--json",
+            "--runs",
+            "3",
+            in.toString(),
+            out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("top-1 agreement"), r.out());
     List<String> lines = r.out().strip().lines().toList();
@@ -66,18 +87,26 @@ class QuantizeCliTest {
   void usageErrors() throws Exception {
     Path in = TestModels.write(tmp, "classifier", TestModels.classifier());
     String o = tmp.resolve("o.tflite").toString();
-    for (String[] args : List.of(
-        new String[] {"quantize", in.toString(), o},
-        new String[] {"quantize", "--mode", "int4", in.toString(), o},
-        new String[] {"quantize", "--mode", "int8", in.toString(), o},
-        new String[] {"quantize", "--mode", "float16", "--io", "int8", in.toString(), o},
-        new String[] {"quantize", "--mode", "float16", in.toString()})) {
+    for (String[] args :
+        List.of(
+            new String[] {"quantize", in.toString(), o},
+            new String[] {"quantize", "--mode", "int4", in.toString(), o},
+            new String[] {"quantize", "--mode", "int8", in.toString(), o},
+            new String[] {"quantize", "--mode", "float16", "--io", "int8", in.toString(), o},
+            new String[] {"quantize", "--mode", "float16", in.toString()})) {
       CliTest.Result r = CliTest.run(args);
       assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
       assertTrue(r.err().startsWith("tflited: error: "), r.err());
     }
-    CliTest.Result r = CliTest.run("quantize", "--mode", "int8", "--calibration",
-        tmp.resolve("nowhere").toString(), in.toString(), o);
+    CliTest.Result r =
+        CliTest.run(
+            "quantize",
+            "--mode",
+            "int8",
+            "--calibration",
+            tmp.resolve("nowhere").toString(),
+            in.toString(),
+            o);
     assertEquals(1, r.code(), r.err());
     assertTrue(r.err().contains("nowhere"), r.err());
   }

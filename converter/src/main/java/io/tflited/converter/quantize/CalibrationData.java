@@ -15,13 +15,13 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * A representative dataset: samples of the float model's inputs, each one byte array per
- * input in the input's dtype (the {@code run} contract format: raw little-endian values).
+ * A representative dataset: samples of the float model's inputs, each one byte array per input in
+ * the input's dtype (the {@code run} contract format: raw little-endian values).
  *
- * <p>A calibration directory holds one subfolder per sample with {@code input_<i>.bin} files,
- * or image files (bmp, png, jpg, gif; directly or in subfolders) for a model with a single
- * [1, H, W, C] float input: each image is resized bilinearly to H x W, converted to C = 1
- * (luma) or C = 3 (RGB) channels and scaled to [0, 1].
+ * <p>A calibration directory holds one subfolder per sample with {@code input_<i>.bin} files, or
+ * image files (bmp, png, jpg, gif; directly or in subfolders) for a model with a single [1, H, W,
+ * C] float input: each image is resized bilinearly to H x W, converted to C = 1 (luma) or C = 3
+ * (RGB) channels and scaled to [0, 1].
  */
 public final class CalibrationData {
   private final List<byte[][]> samples;
@@ -73,7 +73,9 @@ public final class CalibrationData {
     }
     if (out.isEmpty()) {
       throw new IOException(
-          "calibration directory " + dir + " holds no sample (subfolders with input_<i>.bin, or images)");
+          "calibration directory "
+              + dir
+              + " holds no sample (subfolders with input_<i>.bin, or images)");
     }
     return new CalibrationData(out);
   }
@@ -85,7 +87,14 @@ public final class CalibrationData {
       byte[] b = Files.readAllBytes(f);
       if (b.length != inputs.get(i).byteSize()) {
         throw new IOException(
-            f + " has " + b.length + " bytes but input " + i + " (" + inputs.get(i) + ") needs "
+            f
+                + " has "
+                + b.length
+                + " bytes but input "
+                + i
+                + " ("
+                + inputs.get(i)
+                + ") needs "
                 + inputs.get(i).byteSize());
       }
       s[i] = b;
@@ -95,7 +104,10 @@ public final class CalibrationData {
 
   private static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".bmp") || n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg")
+    return n.endsWith(".bmp")
+        || n.endsWith(".png")
+        || n.endsWith(".jpg")
+        || n.endsWith(".jpeg")
         || n.endsWith(".gif");
   }
 
@@ -106,7 +118,9 @@ public final class CalibrationData {
     }
     TensorInfo in = inputs.get(0);
     int[] shape = in.shape();
-    if (shape.length != 4 || in.dataType() != DataType.FLOAT32 || (shape[3] != 1 && shape[3] != 3)) {
+    if (shape.length != 4
+        || in.dataType() != DataType.FLOAT32
+        || (shape[3] != 1 && shape[3] != 3)) {
       throw new IOException("image calibration needs a float32 [1, H, W, 1|3] input, not " + in);
     }
     BufferedImage img = ImageIO.read(file.toFile());
@@ -133,7 +147,9 @@ public final class CalibrationData {
         int x1 = Math.min(x0 + 1, sw - 1);
         double dx = fx - x0;
         double[] px = new double[3];
-        int[] corners = {img.getRGB(x0, y0), img.getRGB(x1, y0), img.getRGB(x0, y1), img.getRGB(x1, y1)};
+        int[] corners = {
+          img.getRGB(x0, y0), img.getRGB(x1, y0), img.getRGB(x0, y1), img.getRGB(x1, y1)
+        };
         double[] weights = {(1 - dx) * (1 - dy), dx * (1 - dy), (1 - dx) * dy, dx * dy};
         for (int q = 0; q < 4; q++) {
           px[0] += weights[q] * ((corners[q] >> 16) & 0xFF);

@@ -29,9 +29,8 @@ public final class Calibrator {
     /** The smallest min and largest max over all samples (TFLite's calibrator). */
     MINMAX,
     /**
-     * The mean of the per-sample mins and of the per-sample maxes: rare outliers are clipped
-     * and common values get a finer step (like the moving averages of quantization-aware
-     * training).
+     * The mean of the per-sample mins and of the per-sample maxes: rare outliers are clipped and
+     * common values get a finer step (like the moving averages of quantization-aware training).
      */
     MEAN
   }
@@ -61,7 +60,8 @@ public final class Calibrator {
     List<Integer> order = new ArrayList<>(observed);
     c.builder.setOutputs(c.tensors(order.stream().mapToInt(Integer::intValue).toArray()));
     CompiledModel model =
-        CompiledModel.fromBuffer(ByteBuffer.wrap(c.builder.buildBytes()), InterpreterOptions.defaults());
+        CompiledModel.fromBuffer(
+            ByteBuffer.wrap(c.builder.buildBytes()), InterpreterOptions.defaults());
     float[][] ranges = new float[graph.tensors().size()][];
     try (Interpreter it = model.newInterpreter()) {
       for (byte[][] sample : data.samples()) {
@@ -104,5 +104,4 @@ public final class Calibrator {
     }
     return ranges;
   }
-
 }

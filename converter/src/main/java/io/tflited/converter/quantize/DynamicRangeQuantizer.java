@@ -9,11 +9,11 @@ import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 
 /**
- * Dynamic-range quantization (TFLite's {@code optimizations = [DEFAULT]} without a dataset):
- * the float32 weights of CONV_2D and DEPTHWISE_CONV_2D (per channel along the output channel)
- * and FULLY_CONNECTED (per tensor) become symmetric int8 when they hold at least 1024 values
- * (TFLite's {@code weights_min_num_elements}); biases and activations stay float32, so the
- * ops run as TFLite's hybrid kernels (CONV_2D v2, DEPTHWISE_CONV_2D v6, FULLY_CONNECTED v3).
+ * Dynamic-range quantization (TFLite's {@code optimizations = [DEFAULT]} without a dataset): the
+ * float32 weights of CONV_2D and DEPTHWISE_CONV_2D (per channel along the output channel) and
+ * FULLY_CONNECTED (per tensor) become symmetric int8 when they hold at least 1024 values (TFLite's
+ * {@code weights_min_num_elements}); biases and activations stay float32, so the ops run as
+ * TFLite's hybrid kernels (CONV_2D v2, DEPTHWISE_CONV_2D v6, FULLY_CONNECTED v3).
  */
 final class DynamicRangeQuantizer {
   static final int MIN_ELEMENTS = 1024;
@@ -54,7 +54,8 @@ final class DynamicRangeQuantizer {
         continue;
       }
       WeightQuantizer.Quantized q = WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), dim);
-      int qw = c.builder.addConstant(w.name(), DataType.INT8, w.shape(), q.quantization(), q.values());
+      int qw =
+          c.builder.addConstant(w.name(), DataType.INT8, w.shape(), q.quantization(), q.values());
       int[] newIns = new int[ins.length];
       for (int i = 0; i < ins.length; i++) {
         newIns[i] = i == 1 ? qw : c.tensor(ins[i]);

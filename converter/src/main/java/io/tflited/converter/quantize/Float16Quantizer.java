@@ -11,10 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * float16 weight quantization (TFLite's {@code target_spec.supported_types = [tf.float16]}):
- * every float32 constant an operator reads is stored as float16 (round to nearest even) and
- * expanded by a DEQUANTIZE (version 3, float16 -> float32) placed in front of its first
- * consumer; activations stay float32. The file shrinks to about half.
+ * float16 weight quantization (TFLite's {@code target_spec.supported_types = [tf.float16]}): every
+ * float32 constant an operator reads is stored as float16 (round to nearest even) and expanded by a
+ * DEQUANTIZE (version 3, float16 -> float32) placed in front of its first consumer; activations
+ * stay float32. The file shrinks to about half.
  */
 final class Float16Quantizer {
   private Float16Quantizer() {}
@@ -28,7 +28,9 @@ final class Float16Quantizer {
       int[] newIns = new int[ins.length];
       for (int i = 0; i < ins.length; i++) {
         int t = ins[i];
-        if (t >= 0 && GraphCopy.isFloatConstant(c.spec(t)) && n.builtinCode() != GraphCopy.DEQUANTIZE) {
+        if (t >= 0
+            && GraphCopy.isFloatConstant(c.spec(t))
+            && n.builtinCode() != GraphCopy.DEQUANTIZE) {
           Integer done = expanded.get(t);
           if (done == null) {
             done = expand(c, t);
@@ -54,7 +56,9 @@ final class Float16Quantizer {
       half[2 * i] = (byte) h;
       half[2 * i + 1] = (byte) (h >> 8);
     }
-    int f16 = c.builder.addConstant(s.name() + "_fp16", DataType.FLOAT16, s.shape(), Quantization.NONE, half);
+    int f16 =
+        c.builder.addConstant(
+            s.name() + "_fp16", DataType.FLOAT16, s.shape(), Quantization.NONE, half);
     int f32 = c.builder.addTensor(s.name(), DataType.FLOAT32, s.shape());
     c.builder.addOperator(GraphCopy.DEQUANTIZE, 3, new int[] {f16}, new int[] {f32});
     return f32;

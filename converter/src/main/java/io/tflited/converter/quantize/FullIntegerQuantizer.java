@@ -17,18 +17,18 @@ import java.util.List;
  * Full integer quantization following TFLite's int8 quantization specification:
  *
  * <ol>
- *   <li>activations: asymmetric int8 from the calibrated [min, max], widened to include 0
- *       (scale = (max - min) / 255, zero point nudged into [-128, 127]);
+ *   <li>activations: asymmetric int8 from the calibrated [min, max], widened to include 0 (scale =
+ *       (max - min) / 255, zero point nudged into [-128, 127]);
  *   <li>weights: symmetric int8, per channel along the output channel for CONV_2D (dim 0) and
  *       DEPTHWISE_CONV_2D (dim 3), per tensor for FULLY_CONNECTED; biases int32 with scale
  *       inputScale * weightScale and zero point 0;
  *   <li>fixed output parameters: SOFTMAX and LOGISTIC 1/256 and -128, TANH 1/128 and 0;
  *   <li>operators that cannot rescale (pooling, RESHAPE, SQUEEZE, PAD, ...) keep their input's
  *       parameters; CONCATENATION inputs are requantized to the output's parameters;
- *   <li>float inputs and outputs get QUANTIZE / DEQUANTIZE at the edges unless the caller asks
- *       for int8 or uint8 I/O (uint8 adds a requantizing QUANTIZE, zero point + 128);
- *   <li>an operator with no int8 rule stays float between DEQUANTIZE and QUANTIZE and is listed
- *       in the result.
+ *   <li>float inputs and outputs get QUANTIZE / DEQUANTIZE at the edges unless the caller asks for
+ *       int8 or uint8 I/O (uint8 adds a requantizing QUANTIZE, zero point + 128);
+ *   <li>an operator with no int8 rule stays float between DEQUANTIZE and QUANTIZE and is listed in
+ *       the result.
  * </ol>
  */
 final class FullIntegerQuantizer {
@@ -95,7 +95,8 @@ final class FullIntegerQuantizer {
         case FLOAT -> {
           newOuts[i] = c.tensor(t);
           if (!floatReady[t]) {
-            c.builder.addOperator(GraphCopy.DEQUANTIZE, 2, new int[] {q(t)}, new int[] {newOuts[i]});
+            c.builder.addOperator(
+                GraphCopy.DEQUANTIZE, 2, new int[] {q(t)}, new int[] {newOuts[i]});
           }
         }
         case INT8 -> newOuts[i] = q(t);
@@ -114,7 +115,10 @@ final class FullIntegerQuantizer {
     int[] outs = n.outputs();
     int code = n.builtinCode();
     for (int t : ins) {
-      if (t >= 0 && c.spec(t).type() == DataType.FLOAT32 && !c.spec(t).isConstant() && params[t] == null) {
+      if (t >= 0
+          && c.spec(t).type() == DataType.FLOAT32
+          && !c.spec(t).isConstant()
+          && params[t] == null) {
         throw error(n, "input tensor '" + c.spec(t).name() + "' has no calibrated range");
       }
     }
@@ -172,15 +176,18 @@ final class FullIntegerQuantizer {
 
   /**
    * An operator without an int8 rule runs in float, like TFLite's converter without {@code
-   * TFLITE_BUILTINS_INT8}: DEQUANTIZE in front of each int8 input, QUANTIZE (calibrated) after
-   * each float output.
+   * TFLITE_BUILTINS_INT8}: DEQUANTIZE in front of each int8 input, QUANTIZE (calibrated) after each
+   * float output.
    */
   private void floatFallback(Node n) throws ModelException {
     int[] ins = n.inputs();
     int[] newIns = new int[ins.length];
     for (int i = 0; i < ins.length; i++) {
       int t = ins[i];
-      if (t >= 0 && c.spec(t).type() == DataType.FLOAT32 && !c.spec(t).isConstant() && !floatReady[t]) {
+      if (t >= 0
+          && c.spec(t).type() == DataType.FLOAT32
+          && !c.spec(t).isConstant()
+          && !floatReady[t]) {
         c.builder.addOperator(GraphCopy.DEQUANTIZE, 2, new int[] {q(t)}, new int[] {c.tensor(t)});
         floatReady[t] = true;
       }
@@ -205,18 +212,23 @@ final class FullIntegerQuantizer {
       throw error(n, "weights '" + w.name() + "' are not a float32 constant");
     }
     params[n.outputs()[0]] = fromRange(n.outputs()[0]);
-    WeightQuantizer.Quantized qw = WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), channelDim);
+    WeightQuantizer.Quantized qw =
+        WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), channelDim);
     int[] newIns = new int[ins.length];
     Arrays.fill(newIns, -1);
     newIns[0] = q(ins[0]);
-    newIns[1] = c.builder.addConstant(w.name(), DataType.INT8, w.shape(), qw.quantization(), qw.values());
+    newIns[1] =
+        c.builder.addConstant(w.name(), DataType.INT8, w.shape(), qw.quantization(), qw.values());
     if (ins.length > 2 && ins[2] >= 0) {
       TensorSpec b = c.spec(ins[2]);
       if (!GraphCopy.isFloatConstant(b)) {
         throw error(n, "bias '" + b.name() + "' is not a float32 constant");
       }
-      WeightQuantizer.Quantized qb = WeightQuantizer.bias(GraphCopy.floats(b), params[ins[0]].scale(), qw.scales());
-      newIns[2] = c.builder.addConstant(b.name(), DataType.INT32, b.shape(), qb.quantization(), qb.values());
+      WeightQuantizer.Quantized qb =
+          WeightQuantizer.bias(GraphCopy.floats(b), params[ins[0]].scale(), qw.scales());
+      newIns[2] =
+          c.builder.addConstant(
+              b.name(), DataType.INT32, b.shape(), qb.quantization(), qb.values());
     }
     emit(n, Math.max(version, n.version()), newIns);
   }
@@ -240,7 +252,8 @@ final class FullIntegerQuantizer {
         byte[] data = new byte[v.length];
         Quantization p = params[t];
         for (int i = 0; i < v.length; i++) {
-          long r = QuantizedMultiplier.roundHalfAwayFromZero((double) v[i] / p.scale()) + p.zeroPoint();
+          long r =
+              QuantizedMultiplier.roundHalfAwayFromZero((double) v[i] / p.scale()) + p.zeroPoint();
           data[i] = (byte) Math.max(-128, Math.min(127, r));
         }
         TensorSpec s = c.spec(t);
@@ -296,14 +309,15 @@ final class FullIntegerQuantizer {
   private Quantization fromRange(int t) throws ModelException {
     float[] r = ranges[t];
     if (r == null) {
-      throw new ModelException("tensor '" + c.spec(t).name() + "' was not observed during calibration");
+      throw new ModelException(
+          "tensor '" + c.spec(t).name() + "' was not observed during calibration");
     }
     return asymmetric(r[0], r[1]);
   }
 
   /**
-   * TFLite's GetAsymmetricQuantizationParams for int8: the range is widened to include 0 and
-   * the zero point nudged so that 0.0 is exactly representable.
+   * TFLite's GetAsymmetricQuantizationParams for int8: the range is widened to include 0 and the
+   * zero point nudged so that 0.0 is exactly representable.
    */
   static Quantization asymmetric(float min, float max) {
     double lo = Math.min(0, min);
@@ -314,7 +328,9 @@ final class FullIntegerQuantizer {
     double scale = (hi - lo) / 255.0;
     double zpFromMin = -128 - lo / scale;
     long zp =
-        zpFromMin < -128 ? -128 : zpFromMin > 127 ? 127 : QuantizedMultiplier.roundHalfAwayFromZero(zpFromMin);
+        zpFromMin < -128
+            ? -128
+            : zpFromMin > 127 ? 127 : QuantizedMultiplier.roundHalfAwayFromZero(zpFromMin);
     return Quantization.of((float) scale, zp);
   }
 
@@ -323,6 +339,7 @@ final class FullIntegerQuantizer {
   }
 
   private ModelException error(Node n, String msg) {
-    return new ModelException("cannot quantize " + n.opName() + " (node " + n.index() + ") to int8: " + msg);
+    return new ModelException(
+        "cannot quantize " + n.opName() + " (node " + n.index() + ") to int8: " + msg);
   }
 }

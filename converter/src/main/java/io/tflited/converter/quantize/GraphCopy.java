@@ -7,18 +7,18 @@ import io.tflited.runtime.graph.Graph;
 import io.tflited.runtime.graph.Node;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.ModelBuilder;
-import io.tflited.runtime.model.fb.BuiltinOperator;
-import java.nio.ByteBuffer;
 import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.Signature;
+import io.tflited.runtime.model.fb.BuiltinOperator;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Rewrites subgraph 0 of a model into a {@link ModelBuilder}: tensors are copied unchanged on
- * first use (so a tensor the rewrite replaces is never written), operators are re-emitted in
- * execution order with their options copied.
+ * Rewrites subgraph 0 of a model into a {@link ModelBuilder}: tensors are copied unchanged on first
+ * use (so a tensor the rewrite replaces is never written), operators are re-emitted in execution
+ * order with their options copied.
  */
 final class GraphCopy {
   final Graph graph;
@@ -114,9 +114,9 @@ final class GraphCopy {
   }
 
   /**
-   * Sets the rewritten graph's inputs and outputs and carries the model's signatures (each
-   * alias mapped to the new tensor at the same input or output position) and metadata over;
-   * {@code min_runtime_version} is dropped because it described the original operators.
+   * Sets the rewritten graph's inputs and outputs and carries the model's signatures (each alias
+   * mapped to the new tensor at the same input or output position) and metadata over; {@code
+   * min_runtime_version} is dropped because it described the original operators.
    */
   void finishIo(ModelFile model, int[] newInputs, int[] newOutputs) {
     builder.setInputs(newInputs).setOutputs(newOutputs);
@@ -124,7 +124,9 @@ final class GraphCopy {
       if (sig.subgraphIndex() != 0) {
         continue;
       }
-      builder.addSignature(sig.key(), remap(sig.inputs(), graph.inputs(), newInputs),
+      builder.addSignature(
+          sig.key(),
+          remap(sig.inputs(), graph.inputs(), newInputs),
           remap(sig.outputs(), graph.outputs(), newOutputs));
     }
     for (Map.Entry<String, ByteBuffer> m : model.metadata().entrySet()) {

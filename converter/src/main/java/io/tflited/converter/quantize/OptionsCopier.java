@@ -12,11 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Copies an operator's builtin options table into a new model, for any options type, through
- * the generated FlatBuffer classes: every {@code addX(builder, value)} of the table class is
- * paired with its reader {@code x()}. Options tables hold scalars and (ReshapeOptions,
- * SqueezeOptions, ...) int vectors; a table with a string or nested-table field is rejected
- * with its name.
+ * Copies an operator's builtin options table into a new model, for any options type, through the
+ * generated FlatBuffer classes: every {@code addX(builder, value)} of the table class is paired
+ * with its reader {@code x()}. Options tables hold scalars and (ReshapeOptions, SqueezeOptions,
+ * ...) int vectors; a table with a string or nested-table field is rejected with its name.
  */
 final class OptionsCopier {
   private static final String FB_PACKAGE = "io.tflited.runtime.model.fb.";

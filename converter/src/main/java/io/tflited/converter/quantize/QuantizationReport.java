@@ -6,8 +6,8 @@ import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
 import io.tflited.runtime.TensorInfo;
 import io.tflited.runtime.TfLitedException;
-import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.model.ModelFile;
+import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The measurements behind {@code tflited quantize --report}: for each variant of a model, its
- * file size, the median latency of {@code runs} tflited invocations, and its agreement with the
- * float model on the evaluation samples: max and mean absolute error of output 0 and, for a
- * classifier (a model whose first output is written by SOFTMAX), top-1 agreement.
+ * The measurements behind {@code tflited quantize --report}: for each variant of a model, its file
+ * size, the median latency of {@code runs} tflited invocations, and its agreement with the float
+ * model on the evaluation samples: max and mean absolute error of output 0 and, for a classifier (a
+ * model whose first output is written by SOFTMAX), top-1 agreement.
  *
  * <p>Samples are in the float model's input format; a variant with int8/uint8 inputs gets them
  * quantized with its input's scale and zero point (round half away from zero, clamped).
@@ -28,7 +28,12 @@ import java.util.Locale;
 public final class QuantizationReport {
   /** One measured variant; {@code top1} is NaN for a non-classifier. */
   public record Row(
-      String name, long fileBytes, double medianMs, double top1, double maxAbsError, double meanAbsError) {}
+      String name,
+      long fileBytes,
+      double medianMs,
+      double top1,
+      double maxAbsError,
+      double meanAbsError) {}
 
   private final boolean classifier;
   private final List<Row> rows = new ArrayList<>();
@@ -46,8 +51,8 @@ public final class QuantizationReport {
   }
 
   /** Starts a report for this float model; its own row is added first. */
-  public static QuantizationReport start(byte[] floatModel, List<byte[][]> samples, int runs, String name)
-      throws TfLitedException {
+  public static QuantizationReport start(
+      byte[] floatModel, List<byte[][]> samples, int runs, String name) throws TfLitedException {
     ModelFile mf = ModelFile.parse(ByteBuffer.wrap(floatModel));
     boolean classifier = false;
     int out0 = mf.graph().outputs()[0];
@@ -87,7 +92,14 @@ public final class QuantizationReport {
       }
     }
     double top1 = classifier ? (double) agree / got.length : Double.NaN;
-    Row row = new Row(name, model.length, medianMs(model, samples.get(0), runs), top1, maxAbs, sumAbs / Math.max(1, count));
+    Row row =
+        new Row(
+            name,
+            model.length,
+            medianMs(model, samples.get(0), runs),
+            top1,
+            maxAbs,
+            sumAbs / Math.max(1, count));
     rows.add(row);
     return row;
   }
@@ -95,14 +107,28 @@ public final class QuantizationReport {
   /** The report as an aligned text table. */
   public String table() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-12s %12s %11s %-13s %-13s%s%n", "variant", "size (bytes)",
-        "median ms", "max abs err", "mean abs err", classifier ? " top-1 agreement" : ""));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-12s %12s %11s %-13s %-13s%s%n",
+            "variant",
+            "size (bytes)",
+            "median ms",
+            "max abs err",
+            "mean abs err",
+            classifier ? " top-1 agreement" : ""));
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "%-12s %12d %11.3f ", r.name(), r.fileBytes(), r.medianMs()));
+      sb.append(
+          String.format(Locale.ROOT, "%-12s %12d %11.3f ", r.name(), r.fileBytes(), r.medianMs()));
       sb.append(String.format(Locale.ROOT, "%-13.6g %-13.6g", r.maxAbsError(), r.meanAbsError()));
       if (classifier) {
-        sb.append(String.format(Locale.ROOT, " %.4f (%d of %d samples)", r.top1(),
-            Math.round(r.top1() * samples.size()), samples.size()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " %.4f (%d of %d samples)",
+                r.top1(),
+                Math.round(r.top1() * samples.size()),
+                samples.size()));
       }
       sb.append('\n');
     }
@@ -111,17 +137,28 @@ public final class QuantizationReport {
 
   /** The report as one JSON object. */
   public String json() {
-    StringBuilder sb = new StringBuilder("{\"classifier\":").append(classifier)
-        .append(",\"samples\":").append(samples.size()).append(",\"variants\":[");
+    StringBuilder sb =
+        new StringBuilder("{\"classifier\":")
+            .append(classifier)
+            .append(",\"samples\":")
+            .append(samples.size())
+            .append(",\"variants\":[");
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(r.name()).append("\",\"file_bytes\":")
-          .append(r.fileBytes()).append(",\"median_ms\":").append(num(r.medianMs()));
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"")
+          .append(r.name())
+          .append("\",\"file_bytes\":")
+          .append(r.fileBytes())
+          .append(",\"median_ms\":")
+          .append(num(r.medianMs()));
       if (classifier) {
         sb.append(",\"top1_agreement\":").append(num(r.top1()));
       }
-      sb.append(",\"max_abs_error\":").append(num(r.maxAbsError()))
-          .append(",\"mean_abs_error\":").append(num(r.meanAbsError()));
+      sb.append(",\"max_abs_error\":")
+          .append(num(r.maxAbsError()))
+          .append(",\"mean_abs_error\":")
+          .append(num(r.meanAbsError()));
       sb.append('}');
     }
     return sb.append("]}").toString();
@@ -133,7 +170,8 @@ public final class QuantizationReport {
 
   /** Output 0 of {@code model}, dequantized, for every sample. */
   public static float[][] outputs(byte[] model, List<byte[][]> samples) throws TfLitedException {
-    CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+    CompiledModel m =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
     float[][] out = new float[samples.size()][];
     try (Interpreter it = m.newInterpreter()) {
       for (int s = 0; s < out.length; s++) {
@@ -172,7 +210,8 @@ public final class QuantizationReport {
   }
 
   private static double medianMs(byte[] model, byte[][] sample, int runs) throws TfLitedException {
-    CompiledModel m = CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+    CompiledModel m =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
     try (Interpreter it = m.newInterpreter()) {
       feed(it, sample);
       it.run();

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Post-training quantization of a float TFLite model into a standard TFLite file (the
- * {@code tflited quantize} command): float16 weights, dynamic-range (hybrid) int8 weights, or
- * full integer int8 calibrated on a representative dataset.
+ * Post-training quantization of a float TFLite model into a standard TFLite file (the {@code
+ * tflited quantize} command): float16 weights, dynamic-range (hybrid) int8 weights, or full integer
+ * int8 calibrated on a representative dataset.
  */
 public final class Quantizer {
   /** What is quantized. */
@@ -36,16 +36,16 @@ public final class Quantizer {
   }
 
   /**
-   * A quantized model and the operators left in float32 (full integer mode: operators without
-   * an int8 rule, as "EXP (node 3)"; empty otherwise).
+   * A quantized model and the operators left in float32 (full integer mode: operators without an
+   * int8 rule, as "EXP (node 3)"; empty otherwise).
    */
   public record Result(byte[] model, List<String> floatOperators) {}
 
   private Quantizer() {}
 
   /**
-   * Quantizes subgraph 0 of {@code model}. {@code calibration} is required for {@link
-   * Mode#INT8} and ignored otherwise; {@code io} applies to {@link Mode#INT8} only.
+   * Quantizes subgraph 0 of {@code model}. {@code calibration} is required for {@link Mode#INT8}
+   * and ignored otherwise; {@code io} applies to {@link Mode#INT8} only.
    */
   public static byte[] quantize(ModelFile model, Mode mode, IoType io, CalibrationData calibration)
       throws TfLitedException {
@@ -65,8 +65,10 @@ public final class Quantizer {
       throws TfLitedException {
     Graph g = model.graph();
     if (model.subgraphCount() != 1) {
-      throw new ModelException("cannot quantize a model with " + model.subgraphCount()
-          + " subgraphs: only single-subgraph models are supported");
+      throw new ModelException(
+          "cannot quantize a model with "
+              + model.subgraphCount()
+              + " subgraphs: only single-subgraph models are supported");
     }
     return switch (mode) {
       case FLOAT16 -> new Result(Float16Quantizer.quantize(model), List.of());

@@ -4,8 +4,8 @@ import io.tflited.runtime.Quantization;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 
 /**
- * Symmetric int8 weights (TFLite quantization spec: zero point 0, values in [-127, 127]),
- * per tensor or per channel along one dimension, and int32 biases.
+ * Symmetric int8 weights (TFLite quantization spec: zero point 0, values in [-127, 127]), per
+ * tensor or per channel along one dimension, and int32 biases.
  */
 final class WeightQuantizer {
   private WeightQuantizer() {}
@@ -14,9 +14,9 @@ final class WeightQuantizer {
   record Quantized(byte[] values, float[] scales, Quantization quantization) {}
 
   /**
-   * Per-channel along {@code dim} of {@code shape} (row-major), or per tensor when {@code dim <
-   * 0}: scale = max|w| / 127 (1 for an all-zero channel), q = round(w / scale), rounding half away
-   * from zero like TFLite's quantization utilities.
+   * Per-channel along {@code dim} of {@code shape} (row-major), or per tensor when {@code dim < 0}:
+   * scale = max|w| / 127 (1 for an all-zero channel), q = round(w / scale), rounding half away from
+   * zero like TFLite's quantization utilities.
    */
   static Quantized symmetric(float[] w, int[] shape, int dim) {
     int channels = dim < 0 ? 1 : shape[dim];

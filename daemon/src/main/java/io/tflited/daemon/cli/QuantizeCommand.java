@@ -34,24 +34,35 @@ public final class QuantizeCommand implements Command {
 
   @Override
   public String usage() {
-    return "tflited quantize --mode float16|dynamic|int8 [--calibration DIR] [--io float|int8|uint8]"
-        + " [--calibration-method minmax|mean] [--report [--json]] IN.tflite OUT.tflite";
+    return "tflited quantize --mode float16|dynamic|int8 [--calibration DIR] [--io"
+               + " float|int8|uint8] [--calibration-method minmax|mean] [--report [--json]]"
+               + " IN.tflite OUT.tflite";
   }
 
   @Override
   public Args args() {
     return new Args(name())
         .option("mode", "MODE", "float16, dynamic or int8")
-        .option("calibration", "DIR", "representative dataset: one subfolder per sample with"
-            + " input_<i>.bin, or image files (required for int8)")
-        .option("io", "TYPE", "int8 mode: dtype of the inputs and outputs (float, int8, uint8;"
-            + " default float)")
-        .option("calibration-method", "M", "minmax (overall min/max, TFLite's calibrator; default)"
-            + " or mean (mean of per-sample min and max: outliers clipped)")
+        .option(
+            "calibration",
+            "DIR",
+            "representative dataset: one subfolder per sample with"
+                + " input_<i>.bin, or image files (required for int8)")
+        .option(
+            "io",
+            "TYPE",
+            "int8 mode: dtype of the inputs and outputs (float, int8, uint8;" + " default float)")
+        .option(
+            "calibration-method",
+            "M",
+            "minmax (overall min/max, TFLite's calibrator; default)"
+                + " or mean (mean of per-sample min and max: outliers clipped)")
         .option("image-max", "X", "calibration images are scaled to [0, X] (default 1)")
         .option("runs", "N", "report: timed runs per variant (default 50)")
-        .flag("report", "measure float32, float16, dynamic and int8: size, median latency,"
-            + " agreement with the float model")
+        .flag(
+            "report",
+            "measure float32, float16, dynamic and int8: size, median latency,"
+                + " agreement with the float model")
         .flag("json", "print the report as one JSON object on the last line of stdout");
   }
 
@@ -66,7 +77,10 @@ public final class QuantizeCommand implements Command {
     Quantizer.Mode mode = parse(Quantizer.Mode.class, "mode", args.require("mode"));
     Quantizer.IoType io = parse(Quantizer.IoType.class, "io", args.get("io", "float"));
     Calibrator.Method method =
-        parse(Calibrator.Method.class, "calibration-method", args.get("calibration-method", "minmax"));
+        parse(
+            Calibrator.Method.class,
+            "calibration-method",
+            args.get("calibration-method", "minmax"));
     if (io != Quantizer.IoType.FLOAT && mode != Quantizer.Mode.INT8) {
       throw new UsageException("--io " + args.get("io") + " needs --mode int8");
     }
@@ -106,8 +120,9 @@ public final class QuantizeCommand implements Command {
     Quantizer.Result details = quantize(model, mode, io, cal, method, in);
     byte[] result = details.model();
     Files.write(outPath, result);
-    out.printf("Wrote %s: %s, %d bytes (input %d bytes)%n", outPath,
-        mode.name().toLowerCase(java.util.Locale.ROOT), result.length, floatBytes.length);
+    out.printf(
+        "Wrote %s: %s, %d bytes (input %d bytes)%n",
+        outPath, mode.name().toLowerCase(java.util.Locale.ROOT), result.length, floatBytes.length);
     if (!details.floatOperators().isEmpty()) {
       out.println("Kept in float32 (no int8 rule): " + String.join(", ", details.floatOperators()));
     }
@@ -121,8 +136,10 @@ public final class QuantizeCommand implements Command {
         for (int k = 0; k < 8; k++) {
           samples.add(SeededInputs.generate(inputs, SeededInputs.SEED + k).toArray(new byte[0][]));
         }
-        out.println("Report data: 8 seeded random inputs (seeds 42..49; " + SeededInputs.DESCRIPTION
-            + "); pass --calibration for real data");
+        out.println(
+            "Report data: 8 seeded random inputs (seeds 42..49; "
+                + SeededInputs.DESCRIPTION
+                + "); pass --calibration for real data");
       }
       QuantizationReport r = QuantizationReport.start(floatBytes, samples, runs, "float32");
       for (Quantizer.Mode m : Quantizer.Mode.values()) {
@@ -162,9 +179,15 @@ public final class QuantizeCommand implements Command {
     try {
       return Enum.valueOf(type, value.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--" + option + " must be one of "
-          + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT)
-          + ", not '" + value + "'");
+      throw new UsageException(
+          "--"
+              + option
+              + " must be one of "
+              + java.util.Arrays.toString(type.getEnumConstants())
+                  .toLowerCase(java.util.Locale.ROOT)
+              + ", not '"
+              + value
+              + "'");
     }
   }
 }
