@@ -61,8 +61,9 @@ class BackpressureTest {
   void fullQueueAndTimeout() throws Exception {
     assumeTrue(TestModels.supports("FULLY_CONNECTED"), "FULLY_CONNECTED not merged yet");
     Path models = Files.createDirectories(tmp.resolve("m"));
-    TestModels.write(models, "slow", slow(8));
-    TestModels.write(models, "slower", slow(32));
+    // 8 layers x batch 16: 128M multiply-adds per request, tens of milliseconds at least.
+    TestModels.write(models, "slow", slow(8, 16));
+    TestModels.write(models, "slower", slow(8, 16));
     DaemonConfig c = new DaemonConfig();
     c.http = "127.0.0.1:0";
     c.socket = "";
@@ -75,12 +76,12 @@ class BackpressureTest {
       HttpClient client = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + d.tcpAddress().getPort();
       StringBuilder data = new StringBuilder("[");
-      for (int i = 0; i < 1024; i++) {
+      for (int i = 0; i < 16 * 1024; i++) {
         data.append(i == 0 ? "" : ",").append("0.5");
       }
       data.append("]");
-      String v2 = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,1024],\"datatype\":\"FP32\",\"data\":" + data + "}]}";
-      String v1 = "{\"instances\":[" + data + "]}";
+      String v2 = "{\"inputs\":[{\"name\":\"x\",\"shape\":[16,1024],\"datatype\":\"FP32\",\"data\":" + data + "}]}";
+      String v1 = "{\"inputs\":" + data + "}";
       List<CompletableFuture<HttpResponse<String>>> f = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
         boolean kserve = i % 2 == 0;
@@ -112,11 +113,11 @@ class BackpressureTest {
     try {
       HttpClient client = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + d.tcpAddress().getPort();
-      StringBuilder v1 = new StringBuilder("{\"instances\":[[");
-      for (int i = 0; i < 1024; i++) {
+      StringBuilder v1 = new StringBuilder("{\"inputs\":[");
+      for (int i = 0; i < 16 * 1024; i++) {
         v1.append(i == 0 ? "" : ",").append("1");
       }
-      v1.append("]]}");
+      v1.append("]}");
       HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/slower:predict"))
           .POST(HttpRequest.BodyPublishers.ofString(v1.toString())).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(504, r.statusCode(), r.body().substring(0, Math.min(200, r.body().length())));

@@ -210,6 +210,10 @@ class ServerTest {
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}", 200);
     r = postJson("/v1/models/dyn:predict", "{\"instances\":[[9,10]]}", 200);
     assertEquals("[[9.0,10.0]]", r.get("predictions").toString());
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[[1,2],[3,4],[5,6]]}", 200);
+    assertEquals("[[1.0,2.0],[3.0,4.0],[5.0,6.0]]", r.get("predictions").toString());
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[{\"x\":[7,8]},{\"x\":[9,10]}]}", 200);
+    assertEquals("[[7.0,8.0],[9.0,10.0]]", r.get("predictions").toString());
     // The fixed dimension may not change.
     postJson("/v2/models/dyn/infer",
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", 400);
@@ -439,7 +443,8 @@ class ServerTest {
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
     String m = r.body();
     for (String s : List.of("tflited_requests_total{model=\"vec\",code=\"200\"}",
-        "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}", "tflited_queue_depth{model=\"vec\"}",
+        "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}",
+        "tflited_inference_duration_seconds_count{model=\"vec\"}", "tflited_queue_depth{model=\"vec\"}",
         "tflited_models_loaded 10", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
       assertTrue(m.contains(s), s + " missing in\n" + m);
     }

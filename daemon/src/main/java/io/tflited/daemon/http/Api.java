@@ -387,7 +387,7 @@ public final class Api {
       for (int i = 0; i < data.length; i++) {
         it.copyInput(i, data[i]);
       }
-      it.run();
+      timedRun(e, it);
       byte[][] res = new byte[sel.size()][];
       TensorInfo[] infos = new TensorInfo[sel.size()];
       for (int k = 0; k < sel.size(); k++) {
@@ -453,6 +453,13 @@ public final class Api {
   static boolean isJson(String mediaType) {
     return mediaType.isEmpty() || mediaType.equals("application/json")
         || mediaType.equals("application/x-www-form-urlencoded");
+  }
+
+  /** One inference, its duration recorded in the model's inference histogram. */
+  private void timedRun(ModelEntry e, Interpreter it) throws InvocationException {
+    long t0 = System.nanoTime();
+    it.run();
+    metrics.recordInference(e.name(), System.nanoTime() - t0);
   }
 
   /** Resizes the worker's interpreter when its input shapes differ from those wanted. */
@@ -728,6 +735,8 @@ public final class Api {
     List<byte[][]> runs = new ArrayList<>();
     int batch;
     boolean batched = false;
+    boolean isDynamic = false;
+    int[][] runShapes = new int[ins.size()][];
     if (rows) {
       JsonNode inst = root.get("instances");
       if (!inst.isArray() || inst.isEmpty()) {
@@ -741,8 +750,21 @@ public final class Api {
         allBatch &= b0 == batch;
         allOne &= b0 == 1;
       }
-      batched = allBatch && batch > 1 || allBatch && !allOne;
-      if (!allBatch && !allOne) {
+      // A model whose shape signature lets the batch vary runs all instances at once.
+      boolean dynamic = !allBatch && batch > 1;
+      for (int i = 0; dynamic && i < ins.size(); i++) {
+        int[] want = ins.get(i).shape();
+        if (want.length == 0) {
+          dynamic = false;
+        } else {
+          want[0] = batch;
+          dynamic = e.acceptsShape(i, want);
+          runShapes[i] = want;
+        }
+      }
+      isDynamic = dynamic;
+      batched = dynamic || allBatch && batch > 1 || allBatch && !allOne;
+      if (!allBatch && !allOne && !dynamic) {
         throw ApiException.badRequest(batch + " instances do not fit the model's batch dimension (inputs "
             + names(ins) + ")");
       }
@@ -770,7 +792,7 @@ public final class Api {
         byte[][] data = new byte[ins.size()][];
         for (int i = 0; i < ins.size(); i++) {
           TensorInfo t = ins.get(i);
-          long per = t.elementCount() / batch;
+          long per = t.elementCount() / Math.max(1, t.shape()[0]);
           ByteArrayOutputStream all = new ByteArrayOutputStream();
           for (int r = 0; r < batch; r++) {
             all.writeBytes(value(perInstance.get(r)[i], t, per, "instance " + r + " input '" + inNames[i] + "'"));
@@ -811,42 +833,47 @@ public final class Api {
     }
     final boolean isBatched = batched;
     final int n = batch;
-    int[][] declared = declaredShapes(e);
+    int[][] shapes = isDynamic ? runShapes : declaredShapes(e);
+    record RunOut(byte[][] bytes, TensorInfo[] infos) {}
     return submit(e, it -> {
-      ensureShapes(it, declared);
-      List<byte[][]> results = new ArrayList<>();
+      ensureShapes(it, shapes);
+      List<RunOut> results = new ArrayList<>();
       for (byte[][] data : runs) {
         for (int i = 0; i < data.length; i++) {
           it.copyInput(i, data[i]);
         }
-        it.run();
+        timedRun(e, it);
         byte[][] o = new byte[outs.size()][];
+        TensorInfo[] infos = new TensorInfo[outs.size()];
         for (int k = 0; k < o.length; k++) {
           o[k] = it.outputBytes(k);
+          infos[k] = it.output(k);
         }
-        results.add(o);
+        results.add(new RunOut(o, infos));
       }
       return results;
     }, true).thenApply(results -> {
       ObjectNode o = Json.MAPPER.createObjectNode();
       if (!rows) {
-        byte[][] r = results.get(0);
+        byte[][] r = results.get(0).bytes();
+        TensorInfo[] infos = results.get(0).infos();
         if (outs.size() == 1) {
-          o.set("outputs", Tensors.toNested(r[0], outs.get(0).dataType(), outs.get(0).shape(), 0, 0));
+          o.set("outputs", Tensors.toNested(r[0], infos[0].dataType(), infos[0].shape(), 0, 0));
         } else {
           ObjectNode m = o.putObject("outputs");
           for (int k = 0; k < outs.size(); k++) {
-            m.set(outNames[k], Tensors.toNested(r[k], outs.get(k).dataType(), outs.get(k).shape(), 0, 0));
+            m.set(outNames[k], Tensors.toNested(r[k], infos[k].dataType(), infos[k].shape(), 0, 0));
           }
         }
         return Response.json(o);
       }
       ArrayNode preds = o.putArray("predictions");
       for (int r = 0; r < n; r++) {
-        byte[][] res = isBatched ? results.get(0) : results.get(r);
+        RunOut run = isBatched ? results.get(0) : results.get(r);
+        byte[][] res = run.bytes();
         ObjectNode multi = outs.size() > 1 ? preds.addObject() : null;
         for (int k = 0; k < outs.size(); k++) {
-          TensorInfo t = outs.get(k);
+          TensorInfo t = run.infos()[k];
           int[] s = t.shape();
           JsonNode v;
           if (s.length > 0 && (isBatched ? s[0] == n : s[0] == 1)) {
@@ -962,7 +989,7 @@ public final class Api {
     return submit(e, it -> {
       ensureShapes(it, declared);
       it.copyInput(0, data);
-      it.run();
+      timedRun(e, it);
       return it.outputDequantized(0);
     }, true).thenApply(scores -> {
       Integer[] idx = new Integer[scores.length];
