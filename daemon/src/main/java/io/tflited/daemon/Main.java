@@ -27,7 +27,7 @@ public final class Main {
   private Main() {}
 
   public static List<Command> commands() {
-    return List.of(new InspectCommand(), new RunCommand(), new BenchCommand(), new ServeCommand(), new io.tflited.daemon.cli.ConvertCommand());
+    return List.of(new InspectCommand(), new RunCommand(), new BenchCommand(), new ServeCommand(), new io.tflited.daemon.cli.QuantizeCommand(), new io.tflited.daemon.cli.ConvertCommand());
   }
 
   public static void main(String[] argv) {

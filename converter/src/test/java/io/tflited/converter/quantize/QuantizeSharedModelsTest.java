@@ -1,0 +1,257 @@
+package io.tflited.converter.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tflited.runtime.CompiledModel;
+import io.tflited.runtime.DataType;
+import io.tflited.runtime.InterpreterOptions;
+import io.tflited.runtime.TensorInfo;
+import io.tflited.runtime.model.ModelFile;
+import io.tflited.runtime.testing.Differential;
+import io.tflited.runtime.testing.SharedModels;
+import io.tflited.runtime.testing.TfLiteOracle;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The MLPerf Tiny float models quantized in every mode: each output loads and runs in TensorFlow
+ * Lite 2.4.1 and in tflited with identical results (int8 bit-exact, float within 1e-4), and the
+ * int8 files are compared with TensorFlow's own int8 models shipped beside them (top-1 agreement
+ * with the float model, file size).
+ */
+class QuantizeSharedModelsTest {
+  private static final String TINY = "mlcommons-tiny/";
+
+  private record Case(String floatModel, String tfInt8Model, List<byte[][]> samples) {}
+
+  @ParameterizedTest
+  @ValueSource(strings = {"vww", "resnet", "ad01"})
+  void quantizedModelsMatchTfLiteAndTensorFlowsInt8(String name) throws Exception {
+    TfLiteOracle.assumeAvailable();
+    Case c = load(name);
+    byte[] floatBytes = Files.readAllBytes(SharedModels.require(c.floatModel()));
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(floatBytes));
+    CalibrationData cal = new CalibrationData(c.samples());
+
+    byte[] f16 = Quantizer.quantize(mf, Quantizer.Mode.FLOAT16, Quantizer.IoType.FLOAT, null);
+    byte[] dyn = Quantizer.quantize(mf, Quantizer.Mode.DYNAMIC, Quantizer.IoType.FLOAT, null);
+    byte[] i8 = Quantizer.quantize(mf, Quantizer.Mode.INT8, Quantizer.IoType.FLOAT, cal);
+    byte[] i8io = Quantizer.quantize(mf, Quantizer.Mode.INT8, Quantizer.IoType.INT8, cal);
+    byte[] u8io = Quantizer.quantize(mf, Quantizer.Mode.INT8, Quantizer.IoType.UINT8, cal);
+    byte[] i8mean =
+        Quantizer.quantize(
+            mf, Quantizer.Mode.INT8, Quantizer.IoType.INT8, cal, Calibrator.Method.MEAN);
+
+    // int8 files: bit-exact on every 4th sample (int8 I/O) and every 12th (the other I/O types
+    // and the MEAN calibration).
+    for (byte[] model : List.of(i8, i8io, u8io, i8mean)) {
+      int step = model == i8io ? 4 : 12;
+      for (int s = 0; s < c.samples().size(); s += step) {
+        Differential.assertMatchesTfLite(model, converted(model, c.samples().get(s)));
+      }
+    }
+    // float16 and dynamic files: float outputs within 1e-4 on the samples where the original
+    // float32 model itself is within 1e-4 of TFLite (ad01_fp32 is not on one sample: float
+    // summation order in FULLY_CONNECTED, a runtime matter). Hybrid outputs are compared with
+    // a looser bound on every sample: each hybrid layer re-quantizes its float input, so an
+    // ulp of difference upstream can move one int8 step. Measured on vww_96_float (sample 9):
+    // the float layers before the first hybrid CONV_2D are within 1e-4 of TFLite but not
+    // bit-identical (summation order), and that CONV_2D then differs on 17 of 18432 elements
+    // by about one input step; 9 of 48 samples end beyond 1e-4 at the softmax, at most 3.9e-3.
+    // The bound here: same top-1 and within 1e-2.
+    int strictSamples = 0;
+    int hybridBeyondTolerance = 0;
+    int checked = 0;
+    for (int s = 0; s < c.samples().size(); s += 2) {
+      byte[][] sample = c.samples().get(s);
+      checked++;
+      byte[][] expected = TfLiteOracle.run(floatBytes, sample);
+      byte[][] actual = Differential.run(compiled(floatBytes), sample);
+      if (Differential.describeMismatch(DataType.FLOAT32, expected[0], actual[0]) == null) {
+        strictSamples++;
+        Differential.assertMatchesTfLite(f16, sample);
+      }
+      byte[] e = TfLiteOracle.run(dyn, sample)[0];
+      byte[] a = Differential.run(compiled(dyn), sample)[0];
+      if (Differential.describeMismatch(DataType.FLOAT32, e, a) != null) {
+        hybridBeyondTolerance++;
+      }
+      assertTrue(
+          maxAbsDiff(e, a) <= 1e-2 && argmax(e) == argmax(a),
+          "dynamic: " + Differential.describeMismatch(DataType.FLOAT32, e, a));
+    }
+    assertTrue(strictSamples >= checked - 1, strictSamples + " strict samples of " + checked);
+    System.out.println(
+        c.floatModel()
+            + ": float32 (and so float16, asserted) within 1e-4 on "
+            + strictSamples
+            + " of "
+            + checked
+            + " samples; dynamic beyond 1e-4 on "
+            + hybridBeyondTolerance);
+    assertEquals(DataType.FLOAT16, typeOfFirstConstant(f16));
+
+    byte[] tfInt8 = Files.readAllBytes(SharedModels.require(c.tfInt8Model()));
+    QuantizationReport r = QuantizationReport.start(floatBytes, c.samples(), 5, "float32");
+    r.add("float16", f16, 5);
+    r.add("dynamic", dyn, 5);
+    QuantizationReport.Row minmax = r.add("int8", i8io, 5);
+    QuantizationReport.Row ours = r.add("int8-mean", i8mean, 5);
+    QuantizationReport.Row theirs = r.add("tf-int8", tfInt8, 5);
+    System.out.println(
+        "== " + c.floatModel() + " (" + c.samples().size() + " samples)\n" + r.table() + r.json());
+    assertTrue(f16.length < 0.55 * floatBytes.length, "float16 file " + f16.length + " bytes");
+    assertTrue(
+        minmax.fileBytes() <= 1.05 * theirs.fileBytes(),
+        "int8 file " + minmax.fileBytes() + " bytes vs TensorFlow's " + theirs.fileBytes());
+    if (r.classifier()) {
+      // MINMAX (TFLite's calibrator) falls short on pretrainedResnet with these 48 images
+      // (38 vs 45 agreements); MEAN calibration reaches TensorFlow's model on both classifiers.
+      assertTrue(
+          ours.top1() >= theirs.top1(),
+          "top-1 " + ours.top1() + " vs TensorFlow's " + theirs.top1());
+    }
+  }
+
+  private static CompiledModel compiled(byte[] model) throws Exception {
+    return CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+  }
+
+  private static byte[][] converted(byte[] model, byte[][] sample) throws Exception {
+    List<TensorInfo> ins = compiled(model).inputs();
+    byte[][] in = new byte[sample.length][];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = QuantizationReport.convert(sample[i], ins.get(i));
+    }
+    return in;
+  }
+
+  private static int argmax(byte[] floats) {
+    ByteBuffer x = ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN);
+    int best = 0;
+    for (int i = 1; i < floats.length / 4; i++) {
+      if (x.getFloat(4 * i) > x.getFloat(4 * best)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static double maxAbsDiff(byte[] a, byte[] b) {
+    ByteBuffer x = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer y = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    double m = 0;
+    for (int i = 0; i + 4 <= a.length; i += 4) {
+      m = Math.max(m, Math.abs(x.getFloat(i) - y.getFloat(i)));
+    }
+    return m;
+  }
+
+  private static DataType typeOfFirstConstant(byte[] model) throws Exception {
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(model));
+    return mf.graph().tensors().stream()
+        .filter(t -> t.isConstant())
+        .findFirst()
+        .orElseThrow()
+        .type();
+  }
+
+  private static Case load(String name) throws Exception {
+    return switch (name) {
+      case "vww" ->
+          new Case(
+              TINY + "visual_wake_words/vww_96_float.tflite",
+              TINY + "visual_wake_words/vww_96_int8.tflite",
+              images(96, 96, 3, 1f));
+      case "resnet" ->
+          new Case(
+              TINY + "image_classification/pretrainedResnet.tflite",
+              TINY + "image_classification/pretrainedResnet_quant.tflite",
+              images(32, 32, 3, 255f));
+      case "ad01" ->
+          new Case(
+              TINY + "anomaly_detection/ad01_fp32.tflite",
+              TINY + "anomaly_detection/ad01_int8.tflite",
+              anomalyFeatures());
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  /**
+   * The Coral test images, each as the full frame, four corner crops, a centre crop and two
+   * mirrored views, resized to h x w and scaled to [0, max].
+   */
+  static List<byte[][]> images(int h, int w, int c, float max) throws Exception {
+    Path dir = SharedModels.require("google-coral-test_data");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".bmp")).sorted().toList();
+    }
+    List<byte[][]> out = new ArrayList<>();
+    for (Path f : files) {
+      BufferedImage img = ImageIO.read(f.toFile());
+      int cw = img.getWidth() * 4 / 5;
+      int ch = img.getHeight() * 4 / 5;
+      List<BufferedImage> views = new ArrayList<>();
+      views.add(img);
+      views.add(img.getSubimage(0, 0, cw, ch));
+      views.add(img.getSubimage(img.getWidth() - cw, 0, cw, ch));
+      views.add(img.getSubimage(0, img.getHeight() - ch, cw, ch));
+      views.add(img.getSubimage(img.getWidth() - cw, img.getHeight() - ch, cw, ch));
+      BufferedImage centre =
+          img.getSubimage((img.getWidth() - cw) / 2, (img.getHeight() - ch) / 2, cw, ch);
+      views.add(centre);
+      views.add(mirror(img));
+      views.add(mirror(centre));
+      for (BufferedImage v : views) {
+        out.add(new byte[][] {CalibrationData.imageTensor(v, h, w, c, max)});
+      }
+    }
+    return out;
+  }
+
+  private static BufferedImage mirror(BufferedImage img) {
+    BufferedImage m =
+        new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        m.setRGB(img.getWidth() - 1 - x, y, img.getRGB(x, y));
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Log-mel-like feature vectors for the anomaly detector (640 = 5 frames x 128 bands): a seeded
+   * smooth spectrum per sample in about [-80, 15] dB, the range of TensorFlow's int8 model's input,
+   * plus noise.
+   */
+  static List<byte[][]> anomalyFeatures() {
+    Random r = new Random(7);
+    List<byte[][]> out = new ArrayList<>();
+    for (int s = 0; s < 48; s++) {
+      ByteBuffer b = ByteBuffer.allocate(640 * 4).order(ByteOrder.LITTLE_ENDIAN);
+      double level = -60 + 40 * r.nextDouble();
+      double tilt = 30 * r.nextDouble();
+      for (int frame = 0; frame < 5; frame++) {
+        for (int band = 0; band < 128; band++) {
+          double v = level + tilt * (1 - band / 64.0) + 6 * r.nextGaussian();
+          b.putFloat((float) Math.max(-84, Math.min(15, v)));
+        }
+      }
+      out.add(new byte[][] {b.array()});
+    }
+    return out;
+  }
+}
