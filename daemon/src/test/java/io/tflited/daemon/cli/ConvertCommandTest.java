@@ -41,6 +41,32 @@ class ConvertCommandTest {
     assertEquals(Files.size(out), m.fileBytes());
   }
 
+  /** --quantize hands the converted model to the quantizer: int8 on the ad01 sample data. */
+  @Test
+  void convertsAndQuantizes() throws Exception {
+    Path h5 = SharedModels.require("mlcommons-tiny/anomaly_detection/ad01.h5");
+    Path sample = tmp.resolve("cal").resolve("s0");
+    Files.createDirectories(sample);
+    Files.copy(
+        SharedModels.require("golden/mlcommons-tiny/anomaly_detection/ad01_fp32/input_0.bin"),
+        sample.resolve("input_0.bin"));
+    Path f16 = tmp.resolve("ad01_f16.tflite");
+    Result r = run("convert", h5.toString(), f16.toString(), "--quantize", "float16");
+    assertEquals(0, r.code(), r.err());
+    Path i8 = tmp.resolve("ad01_int8.tflite");
+    r = run("convert", h5.toString(), i8.toString(), "--quantize", "int8", "--calibration",
+        tmp.resolve("cal").toString(), "--io", "int8");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Quantized: int8"), r.out());
+    CompiledModel m = CompiledModel.open(i8);
+    assertEquals(io.tflited.runtime.DataType.INT8, m.inputs().get(0).dataType());
+    // float32 weights ~1.07 MB; float16 about half, int8 about a quarter.
+    assertTrue(Files.size(f16) < 600_000 && Files.size(i8) < 330_000, Files.size(f16) + " " + Files.size(i8));
+    assertEquals(2, run("convert", h5.toString(), i8.toString(), "--quantize", "int8").code());
+    assertEquals(2, run("convert", h5.toString(), i8.toString(), "--io", "int8").code());
+    assertEquals(2, run("convert", h5.toString(), i8.toString(), "--quantize", "int4").code());
+  }
+
   @Test
   void notAKerasModelFailsWithOneLine() throws Exception {
     Path bogus = tmp.resolve("model.h5");
