@@ -10,8 +10,8 @@ package io.tflited.converter.keras;
  * <ol>
  *   <li>{@code multiplier[c] = gamma[c] * rsqrt(var[c] + eps)}
  *   <li>{@code offset[c] = beta[c] - mean[c] * multiplier[c]}
- *   <li>folded into {@code y = conv(x, w) + b}: {@code w'[c] = w[c] * multiplier[c]},
- *       {@code b'[c] = b[c] * multiplier[c] + offset[c]}.
+ *   <li>folded into {@code y = conv(x, w) + b}: {@code w'[c] = w[c] * multiplier[c]}, {@code b'[c]
+ *       = b[c] * multiplier[c] + offset[c]}.
  * </ol>
  */
 public final class Folding {

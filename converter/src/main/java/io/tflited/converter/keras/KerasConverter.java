@@ -5,18 +5,18 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.model.ModelBuilder;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
+import io.tflited.runtime.model.fb.AddOptions;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.ConcatenationOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
 import io.tflited.runtime.model.fb.DepthwiseConv2DOptions;
 import io.tflited.runtime.model.fb.FullyConnectedOptions;
+import io.tflited.runtime.model.fb.MulOptions;
 import io.tflited.runtime.model.fb.Padding;
 import io.tflited.runtime.model.fb.Pool2DOptions;
 import io.tflited.runtime.model.fb.ReducerOptions;
 import io.tflited.runtime.model.fb.SoftmaxOptions;
-import io.tflited.runtime.model.fb.AddOptions;
-import io.tflited.runtime.model.fb.MulOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -31,16 +31,15 @@ import java.util.Map;
  * TensorFlow's converter applies:
  *
  * <ol>
- *   <li>Keras layers become a small graph of TFLite ops; InputLayer, Dropout and linear
- *       activations become aliases.
- *   <li>A BatchNormalization whose input comes only from a Conv2D, DepthwiseConv2D or Dense
- *       without activation is folded into that op's filter and bias ({@link Folding}); any
- *       other becomes MUL + ADD with constant vectors.
- *   <li>A ReLU or ReLU6 whose input comes only from a CONV_2D, DEPTHWISE_CONV_2D,
- *       FULLY_CONNECTED, ADD or CONCATENATION without activation becomes that op's
- *       fused_activation_function.
- *   <li>The ops are written with {@link ModelBuilder}: filters OHWI, depthwise filters
- *       [1, H, W, C*M], fully connected weights [out, in].
+ *   <li>Keras layers become a small graph of TFLite ops; InputLayer, Dropout and linear activations
+ *       become aliases.
+ *   <li>A BatchNormalization whose input comes only from a Conv2D, DepthwiseConv2D or Dense without
+ *       activation is folded into that op's filter and bias ({@link Folding}); any other becomes
+ *       MUL + ADD with constant vectors.
+ *   <li>A ReLU or ReLU6 whose input comes only from a CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED,
+ *       ADD or CONCATENATION without activation becomes that op's fused_activation_function.
+ *   <li>The ops are written with {@link ModelBuilder}: filters OHWI, depthwise filters [1, H, W,
+ *       C*M], fully connected weights [out, in].
  * </ol>
  */
 public final class KerasConverter {
@@ -143,7 +142,8 @@ public final class KerasConverter {
 
   private void build(KerasModel model) throws ConversionException {
     List<KerasModel.Layer> layers = model.layers();
-    boolean sequential = model.inputs().isEmpty() && layers.stream().allMatch(l -> l.inbound().isEmpty());
+    boolean sequential =
+        model.inputs().isEmpty() && layers.stream().allMatch(l -> l.inbound().isEmpty());
     if (sequential) {
       Value cur = null;
       for (int i = 0; i < layers.size(); i++) {
@@ -183,8 +183,15 @@ public final class KerasConverter {
             }
             if (ib.tensorIndex() != 0) {
               throw new ConversionException(
-                  "layer " + l.name() + " (" + l.className() + ") uses output " + ib.tensorIndex()
-                      + " of " + ib.layer() + "; only single-output layers are supported");
+                  "layer "
+                      + l.name()
+                      + " ("
+                      + l.className()
+                      + ") uses output "
+                      + ib.tensorIndex()
+                      + " of "
+                      + ib.layer()
+                      + "; only single-output layers are supported");
             }
             ins.add(v);
           }
@@ -203,7 +210,11 @@ public final class KerasConverter {
       if (!progress) {
         KerasModel.Layer l = pending.get(0);
         throw new ConversionException(
-            "layer " + l.name() + " (" + l.className() + ") has an input no layer produces: "
+            "layer "
+                + l.name()
+                + " ("
+                + l.className()
+                + ") has an input no layer produces: "
                 + l.inbound());
       }
     }
@@ -228,7 +239,11 @@ public final class KerasConverter {
     JsonNode shape = c.has("batch_input_shape") ? c.get("batch_input_shape") : c.get("batch_shape");
     if (shape == null || !shape.isArray()) {
       throw new ConversionException(
-          "layer " + l.name() + " (" + l.className() + ") has no batch_input_shape; the input"
+          "layer "
+              + l.name()
+              + " ("
+              + l.className()
+              + ") has no batch_input_shape; the input"
               + " shape of the model is unknown");
     }
     int[] s = new int[shape.size()];
@@ -236,7 +251,13 @@ public final class KerasConverter {
     for (int i = 1; i < s.length; i++) {
       if (shape.get(i).isNull()) {
         throw new ConversionException(
-            "input " + name + " has an unknown dimension " + i + " (" + shape + "); only fixed"
+            "input "
+                + name
+                + " has an unknown dimension "
+                + i
+                + " ("
+                + shape
+                + "); only fixed"
                 + " input shapes can be converted");
       }
       s[i] = shape.get(i).asInt();
@@ -250,7 +271,8 @@ public final class KerasConverter {
     String cls = l.className();
     JsonNode c = l.config();
     if (c.has("data_format") && !"channels_last".equals(c.get("data_format").asText())) {
-      throw unsupported(l, "data_format " + c.get("data_format").asText() + " (only channels_last)");
+      throw unsupported(
+          l, "data_format " + c.get("data_format").asText() + " (only channels_last)");
     }
     if (!cls.equals("Add") && !cls.equals("Concatenate") && ins.size() != 1) {
       throw unsupported(l, ins.size() + " inputs");
@@ -259,8 +281,10 @@ public final class KerasConverter {
     return switch (cls) {
       case "Dropout", "SpatialDropout2D", "GaussianDropout", "AlphaDropout" -> x;
       case "Dense" -> activation(l, dense(l, x), c.path("activation").asText("linear"));
-      case "Conv2D", "Convolution2D" -> activation(l, conv(l, x), c.path("activation").asText("linear"));
-      case "DepthwiseConv2D" -> activation(l, depthwise(l, x), c.path("activation").asText("linear"));
+      case "Conv2D", "Convolution2D" ->
+          activation(l, conv(l, x), c.path("activation").asText("linear"));
+      case "DepthwiseConv2D" ->
+          activation(l, depthwise(l, x), c.path("activation").asText("linear"));
       case "SeparableConv2D", "SeparableConvolution2D" ->
           activation(l, separable(l, x), c.path("activation").asText("linear"));
       case "BatchNormalization" -> batchNorm(l, x);
@@ -272,11 +296,12 @@ public final class KerasConverter {
       case "MaxPooling2D", "MaxPool2D" -> pool(l, x, Kind.MAXPOOL);
       case "AveragePooling2D", "AvgPool2D" -> pool(l, x, Kind.AVGPOOL);
       case "GlobalAveragePooling2D", "GlobalAvgPool2D" -> globalAverage(l, x);
-      case "Flatten" -> reshape(l, x, new int[] {1, elements(x.shape) });
+      case "Flatten" -> reshape(l, x, new int[] {1, elements(x.shape)});
       case "Reshape" -> reshape(l, x, targetShape(l, x));
       case "ZeroPadding2D" -> zeroPad(l, x);
-      default -> throw new ConversionException(
-          "unsupported Keras layer " + cls + " (layer " + l.name() + ")");
+      default ->
+          throw new ConversionException(
+              "unsupported Keras layer " + cls + " (layer " + l.name() + ")");
     };
   }
 
@@ -291,7 +316,13 @@ public final class KerasConverter {
       op.in.add(v);
       v.consumers++;
     }
-    op.out = new Value(l.name() + (ops.stream().anyMatch(o -> o.layer.equals(l.name())) ? "_" + k.name().toLowerCase() : ""), outShape);
+    op.out =
+        new Value(
+            l.name()
+                + (ops.stream().anyMatch(o -> o.layer.equals(l.name()))
+                    ? "_" + k.name().toLowerCase()
+                    : ""),
+            outShape);
     op.out.producer = op;
     ops.add(op);
     return op;
@@ -302,16 +333,31 @@ public final class KerasConverter {
     List<KerasModel.Weight> w = l.weights();
     if (w.size() < min || w.size() > max) {
       throw new ConversionException(
-          "layer " + l.name() + " (" + l.className() + ") has " + w.size() + " weight arrays,"
-              + " expected " + (min == max ? min : min + ".." + max));
+          "layer "
+              + l.name()
+              + " ("
+              + l.className()
+              + ") has "
+              + w.size()
+              + " weight arrays,"
+              + " expected "
+              + (min == max ? min : min + ".." + max));
     }
     return w;
   }
 
-  private static void requireRank(KerasModel.Layer l, Value x, int rank) throws ConversionException {
+  private static void requireRank(KerasModel.Layer l, Value x, int rank)
+      throws ConversionException {
     if (x.shape.length != rank) {
-      throw unsupported(l, "input rank " + x.shape.length + " " + Arrays.toString(x.shape)
-          + " (expected rank " + rank + ")");
+      throw unsupported(
+          l,
+          "input rank "
+              + x.shape.length
+              + " "
+              + Arrays.toString(x.shape)
+              + " (expected rank "
+              + rank
+              + ")");
     }
   }
 
@@ -355,7 +401,8 @@ public final class KerasConverter {
     op.dilationW = d[1];
     op.padding = padding(l);
     if ((s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1)) {
-      throw unsupported(l, "strides " + Arrays.toString(s) + " together with dilation " + Arrays.toString(d));
+      throw unsupported(
+          l, "strides " + Arrays.toString(s) + " together with dilation " + Arrays.toString(d));
     }
   }
 
@@ -364,7 +411,8 @@ public final class KerasConverter {
     int oh = outSize(proto.padding, x.shape[1], kh, proto.strideH, proto.dilationH);
     int ow = outSize(proto.padding, x.shape[2], kw, proto.strideW, proto.dilationW);
     if (oh <= 0 || ow <= 0) {
-      throw unsupported(l, "output size " + oh + "x" + ow + " for input " + Arrays.toString(x.shape));
+      throw unsupported(
+          l, "output size " + oh + "x" + ow + " for input " + Arrays.toString(x.shape));
     }
     return new int[] {x.shape[0], oh, ow, channels};
   }
@@ -374,7 +422,8 @@ public final class KerasConverter {
     int[] ks = w.get(0).shape();
     int in = x.shape[x.shape.length - 1];
     if (ks.length != 2 || ks[0] != in) {
-      throw unsupported(l, "kernel shape " + Arrays.toString(ks) + " for input " + Arrays.toString(x.shape));
+      throw unsupported(
+          l, "kernel shape " + Arrays.toString(ks) + " for input " + Arrays.toString(x.shape));
     }
     int units = ks[1];
     int[] outShape = x.shape.clone();
@@ -395,7 +444,8 @@ public final class KerasConverter {
     List<KerasModel.Weight> w = weights(l, 1, 2);
     int[] ks = w.get(0).shape();
     if (ks.length != 4 || ks[2] != x.shape[3]) {
-      throw unsupported(l, "kernel shape " + Arrays.toString(ks) + " for input " + Arrays.toString(x.shape));
+      throw unsupported(
+          l, "kernel shape " + Arrays.toString(ks) + " for input " + Arrays.toString(x.shape));
     }
     Op proto = new Op(Kind.CONV, l.name());
     spatial(l, proto);
@@ -420,7 +470,12 @@ public final class KerasConverter {
     requireRank(l, x, 4);
     int[] ks = kernel.shape();
     if (ks.length != 4 || ks[2] != x.shape[3]) {
-      throw unsupported(l, "depthwise kernel shape " + Arrays.toString(ks) + " for input " + Arrays.toString(x.shape));
+      throw unsupported(
+          l,
+          "depthwise kernel shape "
+              + Arrays.toString(ks)
+              + " for input "
+              + Arrays.toString(x.shape));
     }
     int channels = ks[2] * ks[3];
     Op proto = new Op(Kind.DWCONV, l.name());
@@ -458,7 +513,10 @@ public final class KerasConverter {
     JsonNode c = l.config();
     int rank = x.shape.length;
     JsonNode axisNode = c.path("axis");
-    int axis = axisNode.isArray() ? (axisNode.size() == 1 ? axisNode.get(0).asInt() : -99) : axisNode.asInt(-1);
+    int axis =
+        axisNode.isArray()
+            ? (axisNode.size() == 1 ? axisNode.get(0).asInt() : -99)
+            : axisNode.asInt(-1);
     if (axis < 0) {
       axis += rank;
     }
@@ -529,8 +587,12 @@ public final class KerasConverter {
     Value acc = ins.get(0);
     for (int i = 1; i < ins.size(); i++) {
       if (!Arrays.equals(acc.shape, ins.get(i).shape)) {
-        throw unsupported(l, "inputs of shapes " + Arrays.toString(acc.shape) + " and "
-            + Arrays.toString(ins.get(i).shape));
+        throw unsupported(
+            l,
+            "inputs of shapes "
+                + Arrays.toString(acc.shape)
+                + " and "
+                + Arrays.toString(ins.get(i).shape));
       }
       acc = op(Kind.ADD, l, acc.shape.clone(), acc, ins.get(i)).out;
     }
@@ -551,8 +613,14 @@ public final class KerasConverter {
     for (Value v : ins) {
       for (int d = 0; d < rank; d++) {
         if (v.shape.length != rank || (d != axis && v.shape[d] != out[d])) {
-          throw unsupported(l, "input shape " + Arrays.toString(v.shape) + " concatenated on axis " + axis
-              + " with " + Arrays.toString(ins.get(0).shape));
+          throw unsupported(
+              l,
+              "input shape "
+                  + Arrays.toString(v.shape)
+                  + " concatenated on axis "
+                  + axis
+                  + " with "
+                  + Arrays.toString(ins.get(0).shape));
         }
       }
       out[axis] += v.shape[axis];
@@ -582,7 +650,8 @@ public final class KerasConverter {
   private Value globalAverage(KerasModel.Layer l, Value x) throws ConversionException {
     requireRank(l, x, 4);
     boolean keep = l.config().path("keepdims").asBoolean(false);
-    int[] out = keep ? new int[] {x.shape[0], 1, 1, x.shape[3]} : new int[] {x.shape[0], x.shape[3]};
+    int[] out =
+        keep ? new int[] {x.shape[0], 1, 1, x.shape[3]} : new int[] {x.shape[0], x.shape[3]};
     Op op = op(Kind.MEAN, l, out, x);
     op.keepDims = keep;
     op.ints = new int[] {1, 2};
@@ -653,8 +722,14 @@ public final class KerasConverter {
     } else {
       throw unsupported(l, "padding " + p);
     }
-    Op op = op(Kind.PAD, l,
-        new int[] {x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3]}, x);
+    Op op =
+        op(
+            Kind.PAD,
+            l,
+            new int[] {
+              x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3]
+            },
+            x);
     op.ints = new int[] {0, 0, top, bottom, left, right, 0, 0};
     return op.out;
   }
@@ -673,7 +748,10 @@ public final class KerasConverter {
       }
       Value x = bn.in.get(0);
       Op p = x.producer;
-      if (p == null || x.consumers != 1 || isGraphOutput(x) || p.act != ActivationFunctionType.NONE
+      if (p == null
+          || x.consumers != 1
+          || isGraphOutput(x)
+          || p.act != ActivationFunctionType.NONE
           || (p.kind != Kind.CONV && p.kind != Kind.DWCONV && p.kind != Kind.FC)) {
         continue;
       }
@@ -704,7 +782,10 @@ public final class KerasConverter {
       }
       Value x = a.in.get(0);
       Op p = x.producer;
-      if (p == null || x.consumers != 1 || isGraphOutput(x) || p.act != ActivationFunctionType.NONE) {
+      if (p == null
+          || x.consumers != 1
+          || isGraphOutput(x)
+          || p.act != ActivationFunctionType.NONE) {
         continue;
       }
       switch (p.kind) {
@@ -733,7 +814,8 @@ public final class KerasConverter {
       for (int k = 0; k < in.length; k++) {
         Integer id = ids.get(op.in.get(k));
         if (id == null) {
-          throw new ConversionException("internal: layer " + op.layer + " reads an unwritten tensor");
+          throw new ConversionException(
+              "internal: layer " + op.layer + " reads an unwritten tensor");
         }
         in[k] = id;
       }
@@ -745,52 +827,115 @@ public final class KerasConverter {
         case CONV -> {
           int w = constant(b, n + "/filter", op.weightShape, op.weights);
           int bias = constant(b, n + "/bias", new int[] {op.bias.length}, op.bias);
-          b.addOperator(BuiltinOperator.CONV_2D, 1, new int[] {in[0], w, bias}, new int[] {out},
+          b.addOperator(
+              BuiltinOperator.CONV_2D,
+              1,
+              new int[] {in[0], w, bias},
+              new int[] {out},
               BuiltinOptions.Conv2DOptions,
-              fbb -> Conv2DOptions.createConv2DOptions(fbb, op.padding, op.strideW, op.strideH, act,
-                  op.dilationW, op.dilationH, (byte) 0));
+              fbb ->
+                  Conv2DOptions.createConv2DOptions(
+                      fbb,
+                      op.padding,
+                      op.strideW,
+                      op.strideH,
+                      act,
+                      op.dilationW,
+                      op.dilationH,
+                      (byte) 0));
         }
         case DWCONV -> {
           int w = constant(b, n + "/depthwise_filter", op.weightShape, op.weights);
           int bias = constant(b, n + "/bias", new int[] {op.bias.length}, op.bias);
           int version = op.dilationH > 1 || op.dilationW > 1 ? 2 : 1;
-          b.addOperator(BuiltinOperator.DEPTHWISE_CONV_2D, version, new int[] {in[0], w, bias},
-              new int[] {out}, BuiltinOptions.DepthwiseConv2DOptions,
-              fbb -> DepthwiseConv2DOptions.createDepthwiseConv2DOptions(fbb, op.padding,
-                  op.strideW, op.strideH, op.depthMultiplier, act, op.dilationW, op.dilationH));
+          b.addOperator(
+              BuiltinOperator.DEPTHWISE_CONV_2D,
+              version,
+              new int[] {in[0], w, bias},
+              new int[] {out},
+              BuiltinOptions.DepthwiseConv2DOptions,
+              fbb ->
+                  DepthwiseConv2DOptions.createDepthwiseConv2DOptions(
+                      fbb,
+                      op.padding,
+                      op.strideW,
+                      op.strideH,
+                      op.depthMultiplier,
+                      act,
+                      op.dilationW,
+                      op.dilationH));
         }
         case FC -> {
           int w = constant(b, n + "/weights", op.weightShape, op.weights);
           int bias = constant(b, n + "/bias", new int[] {op.bias.length}, op.bias);
           boolean keep = op.keepDims;
-          b.addOperator(BuiltinOperator.FULLY_CONNECTED, keep ? 5 : 1, new int[] {in[0], w, bias},
-              new int[] {out}, BuiltinOptions.FullyConnectedOptions,
-              fbb -> FullyConnectedOptions.createFullyConnectedOptions(fbb, act, (byte) 0, keep, false, (byte) 0));
+          b.addOperator(
+              BuiltinOperator.FULLY_CONNECTED,
+              keep ? 5 : 1,
+              new int[] {in[0], w, bias},
+              new int[] {out},
+              BuiltinOptions.FullyConnectedOptions,
+              fbb ->
+                  FullyConnectedOptions.createFullyConnectedOptions(
+                      fbb, act, (byte) 0, keep, false, (byte) 0));
         }
         case BN -> {
           int c = op.bnMultiplier.length;
           int mul = constant(b, n + "/multiplier", new int[] {c}, op.bnMultiplier);
           int offset = constant(b, n + "/offset", new int[] {c}, op.bnOffset);
           int mid = b.addTensor(n + "/scaled", DataType.FLOAT32, op.out.shape);
-          b.addOperator(BuiltinOperator.MUL, 1, new int[] {in[0], mul}, new int[] {mid},
-              BuiltinOptions.MulOptions, fbb -> MulOptions.createMulOptions(fbb, ActivationFunctionType.NONE));
-          b.addOperator(BuiltinOperator.ADD, 1, new int[] {mid, offset}, new int[] {out},
-              BuiltinOptions.AddOptions, fbb -> AddOptions.createAddOptions(fbb, act, false));
+          b.addOperator(
+              BuiltinOperator.MUL,
+              1,
+              new int[] {in[0], mul},
+              new int[] {mid},
+              BuiltinOptions.MulOptions,
+              fbb -> MulOptions.createMulOptions(fbb, ActivationFunctionType.NONE));
+          b.addOperator(
+              BuiltinOperator.ADD,
+              1,
+              new int[] {mid, offset},
+              new int[] {out},
+              BuiltinOptions.AddOptions,
+              fbb -> AddOptions.createAddOptions(fbb, act, false));
         }
-        case ADD -> b.addOperator(BuiltinOperator.ADD, 1, in, new int[] {out},
-            BuiltinOptions.AddOptions, fbb -> AddOptions.createAddOptions(fbb, act, false));
-        case CONCAT -> b.addOperator(BuiltinOperator.CONCATENATION, 1, in, new int[] {out},
-            BuiltinOptions.ConcatenationOptions,
-            fbb -> ConcatenationOptions.createConcatenationOptions(fbb, op.axis, act));
-        case MAXPOOL, AVGPOOL -> b.addOperator(
-            op.kind == Kind.MAXPOOL ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D,
-            1, in, new int[] {out}, BuiltinOptions.Pool2DOptions,
-            fbb -> Pool2DOptions.createPool2DOptions(fbb, op.padding, op.strideW, op.strideH,
-                op.filterW, op.filterH, act));
+        case ADD ->
+            b.addOperator(
+                BuiltinOperator.ADD,
+                1,
+                in,
+                new int[] {out},
+                BuiltinOptions.AddOptions,
+                fbb -> AddOptions.createAddOptions(fbb, act, false));
+        case CONCAT ->
+            b.addOperator(
+                BuiltinOperator.CONCATENATION,
+                1,
+                in,
+                new int[] {out},
+                BuiltinOptions.ConcatenationOptions,
+                fbb -> ConcatenationOptions.createConcatenationOptions(fbb, op.axis, act));
+        case MAXPOOL, AVGPOOL ->
+            b.addOperator(
+                op.kind == Kind.MAXPOOL
+                    ? BuiltinOperator.MAX_POOL_2D
+                    : BuiltinOperator.AVERAGE_POOL_2D,
+                1,
+                in,
+                new int[] {out},
+                BuiltinOptions.Pool2DOptions,
+                fbb ->
+                    Pool2DOptions.createPool2DOptions(
+                        fbb, op.padding, op.strideW, op.strideH, op.filterW, op.filterH, act));
         case MEAN -> {
           int axes = b.addInt32Constant(n + "/axes", new int[] {op.ints.length}, op.ints);
-          b.addOperator(BuiltinOperator.MEAN, 1, new int[] {in[0], axes}, new int[] {out},
-              BuiltinOptions.ReducerOptions, fbb -> ReducerOptions.createReducerOptions(fbb, op.keepDims));
+          b.addOperator(
+              BuiltinOperator.MEAN,
+              1,
+              new int[] {in[0], axes},
+              new int[] {out},
+              BuiltinOptions.ReducerOptions,
+              fbb -> ReducerOptions.createReducerOptions(fbb, op.keepDims));
         }
         case RESHAPE -> {
           int shape = b.addInt32Constant(n + "/shape", new int[] {op.ints.length}, op.ints);
@@ -800,8 +945,14 @@ public final class KerasConverter {
           int pads = b.addInt32Constant(n + "/paddings", new int[] {4, 2}, op.ints);
           b.addOperator(BuiltinOperator.PAD, 1, new int[] {in[0], pads}, new int[] {out});
         }
-        case SOFTMAX -> b.addOperator(BuiltinOperator.SOFTMAX, 1, in, new int[] {out},
-            BuiltinOptions.SoftmaxOptions, fbb -> SoftmaxOptions.createSoftmaxOptions(fbb, 1f));
+        case SOFTMAX ->
+            b.addOperator(
+                BuiltinOperator.SOFTMAX,
+                1,
+                in,
+                new int[] {out},
+                BuiltinOptions.SoftmaxOptions,
+                fbb -> SoftmaxOptions.createSoftmaxOptions(fbb, 1f));
         case RELU -> b.addOperator(BuiltinOperator.RELU, 1, in, new int[] {out});
         case RELU6 -> b.addOperator(BuiltinOperator.RELU6, 1, in, new int[] {out});
         case LOGISTIC -> b.addOperator(BuiltinOperator.LOGISTIC, 1, in, new int[] {out});

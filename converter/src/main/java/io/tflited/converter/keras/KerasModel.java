@@ -42,7 +42,11 @@ public final class KerasModel {
 
   /** One layer: class, name, config and its weights; inbound empty for Sequential models. */
   public record Layer(
-      String className, String name, JsonNode config, List<Inbound> inbound, List<Weight> weights) {}
+      String className,
+      String name,
+      JsonNode config,
+      List<Inbound> inbound,
+      List<Weight> weights) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -164,7 +168,12 @@ public final class KerasModel {
       if (nodes.isArray() && !nodes.isEmpty()) {
         if (nodes.size() > 1) {
           throw new ConversionException(
-              "layer " + name + " (" + lc + ") is called " + nodes.size()
+              "layer "
+                  + name
+                  + " ("
+                  + lc
+                  + ") is called "
+                  + nodes.size()
                   + " times; shared layers are not supported");
         }
         collectInbound(nodes.get(0), inbound);
@@ -191,7 +200,8 @@ public final class KerasModel {
     } else if (node.isObject()) {
       JsonNode history = node.path("config").path("keras_history");
       if ("__keras_tensor__".equals(node.path("class_name").asText()) && history.isArray()) {
-        out.add(new Inbound(history.get(0).asText(), history.get(1).asInt(), history.get(2).asInt()));
+        out.add(
+            new Inbound(history.get(0).asText(), history.get(1).asInt(), history.get(2).asInt()));
         return;
       }
       if (node.has("args")) {
@@ -304,7 +314,9 @@ public final class KerasModel {
       }
     } else {
       throw new ConversionException(
-          "weight " + name + " has element type "
+          "weight "
+              + name
+              + " has element type "
               + (data == null ? "null" : data.getClass().getSimpleName())
               + "; only float32/float64 weights are supported");
     }

@@ -12,11 +12,16 @@ class FoldingTest {
     float[] m = Folding.batchNormMultiplier(new float[] {2, 3, 1}, new float[] {3, 8, 3}, 1f);
     assertArrayEquals(new float[] {1, 1, 0.5f}, m);
     // no gamma: rsqrt(1/36) = 6, rsqrt(1) = 1.
-    assertArrayEquals(new float[] {6, 1}, Folding.batchNormMultiplier(null, new float[] {-0.75f, 0.2222222f}, 0.7777778f), 1e-5f);
+    assertArrayEquals(
+        new float[] {6, 1},
+        Folding.batchNormMultiplier(null, new float[] {-0.75f, 0.2222222f}, 0.7777778f),
+        1e-5f);
     // offset = beta - mean * m
-    assertArrayEquals(new float[] {-1, 4, 1.5f},
+    assertArrayEquals(
+        new float[] {-1, 4, 1.5f},
         Folding.batchNormOffset(new float[] {1, 2, 2}, new float[] {2, -2, 1}, m));
-    assertArrayEquals(new float[] {-2}, Folding.batchNormOffset(null, new float[] {4}, new float[] {0.5f}));
+    assertArrayEquals(
+        new float[] {-2}, Folding.batchNormOffset(null, new float[] {4}, new float[] {0.5f}));
   }
 
   @Test
@@ -47,6 +52,7 @@ class FoldingTest {
     }
     float[] ohwi = Folding.hwioToOhwi(hwio, 1, 2, 2, 3);
     assertArrayEquals(new float[] {0, 10, 100, 110, 1, 11, 101, 111, 2, 12, 102, 112}, ohwi);
-    assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, Folding.transpose(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
+    assertArrayEquals(
+        new float[] {1, 4, 2, 5, 3, 6}, Folding.transpose(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
   }
 }

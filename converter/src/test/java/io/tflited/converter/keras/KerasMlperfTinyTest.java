@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.InterpreterOptions;
-import io.tflited.runtime.TensorInfo;
 import io.tflited.runtime.testing.Differential;
 import io.tflited.runtime.testing.SharedModels;
 import io.tflited.runtime.testing.TfLiteOracle;
@@ -22,8 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The MLPerf Tiny Keras models converted by tflited against the .tflite files TensorFlow's own
- * converter made from them: same outputs within 1e-4 relative (1e-5 absolute floor) on the
- * golden input and on seeded random inputs, in TensorFlow Lite 2.4.1 and in tflited.
+ * converter made from them: same outputs within 1e-4 relative (1e-5 absolute floor) on the golden
+ * input and on seeded random inputs, in TensorFlow Lite 2.4.1 and in tflited.
  */
 class KerasMlperfTinyTest {
   @ParameterizedTest(name = "{0}")
@@ -39,11 +38,15 @@ class KerasMlperfTinyTest {
     byte[] converted = KerasConverter.convert(KerasModel.read(h5Path));
     byte[] tensorflow = Files.readAllBytes(refPath);
 
-    CompiledModel ours = CompiledModel.fromBuffer(ByteBuffer.wrap(converted), InterpreterOptions.defaults());
-    CompiledModel theirs = CompiledModel.fromBuffer(ByteBuffer.wrap(tensorflow), InterpreterOptions.defaults());
+    CompiledModel ours =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(converted), InterpreterOptions.defaults());
+    CompiledModel theirs =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(tensorflow), InterpreterOptions.defaults());
     assertEquals(theirs.inputs().size(), ours.inputs().size());
     for (int i = 0; i < ours.inputs().size(); i++) {
-      assertEquals(List.of(toList(theirs.inputs().get(i).shape())), List.of(toList(ours.inputs().get(i).shape())));
+      assertEquals(
+          List.of(toList(theirs.inputs().get(i).shape())),
+          List.of(toList(ours.inputs().get(i).shape())));
     }
 
     List<byte[][]> inputSets = new ArrayList<>();
@@ -58,44 +61,60 @@ class KerasMlperfTinyTest {
       byte[][] expected = TfLiteOracle.run(tensorflow, inputs);
       byte[][] inTfLite = TfLiteOracle.run(converted, inputs);
       byte[][] inTflited = Differential.run(ours, inputs);
-      Differential.assertOutputsMatch(ours.outputs(), expected, inTfLite, "converted model in TFLite 2.4.1: ");
-      Differential.assertOutputsMatch(ours.outputs(), expected, inTflited, "converted model in tflited: ");
+      Differential.assertOutputsMatch(
+          ours.outputs(), expected, inTfLite, "converted model in TFLite 2.4.1: ");
+      Differential.assertOutputsMatch(
+          ours.outputs(), expected, inTflited, "converted model in tflited: ");
       maxRelTfLite = Math.max(maxRelTfLite, maxRelative(expected, inTfLite));
       maxRelTflited = Math.max(maxRelTflited, maxRelative(expected, inTflited));
     }
     System.out.printf(
         "%s: max relative error vs TensorFlow's .tflite: %.3g (TFLite 2.4.1), %.3g (tflited);"
             + " ops ours %s = %d, theirs %s = %d; bytes ours %d, theirs %d%n",
-        h5, maxRelTfLite, maxRelTflited, ours.opHistogram(), count(ours.opHistogram()),
-        theirs.opHistogram(), count(theirs.opHistogram()), converted.length, tensorflow.length);
+        h5,
+        maxRelTfLite,
+        maxRelTflited,
+        ours.opHistogram(),
+        count(ours.opHistogram()),
+        theirs.opHistogram(),
+        count(theirs.opHistogram()),
+        converted.length,
+        tensorflow.length);
   }
 
   /**
-   * ad01_fp32.tflite, as shipped, is not the Keras model: TensorFlow's converter dropped the
-   * Dense biases of the nine Dense+BatchNormalization pairs when it folded them (its biases
-   * equal {@code beta - mean * multiplier}; the Keras bias times the multiplier is missing,
-   * e.g. layer dense_1 channel 0: 1.75021 vs 1.74724, difference -0.0121986 * 0.243517). So:
+   * ad01_fp32.tflite, as shipped, is not the Keras model: TensorFlow's converter dropped the Dense
+   * biases of the nine Dense+BatchNormalization pairs when it folded them (its biases equal {@code
+   * beta - mean * multiplier}; the Keras bias times the multiplier is missing, e.g. layer dense_1
+   * channel 0: 1.75021 vs 1.74724, difference -0.0121986 * 0.243517). So:
    *
    * <ol>
    *   <li>the converted model must match a float64 evaluation of the Keras layers themselves
    *       (Dense, BatchNormalization, ReLU straight from the .h5 weights), and
-   *   <li>with those nine Dense biases set to zero, it must match TensorFlow's .tflite within
-   *       1e-4, which shows the bias is the only difference.
+   *   <li>with those nine Dense biases set to zero, it must match TensorFlow's .tflite within 1e-4,
+   *       which shows the bias is the only difference.
    * </ol>
    */
   @Test
   void ad01MatchesKerasAndTensorFlowUpToTheDroppedBias() throws Exception {
     TfLiteOracle.assumeAvailable();
-    KerasModel keras = KerasModel.read(SharedModels.require("mlcommons-tiny/anomaly_detection/ad01.h5"));
+    KerasModel keras =
+        KerasModel.read(SharedModels.require("mlcommons-tiny/anomaly_detection/ad01.h5"));
     byte[] tensorflow =
-        Files.readAllBytes(SharedModels.require("mlcommons-tiny/anomaly_detection/ad01_fp32.tflite"));
+        Files.readAllBytes(
+            SharedModels.require("mlcommons-tiny/anomaly_detection/ad01_fp32.tflite"));
     byte[] converted = KerasConverter.convert(keras);
-    CompiledModel ours = CompiledModel.fromBuffer(ByteBuffer.wrap(converted), InterpreterOptions.defaults());
-    CompiledModel theirs = CompiledModel.fromBuffer(ByteBuffer.wrap(tensorflow), InterpreterOptions.defaults());
+    CompiledModel ours =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(converted), InterpreterOptions.defaults());
+    CompiledModel theirs =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(tensorflow), InterpreterOptions.defaults());
 
     List<byte[][]> inputSets = new ArrayList<>();
-    inputSets.add(new byte[][] {Files.readAllBytes(
-        SharedModels.require("golden/mlcommons-tiny/anomaly_detection/ad01_fp32/input_0.bin"))});
+    inputSets.add(
+        new byte[][] {
+          Files.readAllBytes(
+              SharedModels.require("golden/mlcommons-tiny/anomaly_detection/ad01_fp32/input_0.bin"))
+        });
     for (long seed = 1; seed <= 3; seed++) {
       inputSets.add(Differential.randomInputs(ours.inputs(), seed, 4));
     }
@@ -108,32 +127,49 @@ class KerasMlperfTinyTest {
       byte[][] inTfLite = TfLiteOracle.run(converted, inputs);
       byte[][] inTflited = Differential.run(ours, inputs);
       byte[][] want = {bytes(expected)};
-      Differential.assertOutputsMatch(ours.outputs(), want, inTfLite, "converted ad01 in TFLite 2.4.1 vs Keras math: ");
-      Differential.assertOutputsMatch(ours.outputs(), want, inTflited, "converted ad01 in tflited vs Keras math: ");
-      maxRelKeras = Math.max(maxRelKeras, Math.max(maxRelative(want, inTfLite), maxRelative(want, inTflited)));
+      Differential.assertOutputsMatch(
+          ours.outputs(), want, inTfLite, "converted ad01 in TFLite 2.4.1 vs Keras math: ");
+      Differential.assertOutputsMatch(
+          ours.outputs(), want, inTflited, "converted ad01 in tflited vs Keras math: ");
+      maxRelKeras =
+          Math.max(
+              maxRelKeras, Math.max(maxRelative(want, inTfLite), maxRelative(want, inTflited)));
       maxRelTensorFlowVsKeras =
-          Math.max(maxRelTensorFlowVsKeras, maxRelative(want, TfLiteOracle.run(tensorflow, inputs)));
+          Math.max(
+              maxRelTensorFlowVsKeras, maxRelative(want, TfLiteOracle.run(tensorflow, inputs)));
     }
 
     // 2. Against TensorFlow's file, with the biases it dropped dropped here too.
     byte[] withoutBias = KerasConverter.convert(withoutDenseBiasBeforeBatchNorm(keras));
-    CompiledModel ours2 = CompiledModel.fromBuffer(ByteBuffer.wrap(withoutBias), InterpreterOptions.defaults());
+    CompiledModel ours2 =
+        CompiledModel.fromBuffer(ByteBuffer.wrap(withoutBias), InterpreterOptions.defaults());
     double maxRelTensorFlow = 0;
     for (byte[][] inputs : inputSets) {
       byte[][] expected = TfLiteOracle.run(tensorflow, inputs);
       byte[][] inTfLite = TfLiteOracle.run(withoutBias, inputs);
       byte[][] inTflited = Differential.run(ours2, inputs);
-      Differential.assertOutputsMatch(ours2.outputs(), expected, inTfLite, "bias-dropped ad01 in TFLite 2.4.1: ");
-      Differential.assertOutputsMatch(ours2.outputs(), expected, inTflited, "bias-dropped ad01 in tflited: ");
-      maxRelTensorFlow = Math.max(maxRelTensorFlow, Math.max(maxRelative(expected, inTfLite), maxRelative(expected, inTflited)));
+      Differential.assertOutputsMatch(
+          ours2.outputs(), expected, inTfLite, "bias-dropped ad01 in TFLite 2.4.1: ");
+      Differential.assertOutputsMatch(
+          ours2.outputs(), expected, inTflited, "bias-dropped ad01 in tflited: ");
+      maxRelTensorFlow =
+          Math.max(
+              maxRelTensorFlow,
+              Math.max(maxRelative(expected, inTfLite), maxRelative(expected, inTflited)));
     }
     System.out.printf(
         "anomaly_detection/ad01.h5: max relative error vs Keras float64 math %.3g (TensorFlow's"
             + " own .tflite: %.3g); with the dropped Dense biases dropped, vs TensorFlow's .tflite"
             + " %.3g; ops ours %s = %d, theirs %s = %d; bytes ours %d, theirs %d%n",
-        maxRelKeras, maxRelTensorFlowVsKeras, maxRelTensorFlow, ours.opHistogram(),
-        count(ours.opHistogram()), theirs.opHistogram(), count(theirs.opHistogram()),
-        converted.length, tensorflow.length);
+        maxRelKeras,
+        maxRelTensorFlowVsKeras,
+        maxRelTensorFlow,
+        ours.opHistogram(),
+        count(ours.opHistogram()),
+        theirs.opHistogram(),
+        count(theirs.opHistogram()),
+        converted.length,
+        tensorflow.length);
   }
 
   private static KerasModel withoutDenseBiasBeforeBatchNorm(KerasModel m) {
@@ -147,8 +183,15 @@ class KerasMlperfTinyTest {
     for (KerasModel.Layer l : m.layers()) {
       if (l.className().equals("Dense") && feedBatchNorm.contains(l.name())) {
         KerasModel.Weight b = l.weights().get(1);
-        l = new KerasModel.Layer(l.className(), l.name(), l.config(), l.inbound(),
-            List.of(l.weights().get(0), new KerasModel.Weight(b.name(), b.shape(), new float[b.data().length])));
+        l =
+            new KerasModel.Layer(
+                l.className(),
+                l.name(),
+                l.config(),
+                l.inbound(),
+                List.of(
+                    l.weights().get(0),
+                    new KerasModel.Weight(b.name(), b.shape(), new float[b.data().length])));
       }
       layers.add(l);
     }

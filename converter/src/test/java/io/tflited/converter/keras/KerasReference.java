@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * Evaluates a Keras model in float64 straight from its weights, layer by layer as Keras does at
- * inference (NHWC, kernels HWIO, TensorFlow's SAME padding, average pooling over valid
- * elements only): the unfused, independently written reference for the conversion tests. It
- * knows every layer the converter supports, and shares no code with it.
+ * inference (NHWC, kernels HWIO, TensorFlow's SAME padding, average pooling over valid elements
+ * only): the unfused, independently written reference for the conversion tests. It knows every
+ * layer the converter supports, and shares no code with it.
  */
 final class KerasReference {
   private KerasReference() {}
@@ -58,7 +58,9 @@ final class KerasReference {
     if (n == null || n.isNull() || n.isMissingNode()) {
       return new int[] {dflt, dflt};
     }
-    return n.isInt() ? new int[] {n.asInt(), n.asInt()} : new int[] {n.get(0).asInt(), n.get(1).asInt()};
+    return n.isInt()
+        ? new int[] {n.asInt(), n.asInt()}
+        : new int[] {n.get(0).asInt(), n.get(1).asInt()};
   }
 
   private static T layer(KerasModel.Layer l, List<T> ins, float[] input) {
@@ -78,18 +80,60 @@ final class KerasReference {
         }
         yield new T(shape, d);
       }
-      case "Dense" -> act(c.path("activation").asText(), dense(x, w(l, 0), l.weights().size() > 1 ? w(l, 1) : null, l.weights().get(0).shape()[1]));
-      case "Conv2D" -> act(c.path("activation").asText(), conv(x, l.weights().get(0).shape(), w(l, 0),
-          l.weights().size() > 1 ? w(l, 1) : null, pair(c.get("strides"), 1), pair(c.get("dilation_rate"), 1),
-          c.path("padding").asText(), false));
-      case "DepthwiseConv2D" -> act(c.path("activation").asText(), conv(x, l.weights().get(0).shape(), w(l, 0),
-          l.weights().size() > 1 ? w(l, 1) : null, pair(c.get("strides"), 1), pair(c.get("dilation_rate"), 1),
-          c.path("padding").asText(), true));
+      case "Dense" ->
+          act(
+              c.path("activation").asText(),
+              dense(
+                  x,
+                  w(l, 0),
+                  l.weights().size() > 1 ? w(l, 1) : null,
+                  l.weights().get(0).shape()[1]));
+      case "Conv2D" ->
+          act(
+              c.path("activation").asText(),
+              conv(
+                  x,
+                  l.weights().get(0).shape(),
+                  w(l, 0),
+                  l.weights().size() > 1 ? w(l, 1) : null,
+                  pair(c.get("strides"), 1),
+                  pair(c.get("dilation_rate"), 1),
+                  c.path("padding").asText(),
+                  false));
+      case "DepthwiseConv2D" ->
+          act(
+              c.path("activation").asText(),
+              conv(
+                  x,
+                  l.weights().get(0).shape(),
+                  w(l, 0),
+                  l.weights().size() > 1 ? w(l, 1) : null,
+                  pair(c.get("strides"), 1),
+                  pair(c.get("dilation_rate"), 1),
+                  c.path("padding").asText(),
+                  true));
       case "SeparableConv2D" -> {
-        T mid = conv(x, l.weights().get(0).shape(), w(l, 0), null, pair(c.get("strides"), 1),
-            pair(c.get("dilation_rate"), 1), c.path("padding").asText(), true);
-        yield act(c.path("activation").asText(), conv(mid, l.weights().get(1).shape(), w(l, 1),
-            l.weights().size() > 2 ? w(l, 2) : null, new int[] {1, 1}, new int[] {1, 1}, "valid", false));
+        T mid =
+            conv(
+                x,
+                l.weights().get(0).shape(),
+                w(l, 0),
+                null,
+                pair(c.get("strides"), 1),
+                pair(c.get("dilation_rate"), 1),
+                c.path("padding").asText(),
+                true);
+        yield act(
+            c.path("activation").asText(),
+            conv(
+                mid,
+                l.weights().get(1).shape(),
+                w(l, 1),
+                l.weights().size() > 2 ? w(l, 2) : null,
+                new int[] {1, 1},
+                new int[] {1, 1},
+                "valid",
+                false));
       }
       case "BatchNormalization" -> {
         boolean scale = c.path("scale").asBoolean(true);
@@ -104,14 +148,18 @@ final class KerasReference {
         double[] d = new double[x.d().length];
         for (int k = 0; k < d.length; k++) {
           int o = k % ch;
-          d[k] = (x.d()[k] - mean[o]) / Math.sqrt(var[o] + eps) * (gamma == null ? 1 : gamma[o])
-              + (beta == null ? 0 : beta[o]);
+          d[k] =
+              (x.d()[k] - mean[o]) / Math.sqrt(var[o] + eps) * (gamma == null ? 1 : gamma[o])
+                  + (beta == null ? 0 : beta[o]);
         }
         yield new T(x.shape(), d);
       }
       case "Activation" -> act(c.path("activation").asText(), x);
       case "ReLU" -> {
-        double max = c.path("max_value").isNumber() ? c.get("max_value").asDouble() : Double.POSITIVE_INFINITY;
+        double max =
+            c.path("max_value").isNumber()
+                ? c.get("max_value").asDouble()
+                : Double.POSITIVE_INFINITY;
         double[] d = new double[x.d().length];
         for (int k = 0; k < d.length; k++) {
           d[k] = Math.min(max, Math.max(0, x.d()[k]));
@@ -242,7 +290,14 @@ final class KerasReference {
   }
 
   /** Conv2D (kernel HWIO) or, when depthwise, DepthwiseConv2D (kernel [kh, kw, in, M]). */
-  private static T conv(T x, int[] ks, float[] k, float[] bias, int[] s, int[] dil, String padding,
+  private static T conv(
+      T x,
+      int[] ks,
+      float[] k,
+      float[] bias,
+      int[] s,
+      int[] dil,
+      String padding,
       boolean depthwise) {
     int h = x.dim(1);
     int wd = x.dim(2);

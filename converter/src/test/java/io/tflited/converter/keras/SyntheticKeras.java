@@ -18,9 +18,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes small Keras models in both containers, as Keras itself lays them out: {@code .h5}
- * (Keras 2: model_config attribute, /model_weights/layer/layer/name:0 with weight_names) and
- * {@code .keras} (Keras 3: config.json with keras_history inbound nodes, model.weights.h5 with
+ * Writes small Keras models in both containers, as Keras itself lays them out: {@code .h5} (Keras
+ * 2: model_config attribute, /model_weights/layer/layer/name:0 with weight_names) and {@code
+ * .keras} (Keras 3: config.json with keras_history inbound nodes, model.weights.h5 with
  * /layers/layer/vars/i). Weights are seeded random.
  */
 final class SyntheticKeras {
@@ -33,6 +33,7 @@ final class SyntheticKeras {
   final List<L> layers = new ArrayList<>();
   final Random random;
   boolean sequential;
+
   /** Output layer names (functional models); empty: the last layer. */
   final List<String> outputs = new ArrayList<>();
 
@@ -57,11 +58,12 @@ final class SyntheticKeras {
       float[] data = new float[n];
       String wn = (String) weights[i];
       for (int k = 0; k < n; k++) {
-        data[k] = switch (wn) {
-          case "moving_variance" -> 0.2f + random.nextFloat() * 2;
-          case "gamma" -> 0.5f + random.nextFloat();
-          default -> random.nextFloat() * 2 - 1;
-        };
+        data[k] =
+            switch (wn) {
+              case "moving_variance" -> 0.2f + random.nextFloat() * 2;
+              case "gamma" -> 0.5f + random.nextFloat();
+              default -> random.nextFloat() * 2 - 1;
+            };
       }
       ws.add(new W(wn, shape, data));
     }
@@ -150,7 +152,8 @@ final class SyntheticKeras {
       try (OutputStream os = Files.newOutputStream(path);
           ZipOutputStream zip = new ZipOutputStream(os)) {
         zip.putNextEntry(new ZipEntry("metadata.json"));
-        zip.write("{\"keras_version\": \"3.5.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zip.write(
+            "{\"keras_version\": \"3.5.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         zip.putNextEntry(new ZipEntry("config.json"));
         zip.write(MAPPER.writeValueAsBytes(modelConfig(true)));
         zip.putNextEntry(new ZipEntry("model.weights.h5"));

@@ -23,11 +23,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code tflited convert MODEL.h5|MODEL.keras OUT.tflite [--quantize MODE ...]}: a Keras model
- * to a float32 TFLite model with TensorFlow's converter fusions (batch norm folded, ReLU/ReLU6
- * fused, dropout removed), optionally quantized by the {@code tflited quantize} code
- * ({@link Quantizer}). The float model is loaded back by the runtime before anything is
- * written.
+ * {@code tflited convert MODEL.h5|MODEL.keras OUT.tflite [--quantize MODE ...]}: a Keras model to a
+ * float32 TFLite model with TensorFlow's converter fusions (batch norm folded, ReLU/ReLU6 fused,
+ * dropout removed), optionally quantized by the {@code tflited quantize} code ({@link Quantizer}).
+ * The float model is loaded back by the runtime before anything is written.
  */
 public final class ConvertCommand implements Command {
   @Override
@@ -61,7 +60,8 @@ public final class ConvertCommand implements Command {
   public int run(Args args, PrintStream out, PrintStream err) throws Exception {
     if (args.positionals().size() != 2) {
       throw new UsageException(
-          "expected MODEL.h5|MODEL.keras and OUT.tflite, got " + args.positionals().size()
+          "expected MODEL.h5|MODEL.keras and OUT.tflite, got "
+              + args.positionals().size()
               + " arguments");
     }
     Path in = Path.of(args.positionals().get(0));
@@ -72,7 +72,10 @@ public final class ConvertCommand implements Command {
     }
     Quantizer.IoType io = parse(Quantizer.IoType.class, "io", args.get("io", "float"));
     Calibrator.Method method =
-        parse(Calibrator.Method.class, "calibration-method", args.get("calibration-method", "minmax"));
+        parse(
+            Calibrator.Method.class,
+            "calibration-method",
+            args.get("calibration-method", "minmax"));
     for (String o : List.of("calibration", "io", "calibration-method", "image-max")) {
       if (args.has(o) && mode != Quantizer.Mode.INT8) {
         throw new UsageException("--" + o + " needs --quantize int8");
@@ -106,8 +109,14 @@ public final class ConvertCommand implements Command {
     out.printf(
         "Converted %s (%s, %d layers): %d bytes float32, %d ops %s; %d batch norms folded,"
             + " %d activations fused%n",
-        in, keras.modelClass(), keras.layers().size(), c.model().length, check.nodeCount(),
-        check.opHistogram(), c.batchNormsFolded(), c.activationsFused());
+        in,
+        keras.modelClass(),
+        keras.layers().size(),
+        c.model().length,
+        check.nodeCount(),
+        check.opHistogram(),
+        c.batchNormsFolded(),
+        c.activationsFused());
 
     byte[] result = c.model();
     if (mode != null) {
@@ -123,12 +132,14 @@ public final class ConvertCommand implements Command {
                 : null;
         Quantizer.Result q = Quantizer.quantizeWithDetails(model, mode, io, cal, method);
         result = q.model();
-        out.printf("Quantized: %s, %d bytes%n", mode.name().toLowerCase(Locale.ROOT), result.length);
+        out.printf(
+            "Quantized: %s, %d bytes%n", mode.name().toLowerCase(Locale.ROOT), result.length);
         if (!q.floatOperators().isEmpty()) {
           out.println("Kept in float32 (no int8 rule): " + String.join(", ", q.floatOperators()));
         }
       } catch (TfLitedException | IllegalArgumentException e) {
-        throw new CommandFailedException("cannot quantize the converted " + in + ": " + e.getMessage(), e);
+        throw new CommandFailedException(
+            "cannot quantize the converted " + in + ": " + e.getMessage(), e);
       }
     }
     Path tmp = outPath.resolveSibling(outPath.getFileName() + ".tmp");
@@ -144,9 +155,13 @@ public final class ConvertCommand implements Command {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new UsageException(
-          "--" + option + " must be one of "
-              + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", not '"
-              + value + "'");
+          "--"
+              + option
+              + " must be one of "
+              + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+              + ", not '"
+              + value
+              + "'");
     }
   }
 }

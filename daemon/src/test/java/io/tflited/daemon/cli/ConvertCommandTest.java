@@ -24,9 +24,13 @@ class ConvertCommandTest {
   static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -54,14 +58,25 @@ class ConvertCommandTest {
     Result r = run("convert", h5.toString(), f16.toString(), "--quantize", "float16");
     assertEquals(0, r.code(), r.err());
     Path i8 = tmp.resolve("ad01_int8.tflite");
-    r = run("convert", h5.toString(), i8.toString(), "--quantize", "int8", "--calibration",
-        tmp.resolve("cal").toString(), "--io", "int8");
+    r =
+        run(
+            "convert",
+            h5.toString(),
+            i8.toString(),
+            "--quantize",
+            "int8",
+            "--calibration",
+            tmp.resolve("cal").toString(),
+            "--io",
+            "int8");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("Quantized: int8"), r.out());
     CompiledModel m = CompiledModel.open(i8);
     assertEquals(io.tflited.runtime.DataType.INT8, m.inputs().get(0).dataType());
     // float32 weights ~1.07 MB; float16 about half, int8 about a quarter.
-    assertTrue(Files.size(f16) < 600_000 && Files.size(i8) < 330_000, Files.size(f16) + " " + Files.size(i8));
+    assertTrue(
+        Files.size(f16) < 600_000 && Files.size(i8) < 330_000,
+        Files.size(f16) + " " + Files.size(i8));
     assertEquals(2, run("convert", h5.toString(), i8.toString(), "--quantize", "int8").code());
     assertEquals(2, run("convert", h5.toString(), i8.toString(), "--io", "int8").code());
     assertEquals(2, run("convert", h5.toString(), i8.toString(), "--quantize", "int4").code());
