@@ -83,10 +83,12 @@ class KerasMlperfTinyTest {
   }
 
   /**
-   * ad01_fp32.tflite, as shipped, is not the Keras model: TensorFlow's converter dropped the Dense
-   * biases of the nine Dense+BatchNormalization pairs when it folded them (its biases equal {@code
-   * beta - mean * multiplier}; the Keras bias times the multiplier is missing, e.g. layer dense_1
-   * channel 0: 1.75021 vs 1.74724, difference -0.0121986 * 0.243517). So:
+   * ad01_fp32.tflite, as shipped, is not exactly ad01.h5: its weights equal the folded Keras
+   * weights bit for bit, but the biases of the nine Dense+BatchNormalization pairs equal {@code
+   * beta - mean * multiplier} without the Dense bias times the multiplier (e.g. dense_1 channel 0:
+   * 1.75021 in the file, 1.74724 folded from the .h5, difference -0.0121986 * 0.243517). Whether
+   * TensorFlow's converter dropped them or the file came from another checkpoint cannot be told
+   * from here; the output differs by up to ~2% of its range. So:
    *
    * <ol>
    *   <li>the converted model must match a float64 evaluation of the Keras layers themselves
