@@ -8,5 +8,12 @@ public final class MathOps {
   private MathOps() {}
 
   public static void register(OpRegistry r) {
+    r.add(BuiltinOperator.POW, 1, new Pow());
+    r.add(BuiltinOperator.SIN, 1, new Sin());
+    r.add(BuiltinOperator.COS, 1, new Cos());
+    r.add(BuiltinOperator.ELU, 1, new Elu());
+    r.add(BuiltinOperator.ADD_N, 1, new AddN());
+    r.add(BuiltinOperator.CUMSUM, 1, new Cumsum());
+    r.add(BuiltinOperator.GELU, 1, new Gelu());
   }
 }
