@@ -141,6 +141,40 @@ class GenerateTest {
   }
 
   @Test
+  void valueDependentShapesNeedKnownInputs() throws Exception {
+    // RANGE whose limit is a model input: the output size is unknown at prepare.
+    ModelBuilder b = new ModelBuilder();
+    int s = b.addInt32Constant("s", new int[0], 0);
+    int l = b.addTensor("l", DataType.INT32, new int[0]);
+    int d = b.addInt32Constant("d", new int[0], 1);
+    int y = b.addTensor("y", DataType.INT32, new int[] {1});
+    b.addOperator(BuiltinOperator.RANGE, 1, new int[] {s, l, d}, new int[] {y});
+    byte[] range = b.setInputs(l).setOutputs(y).buildBytes();
+    ModelException e = assertThrows(ModelException.class, () -> compile(range));
+    assertTrue(e.getMessage().contains("RANGE"), e.getMessage());
+    // FILL with runtime dims.
+    ModelBuilder f = new ModelBuilder();
+    int dims = f.addTensor("dims", DataType.INT32, new int[] {2});
+    int v = f.addFloatConstant("v", new int[0], 1f);
+    int fy = f.addTensor("y", DataType.FLOAT32, new int[] {1, 1});
+    f.addOperator(BuiltinOperator.FILL, 1, new int[] {dims, v}, new int[] {fy});
+    byte[] fill = f.setInputs(dims).setOutputs(fy).buildBytes();
+    e = assertThrows(ModelException.class, () -> compile(fill));
+    assertTrue(e.getMessage().contains("FILL"), e.getMessage());
+    // ONE_HOT with runtime depth.
+    ModelBuilder o = new ModelBuilder();
+    int idx = o.addTensor("i", DataType.INT32, new int[] {2});
+    int dep = o.addTensor("depth", DataType.INT32, new int[0]);
+    int on = o.addFloatConstant("on", new int[0], 1f);
+    int off = o.addFloatConstant("off", new int[0], 0f);
+    int oy = o.addTensor("y", DataType.FLOAT32, new int[] {2, 1});
+    o.addOperator(BuiltinOperator.ONE_HOT, 1, new int[] {idx, dep, on, off}, new int[] {oy});
+    byte[] oneHot = o.setInputs(idx, dep).setOutputs(oy).buildBytes();
+    e = assertThrows(ModelException.class, () -> compile(oneHot));
+    assertTrue(e.getMessage().contains("ONE_HOT"), e.getMessage());
+  }
+
+  @Test
   void differentialShapeOnly() throws Exception {
     Random r = new Random(11);
     DataType[] zt = {DataType.FLOAT32, DataType.INT32, DataType.INT64};
