@@ -13,5 +13,8 @@ final class BuiltinOps {
     io.tflited.runtime.ops.reduce.ReduceOps.register(r);
     io.tflited.runtime.ops.detection.DetectionOps.register(r);
     io.tflited.runtime.ops.fc.FcOps.register(r);
+    io.tflited.runtime.ops.logical.LogicalOps.register(r);
+    io.tflited.runtime.ops.math.MathOps.register(r);
+    io.tflited.runtime.ops.generate.GenerateOps.register(r);
   }
 }

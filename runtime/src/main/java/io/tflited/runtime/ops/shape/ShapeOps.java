@@ -30,5 +30,7 @@ public final class ShapeOps {
     r.add(BuiltinOperator.MIRROR_PAD, 2, new MirrorPad());
     r.add(BuiltinOperator.SPACE_TO_BATCH_ND, 3, new BatchToSpaceNd(true));
     r.add(BuiltinOperator.BATCH_TO_SPACE_ND, 3, new BatchToSpaceNd(false));
+    r.add(BuiltinOperator.REVERSE_V2, 3, new ReverseV2());
+    r.add(BuiltinOperator.REVERSE_SEQUENCE, 1, new ReverseSequence());
   }
 }

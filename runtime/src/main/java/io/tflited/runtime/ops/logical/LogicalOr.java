@@ -1,0 +1,18 @@
+package io.tflited.runtime.ops.logical;
+
+import io.tflited.runtime.ModelException;
+import io.tflited.runtime.ops.OpKernel;
+import io.tflited.runtime.ops.PrepareContext;
+import io.tflited.runtime.ops.PreparedOp;
+
+/** LOGICAL_OR (TFLite logical.cc): elementwise or of two broadcast bool tensors. */
+public final class LogicalOr implements OpKernel {
+  public static final int INPUT1 = 0;
+  public static final int INPUT2 = 1;
+  public static final int OUTPUT = 0;
+
+  @Override
+  public PreparedOp prepare(PrepareContext ctx) throws ModelException {
+    return LogicalBinary.prepare(ctx, false);
+  }
+}
