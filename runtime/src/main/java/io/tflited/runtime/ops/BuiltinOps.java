@@ -13,5 +13,6 @@ final class BuiltinOps {
     io.tflited.runtime.ops.reduce.ReduceOps.register(r);
     io.tflited.runtime.ops.detection.DetectionOps.register(r);
     io.tflited.runtime.ops.fc.FcOps.register(r);
+    io.tflited.runtime.ops.index.IndexOps.register(r);
   }
 }
