@@ -13,5 +13,11 @@ public final class IndexOps {
     r.add(BuiltinOperator.MATRIX_SET_DIAG, 1, new MatrixSetDiag());
     r.add(BuiltinOperator.LOCAL_RESPONSE_NORMALIZATION, 1, new LocalResponseNormalization());
     r.add(BuiltinOperator.EMBEDDING_LOOKUP, 3, new EmbeddingLookup());
+    r.add(BuiltinOperator.HASHTABLE_LOOKUP, 1, new HashtableLookup());
+    r.add(BuiltinOperator.SEGMENT_SUM, 1, new SegmentSum());
+    r.add(BuiltinOperator.SCATTER_ND, 1, new ScatterNd());
+    r.add(BuiltinOperator.SPARSE_TO_DENSE, 3, new SparseToDense());
+    r.add(BuiltinOperator.NON_MAX_SUPPRESSION_V4, 1, new NonMaxSuppressionV4());
+    r.add(BuiltinOperator.NON_MAX_SUPPRESSION_V5, 1, new NonMaxSuppressionV5());
   }
 }
