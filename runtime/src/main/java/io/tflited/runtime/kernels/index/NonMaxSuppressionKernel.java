@@ -33,7 +33,7 @@ public final class NonMaxSuppressionKernel {
     if (numOutputs == 0) {
       return 0;
     }
-    float scale = sigma > 0f ? -0.5f / sigma : 0f;
+    float scale = sigma > 0f ? (float) (-0.5 / sigma) : 0f; // computed in double, as TFLite
     while (selected < numOutputs && size > 0) {
       int index = LittleEndian.getInt(heap, hOff);
       float score = LittleEndian.getFloat(heap, hOff + 4);

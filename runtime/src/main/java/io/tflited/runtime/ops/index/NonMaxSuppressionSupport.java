@@ -79,13 +79,13 @@ final class NonMaxSuppressionSupport {
       float iou = LittleEndian.getFloat(c.array(ii), c.offset(ii));
       float scoreThreshold = LittleEndian.getFloat(c.array(ti), c.offset(ti));
       float sigma = gi < 0 ? 0f : LittleEndian.getFloat(c.array(gi), c.offset(gi));
-      if (!(iou >= 0f && iou <= 1f)) {
+      if (!(iou <= 1f)) {
+        // TFLite 2.4.1 outputs all-zero indices with a nonzero count there: unusable.
         throw new InvocationException("NON_MAX_SUPPRESSION iou_threshold " + iou
-            + " is outside [0, 1]");
+            + " is above 1 (or NaN)");
       }
-      if (!(sigma >= 0f)) {
-        throw new InvocationException("NON_MAX_SUPPRESSION soft_nms_sigma " + sigma
-            + " is negative");
+      if (sigma < 0f) {
+        throw new InvocationException("Invalid sigma value for soft NMS: " + sigma);
       }
       byte[] idx = c.array(io);
       int idxOff = c.offset(io);
