@@ -37,7 +37,7 @@ public final class HashtableLookup implements OpKernel {
     ctx.requireType(key, "key", DataType.INT32);
     ctx.requireRank(key, "key", 1);
     ctx.requireType(value, "value", DataType.FLOAT32, DataType.INT32, DataType.INT64,
-        DataType.UINT8, DataType.INT8, DataType.INT16, DataType.BOOL);
+        DataType.UINT8, DataType.INT8);
     ctx.requireType(hits, "hits", DataType.UINT8);
     IndexSupport.requireSameType(ctx, value, out);
     if (value.rank() < 1 || value.dim(0) != key.dim(0)) {
