@@ -41,7 +41,7 @@ class LocalResponseNormalizationTest {
     float[] betas = {0.75f, 0.5f, 1f, 0.3f};
     for (int trial = 0; trial < 40; trial++) {
       int[] shape = randomShape(r, 4, 5);
-      shape[3] = 1 + r.nextInt(24);
+      shape[3] = 1 + r.nextInt(trial % 5 == 4 ? 256 : 24);
       int radius = r.nextInt(6);
       float bias = 0.5f + r.nextFloat() * 2;
       float alpha = r.nextFloat() * 0.2f;
