@@ -16,5 +16,6 @@ final class BuiltinOps {
     io.tflited.runtime.ops.logical.LogicalOps.register(r);
     io.tflited.runtime.ops.math.MathOps.register(r);
     io.tflited.runtime.ops.generate.GenerateOps.register(r);
+    io.tflited.runtime.ops.index.IndexOps.register(r);
   }
 }
