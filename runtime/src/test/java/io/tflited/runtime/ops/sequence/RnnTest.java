@@ -1,0 +1,163 @@
+package io.tflited.runtime.ops.sequence;
+
+import io.tflited.runtime.DataType;
+import io.tflited.runtime.Quantization;
+import io.tflited.runtime.model.ModelBuilder;
+import io.tflited.runtime.model.fb.BuiltinOperator;
+import io.tflited.runtime.model.fb.BuiltinOptions;
+import io.tflited.runtime.model.fb.RNNOptions;
+import io.tflited.runtime.model.fb.SequenceRNNOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** RNN, UNIDIRECTIONAL_SEQUENCE_RNN and BIDIRECTIONAL_SEQUENCE_RNN, stateful, vs TFLite 2.4.1. */
+class RnnTest {
+  /** kind 0 = RNN, 1 = unidirectional, 2 = bidirectional. */
+  record Config(int kind, int batch, int time, int nInput, int units, int bwUnits, boolean timeMajor,
+      int activation, boolean hybrid, boolean asymmetric, boolean merge) {}
+
+  private static float[] floats(Random r, int n, float range) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = (r.nextFloat() * 2 - 1) * range;
+    }
+    return f;
+  }
+
+  private static byte[] randomBytes(Random r, int n) {
+    byte[] b = new byte[n];
+    r.nextBytes(b);
+    return b;
+  }
+
+  /** Adds weights, recurrent weights, bias and the hidden state of one cell; returns their ids. */
+  private static int[] cell(ModelBuilder b, Random r, Config c, String pfx, int units) {
+    int w;
+    int rw;
+    if (c.hybrid()) {
+      w = b.addConstant(pfx + "w", DataType.INT8, new int[] {units, c.nInput()},
+          Quantization.of(0.4f / 127, 0), randomBytes(r, units * c.nInput()));
+      rw = b.addConstant(pfx + "rw", DataType.INT8, new int[] {units, units},
+          Quantization.of(0.3f / 127, 0), randomBytes(r, units * units));
+    } else {
+      w = b.addFloatConstant(pfx + "w", new int[] {units, c.nInput()}, floats(r, units * c.nInput(), 0.4f));
+      rw = b.addFloatConstant(pfx + "rw", new int[] {units, units}, floats(r, units * units, 0.3f));
+    }
+    int bias = b.addFloatConstant(pfx + "b", new int[] {units}, floats(r, units, 0.5f));
+    int h = b.addVariable(pfx + "h", DataType.FLOAT32, new int[] {c.batch(), units}, Quantization.NONE);
+    return new int[] {w, rw, bias, h};
+  }
+
+  static ByteBuffer model(Config c, long seed) {
+    Random r = new Random(seed);
+    ModelBuilder b = new ModelBuilder();
+    int version = c.hybrid() ? (c.asymmetric() ? 3 : 2) : 1;
+    byte act = (byte) c.activation();
+    if (c.kind() == 0) {
+      int in = b.addTensor("input", DataType.FLOAT32, new int[] {c.batch(), c.nInput()});
+      int out = b.addTensor("output", DataType.FLOAT32, new int[] {c.batch(), c.units()});
+      int[] f = cell(b, r, c, "", c.units());
+      b.addOperator(BuiltinOperator.RNN, version, new int[] {in, f[0], f[1], f[2], f[3]}, new int[] {out},
+          BuiltinOptions.RNNOptions, fbb -> RNNOptions.createRNNOptions(fbb, act, c.asymmetric()));
+      return b.setInputs(in).setOutputs(out).build();
+    }
+    int[] inShape = c.timeMajor()
+        ? new int[] {c.time(), c.batch(), c.nInput()} : new int[] {c.batch(), c.time(), c.nInput()};
+    int in = b.addTensor("input", DataType.FLOAT32, inShape);
+    if (c.kind() == 1) {
+      int[] outShape = {inShape[0], inShape[1], c.units()};
+      int out = b.addTensor("output", DataType.FLOAT32, outShape);
+      int[] f = cell(b, r, c, "", c.units());
+      b.addOperator(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_RNN, version,
+          new int[] {in, f[0], f[1], f[2], f[3]}, new int[] {out}, BuiltinOptions.SequenceRNNOptions,
+          fbb -> SequenceRNNOptions.createSequenceRNNOptions(fbb, c.timeMajor(), act, c.asymmetric()));
+      return b.setInputs(in).setOutputs(out).build();
+    }
+    int[] f = cell(b, r, c, "fw_", c.units());
+    int[] g = cell(b, r, c, "bw_", c.bwUnits());
+    int[] outs;
+    if (c.merge()) {
+      outs = new int[] {b.addTensor("output", DataType.FLOAT32,
+          new int[] {inShape[0], inShape[1], c.units() + c.bwUnits()})};
+    } else {
+      outs = new int[] {
+        b.addTensor("fw_output", DataType.FLOAT32, new int[] {inShape[0], inShape[1], c.units()}),
+        b.addTensor("bw_output", DataType.FLOAT32, new int[] {inShape[0], inShape[1], c.bwUnits()})
+      };
+    }
+    b.addOperator(BuiltinOperator.BIDIRECTIONAL_SEQUENCE_RNN, version,
+        new int[] {in, f[0], f[1], f[2], f[3], g[0], g[1], g[2], g[3], -1, -1, -1}, outs,
+        BuiltinOptions.BidirectionalSequenceRNNOptions,
+        fbb -> {
+          fbb.startTable(4);
+          fbb.addBoolean(3, c.asymmetric(), false);
+          fbb.addBoolean(2, c.merge(), false);
+          fbb.addByte(1, act, 0);
+          fbb.addBoolean(0, c.timeMajor(), false);
+          return fbb.endTable();
+        });
+    return b.setInputs(in).setOutputs(outs).build();
+  }
+
+  static byte[][][] stepInputs(Config c, long seed, int steps) {
+    Random r = new Random(seed);
+    int n = c.batch() * (c.kind() == 0 ? 1 : c.time()) * c.nInput();
+    byte[][][] all = new byte[steps][1][];
+    for (int s = 0; s < steps; s++) {
+      ByteBuffer bb = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+      boolean zeros = r.nextInt(6) == 0; // exercises the hybrid all-zero shortcut
+      for (int i = 0; i < n; i++) {
+        bb.putFloat(zeros ? 0f : (r.nextFloat() * 2 - 1) * 2f);
+      }
+      all[s][0] = bb.array();
+    }
+    return all;
+  }
+
+  private static Config randomConfig(Random r, int kind, boolean hybrid) {
+    int units = 1 + r.nextInt(12);
+    return new Config(kind, 1 + r.nextInt(3), 1 + r.nextInt(5), 1 + r.nextInt(10), units,
+        1 + r.nextInt(12), r.nextBoolean(), r.nextInt(6), hybrid, hybrid && r.nextBoolean(),
+        r.nextBoolean());
+  }
+
+  private static void run(int kind, boolean hybrid, long seed, int cases) throws Exception {
+    Random r = new Random(seed);
+    for (int k = 0; k < cases; k++) {
+      Config c = randomConfig(r, kind, hybrid);
+      StatefulDiff.assertSequenceMatches(model(c, seed * 1000 + k), stepInputs(c, seed * 2000 + k, 4), k + " " + c);
+    }
+  }
+
+  @Test
+  void rnnFloatMatchesTfLite() throws Exception {
+    run(0, false, 11, 30);
+  }
+
+  @Test
+  void rnnHybridMatchesTfLite() throws Exception {
+    run(0, true, 12, 30);
+  }
+
+  @Test
+  void unidirectionalFloatMatchesTfLite() throws Exception {
+    run(1, false, 13, 30);
+  }
+
+  @Test
+  void unidirectionalHybridMatchesTfLite() throws Exception {
+    run(1, true, 14, 30);
+  }
+
+  @Test
+  void bidirectionalFloatMatchesTfLite() throws Exception {
+    run(2, false, 15, 30);
+  }
+
+  @Test
+  void bidirectionalHybridMatchesTfLite() throws Exception {
+    run(2, true, 16, 30);
+  }
+}
