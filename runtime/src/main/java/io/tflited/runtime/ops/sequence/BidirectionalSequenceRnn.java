@@ -12,7 +12,8 @@ import io.tflited.runtime.ops.PreparedOp;
 /**
  * BIDIRECTIONAL_SEQUENCE_RNN: a forward RNN cell over time steps 0..T-1 and a backward cell over
  * T-1..0, float32 or hybrid int8 weights; with merge_outputs the backward units follow the forward
- * units in one output, else a second output. The auxiliary input (inputs 9-11) is not supported.
+ * units in one output, else a second output. The auxiliary input (inputs 9-11) and hybrid
+ * time-major models are not supported.
  */
 public final class BidirectionalSequenceRnn implements OpKernel {
   public static final int INPUT = 0;
@@ -55,6 +56,11 @@ public final class BidirectionalSequenceRnn implements OpKernel {
         RnnSupport.cell(ctx, BW_WEIGHTS, BW_RECURRENT_WEIGHTS, BW_BIAS, nInput, activation, asymmetric);
     if (fw.hybrid != bw.hybrid) {
       throw ctx.error("forward and backward weights must have the same type");
+    }
+    if (fw.hybrid && timeMajor) {
+      // TFLite 2.4.1's hybrid time-major kernel repeats the whole sequence max_time times (and
+      // crashes on some shapes); that behaviour is not reproduced.
+      throw ctx.error("hybrid time-major BIDIRECTIONAL_SEQUENCE_RNN is not supported");
     }
     final int fwUnits = fw.nUnits;
     final int bwUnits = bw.nUnits;

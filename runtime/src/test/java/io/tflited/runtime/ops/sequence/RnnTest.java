@@ -127,6 +127,10 @@ class RnnTest {
     Random r = new Random(seed);
     for (int k = 0; k < cases; k++) {
       Config c = randomConfig(r, kind, hybrid);
+      if (kind == 2 && hybrid) { // hybrid time-major is rejected (TFLite 2.4.1 kernel quirk)
+        c = new Config(c.kind(), c.batch(), c.time(), c.nInput(), c.units(), c.bwUnits(), false,
+            c.activation(), true, c.asymmetric(), c.merge());
+      }
       StatefulDiff.assertSequenceMatches(model(c, seed * 1000 + k), stepInputs(c, seed * 2000 + k, 4), k + " " + c);
     }
   }
