@@ -11,6 +11,7 @@ public final class SequenceOps {
     r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, 3, new UnidirectionalSequenceLstm());
     r.add(BuiltinOperator.SVDF, 4, new Svdf());
     r.add(BuiltinOperator.LSTM, 4, new Lstm());
+    r.add(BuiltinOperator.BIDIRECTIONAL_SEQUENCE_LSTM, 3, new BidirectionalSequenceLstm());
     r.add(BuiltinOperator.RNN, 3, new Rnn());
     r.add(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_RNN, 3, new UnidirectionalSequenceRnn());
     r.add(BuiltinOperator.BIDIRECTIONAL_SEQUENCE_RNN, 3, new BidirectionalSequenceRnn());

@@ -300,7 +300,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
         byte[] out, int outOff, byte[] scratch, int scratchOff);
   }
 
-  private static void checkShape(PrepareContext ctx, int slot, int... dims) throws ModelException {
+  static void checkShape(PrepareContext ctx, int slot, int... dims) throws ModelException {
     TensorSpec t = ctx.input(slot);
     if (t.rank() != dims.length) {
       throw ctx.error("input " + slot + " (" + t.name() + ") has rank " + t.rank() + ", expected " + dims.length);
@@ -312,7 +312,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
     }
   }
 
-  private static float[] floats(PrepareContext ctx, int slot) throws ModelException {
+  static float[] floats(PrepareContext ctx, int slot) throws ModelException {
     TensorSpec t = ctx.input(slot);
     ctx.requireType(t, "input " + slot, DataType.FLOAT32);
     ByteBuffer b = ctx.packConstant(slot);
@@ -323,7 +323,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
     return out;
   }
 
-  private static byte[] int8s(PrepareContext ctx, int slot) throws ModelException {
+  static byte[] int8s(PrepareContext ctx, int slot) throws ModelException {
     TensorSpec t = ctx.input(slot);
     ctx.requireType(t, "input " + slot, DataType.INT8);
     requireQuantized(ctx, t);
