@@ -10,6 +10,11 @@ import io.tflited.runtime.model.fb.SequenceRNNOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import io.tflited.runtime.CompiledModel;
+import io.tflited.runtime.Interpreter;
+import io.tflited.runtime.InterpreterOptions;
+import io.tflited.runtime.model.fb.ActivationFunctionType;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import org.junit.jupiter.api.Test;
 
 /** RNN, UNIDIRECTIONAL_SEQUENCE_RNN and BIDIRECTIONAL_SEQUENCE_RNN, stateful, vs TFLite 2.4.1. */
@@ -163,5 +168,77 @@ class RnnTest {
   @Test
   void bidirectionalHybridMatchesTfLite() throws Exception {
     run(2, true, 16, 30);
+  }
+
+  private static byte[] f32(float... v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float x : v) {
+      b.putFloat(x);
+    }
+    return b.array();
+  }
+
+  private static float[] floatsOf(byte[] a) {
+    ByteBuffer b = ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN);
+    float[] f = new float[a.length / 4];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = b.getFloat();
+    }
+    return f;
+  }
+
+  /** W = [[1, 2], [3, -4]], R = [[0.5, 0], [0, 1]], b = [0.5, -1], RELU. */
+  private static int[] handCell(ModelBuilder b, String pfx) {
+    return new int[] {
+      b.addFloatConstant(pfx + "w", new int[] {2, 2}, 1, 2, 3, -4),
+      b.addFloatConstant(pfx + "rw", new int[] {2, 2}, 0.5f, 0, 0, 1),
+      b.addFloatConstant(pfx + "b", new int[] {2}, 0.5f, -1),
+      b.addVariable(pfx + "h", DataType.FLOAT32, new int[] {1, 2}, Quantization.NONE)
+    };
+  }
+
+  private static float[] runOnce(Interpreter it, byte[] input) throws Exception {
+    it.copyInput(0, input);
+    it.run();
+    return floatsOf(it.outputBytes(0));
+  }
+
+  @Test
+  void rnnHandChecked() throws Exception {
+    ModelBuilder b = new ModelBuilder();
+    int in = b.addTensor("input", DataType.FLOAT32, new int[] {1, 2});
+    int out = b.addTensor("output", DataType.FLOAT32, new int[] {1, 2});
+    int[] c = handCell(b, "");
+    b.addOperator(BuiltinOperator.RNN, 1, new int[] {in, c[0], c[1], c[2], c[3]}, new int[] {out},
+        BuiltinOptions.RNNOptions, fbb -> RNNOptions.createRNNOptions(fbb, (byte) ActivationFunctionType.RELU, false));
+    CompiledModel m = CompiledModel.fromBuffer(b.setInputs(in).setOutputs(out).build(), InterpreterOptions.defaults());
+    try (Interpreter it = m.newInterpreter()) {
+      // h = relu([1 + 2, 3 - 4] + b) = [3.5, 0]; then relu([2, -4] + [1.75, 0] + b) = [4.25, 0].
+      assertArrayEquals(new float[] {3.5f, 0f}, runOnce(it, f32(1, 1)), 1e-6f);
+      assertArrayEquals(new float[] {4.25f, 0f}, runOnce(it, f32(0, 1)), 1e-6f);
+    }
+  }
+
+  @Test
+  void bidirectionalRnnHandChecked() throws Exception {
+    ModelBuilder b = new ModelBuilder();
+    int in = b.addTensor("input", DataType.FLOAT32, new int[] {1, 2, 2});
+    int out = b.addTensor("output", DataType.FLOAT32, new int[] {1, 2, 4});
+    int[] f = handCell(b, "fw_");
+    int[] g = handCell(b, "bw_");
+    b.addOperator(BuiltinOperator.BIDIRECTIONAL_SEQUENCE_RNN, 1,
+        new int[] {in, f[0], f[1], f[2], f[3], g[0], g[1], g[2], g[3], -1, -1, -1}, new int[] {out},
+        BuiltinOptions.BidirectionalSequenceRNNOptions,
+        fbb -> {
+          fbb.startTable(4);
+          fbb.addBoolean(2, true, false);
+          fbb.addByte(1, (byte) ActivationFunctionType.RELU, 0);
+          return fbb.endTable();
+        });
+    CompiledModel m = CompiledModel.fromBuffer(b.setInputs(in).setOutputs(out).build(), InterpreterOptions.defaults());
+    try (Interpreter it = m.newInterpreter()) {
+      // Forward: [3.5, 0], [4.25, 0]. Backward from t = 1: [2.5, 0]; then t = 0: [4.75, 0].
+      assertArrayEquals(new float[] {3.5f, 0f, 4.75f, 0f, 4.25f, 0f, 2.5f, 0f}, runOnce(it, f32(1, 1, 0, 1)), 1e-6f);
+    }
   }
 }
