@@ -25,6 +25,12 @@ public final class RnnCell {
     public float recurrentScale;
     public int[] inputRowSums;
     public int[] recurrentRowSums;
+    /** Optional auxiliary input (bidirectional RNN): size 0 when absent. */
+    public int nAux;
+    public float[] auxWeights;
+    public byte[] auxWeightsQ;
+    public float auxScale;
+    public int[] auxRowSums;
   }
 
   private RnnCell() {}
@@ -34,24 +40,36 @@ public final class RnnCell {
   }
 
   public static int scratchBytes(Params p) {
-    return align4(p.nInput) + align4(p.nUnits) + 16;
+    return align4(Math.max(p.nInput, p.nAux)) + align4(p.nUnits) + 16;
   }
 
   public static void step(
       Params p, byte[] in, int inOff, byte[] h, int hOff, byte[] out, int outOff, byte[] s, int so) {
+    step(p, in, inOff, null, 0, h, hOff, out, outOff, s, so);
+  }
+
+  /** A step with the auxiliary input row at aux[auxOff] (ignored when p.nAux == 0). */
+  public static void step(Params p, byte[] in, int inOff, byte[] aux, int auxOff, byte[] h, int hOff,
+      byte[] out, int outOff, byte[] s, int so) {
     final int n = p.nUnits;
     for (int u = 0; u < n; u++) {
       LittleEndian.setFloat(out, outOff + 4 * u, p.bias[u]);
     }
     if (p.hybrid) {
       final int qIn = so;
-      final int qH = so + align4(p.nInput);
+      final int qH = so + align4(Math.max(p.nInput, p.nAux));
       final int meta = qH + align4(n);
       if (!isZero(in, inOff, p.nInput)) {
         HybridQuant.quantizeRow(in, inOff, p.nInput, s, qIn, p.asymmetric, s, meta);
         float scale = LittleEndian.getFloat(s, meta) * p.inputScale;
         int zp = LittleEndian.getInt(s, meta + 4);
         HybridQuant.matVecAccumulate(p.inputWeightsQ, n, p.nInput, s, qIn, zp, p.inputRowSums, scale, out, outOff);
+      }
+      if (p.nAux > 0 && !isZero(aux, auxOff, p.nAux)) {
+        HybridQuant.quantizeRow(aux, auxOff, p.nAux, s, qIn, p.asymmetric, s, meta);
+        float scale = LittleEndian.getFloat(s, meta) * p.auxScale;
+        int zp = LittleEndian.getInt(s, meta + 4);
+        HybridQuant.matVecAccumulate(p.auxWeightsQ, n, p.nAux, s, qIn, zp, p.auxRowSums, scale, out, outOff);
       }
       if (!isZero(h, hOff, n)) {
         HybridQuant.quantizeRow(h, hOff, n, s, qH, p.asymmetric, s, meta);
@@ -61,6 +79,9 @@ public final class RnnCell {
       }
     } else {
       matVec(p.inputWeights, n, p.nInput, in, inOff, out, outOff);
+      if (p.nAux > 0) {
+        matVec(p.auxWeights, n, p.nAux, aux, auxOff, out, outOff);
+      }
       matVec(p.recurrentWeights, n, n, h, hOff, out, outOff);
     }
     for (int u = 0; u < n; u++) {

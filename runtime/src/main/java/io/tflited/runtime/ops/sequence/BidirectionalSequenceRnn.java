@@ -12,8 +12,10 @@ import io.tflited.runtime.ops.PreparedOp;
 /**
  * BIDIRECTIONAL_SEQUENCE_RNN: a forward RNN cell over time steps 0..T-1 and a backward cell over
  * T-1..0, float32 or hybrid int8 weights; with merge_outputs the backward units follow the forward
- * units in one output, else a second output. The auxiliary input (inputs 9-11) and hybrid
- * time-major models are not supported.
+ * units in one output, else a second output. Auxiliary input: with aux weights both cells add
+ * W_aux * aux (aux depth must equal input depth); without, it is the backward cell's input in
+ * time-major models (TFLite 2.4.1 ignores it batch-major). Hybrid time-major models are not
+ * supported.
  */
 public final class BidirectionalSequenceRnn implements OpKernel {
   public static final int INPUT = 0;
@@ -41,8 +43,10 @@ public final class BidirectionalSequenceRnn implements OpKernel {
     final boolean merge = opts.bool(2, false);
     final boolean asymmetric = opts.bool(3, false);
     ctx.checkOutputCount(merge ? 1 : 2, merge ? 1 : 2);
-    if (ctx.hasInput(AUX_INPUT) || ctx.hasInput(FW_AUX_WEIGHTS) || ctx.hasInput(BW_AUX_WEIGHTS)) {
-      throw ctx.error("the auxiliary input is not supported");
+    final boolean hasAux = ctx.hasInput(AUX_INPUT);
+    final boolean auxWeights = ctx.hasInput(FW_AUX_WEIGHTS);
+    if (auxWeights != ctx.hasInput(BW_AUX_WEIGHTS) || (auxWeights && !hasAux)) {
+      throw ctx.error("aux input weights need the aux input and must be both present or both absent");
     }
     TensorSpec input = ctx.input(INPUT);
     ctx.requireType(input, "input", DataType.FLOAT32);
@@ -62,6 +66,32 @@ public final class BidirectionalSequenceRnn implements OpKernel {
       // crashes on some shapes); that behaviour is not reproduced.
       throw ctx.error("hybrid time-major BIDIRECTIONAL_SEQUENCE_RNN is not supported");
     }
+    // With aux weights ("cross-linking"), both cells add W_aux * aux_input. Without them
+    // ("non-stacking"), TFLite 2.4.1 feeds the aux input to the backward cell, but only in the
+    // time-major loop: its batch-major loops read the regular input.
+    int auxIndex = -1;
+    if (hasAux) {
+      TensorSpec aux = ctx.input(AUX_INPUT);
+      ctx.requireType(aux, "aux_input", DataType.FLOAT32);
+      ctx.requireRank(aux, "aux_input", 3);
+      if (aux.dim(0) != input.dim(0) || aux.dim(1) != input.dim(1)) {
+        throw ctx.error("aux_input must match the input's first two dimensions");
+      }
+      if (auxWeights) {
+        if (aux.dim(2) != nInput) {
+          // TFLite 2.4.1 steps through the aux input with the input's row size.
+          throw ctx.error("aux_input depth " + aux.dim(2) + " != input depth " + nInput + " is not supported");
+        }
+        RnnSupport.auxWeights(ctx, FW_AUX_WEIGHTS, fw, aux.dim(2));
+        RnnSupport.auxWeights(ctx, BW_AUX_WEIGHTS, bw, aux.dim(2));
+      } else if (!java.util.Arrays.equals(aux.shape(), input.shape())) {
+        throw ctx.error("aux_input must have the input's shape");
+      }
+      auxIndex = ctx.inputIndex(AUX_INPUT);
+    }
+    final int auxT = auxIndex;
+    final boolean crossLinked = auxWeights;
+    final boolean bwReadsAux = hasAux && !auxWeights && timeMajor;
     final int fwUnits = fw.nUnits;
     final int bwUnits = bw.nUnits;
     RnnSupport.checkState(ctx, FW_HIDDEN_STATE, batch, fwUnits);
@@ -96,16 +126,20 @@ public final class BidirectionalSequenceRnn implements OpKernel {
       int foo = ec.offset(fwo);
       byte[] boa = ec.array(bwo);
       int boo = ec.offset(bwo) + 4 * bwBase;
+      byte[] aa = auxT >= 0 ? ec.array(auxT) : null;
+      int ao = auxT >= 0 ? ec.offset(auxT) : 0;
+      byte[] bia = bwReadsAux ? aa : ia;
+      int bio = bwReadsAux ? ao : io;
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < maxTime; t++) {
           int row = timeMajor ? t * batch + b : b * maxTime + t;
-          RnnCell.step(fw, ia, io + 4 * row * nInput, fha, fho + 4 * b * fwUnits,
-              foa, foo + 4 * row * fwStep, xa, xo);
+          RnnCell.step(fw, ia, io + 4 * row * nInput, aa, crossLinked ? ao + 4 * row * nInput : 0,
+              fha, fho + 4 * b * fwUnits, foa, foo + 4 * row * fwStep, xa, xo);
         }
         for (int t = maxTime - 1; t >= 0; t--) {
           int row = timeMajor ? t * batch + b : b * maxTime + t;
-          RnnCell.step(bw, ia, io + 4 * row * nInput, bha, bho + 4 * b * bwUnits,
-              boa, boo + 4 * row * bwStep, xa, xo);
+          RnnCell.step(bw, bia, bio + 4 * row * nInput, aa, crossLinked ? ao + 4 * row * nInput : 0,
+              bha, bho + 4 * b * bwUnits, boa, boo + 4 * row * bwStep, xa, xo);
         }
       }
     };

@@ -62,6 +62,23 @@ final class RnnSupport {
     return p;
   }
 
+  /** Adds auxiliary-input weights [units, nAux] of the cell's type to p. */
+  static void auxWeights(PrepareContext ctx, int slot, RnnCell.Params p, int nAux) throws ModelException {
+    TensorSpec w = ctx.input(slot);
+    ctx.requireRank(w, "aux input weights", 2);
+    if (w.dim(0) != p.nUnits || w.dim(1) != nAux) {
+      throw ctx.error("aux input weights must be [" + p.nUnits + ", " + nAux + "]");
+    }
+    p.nAux = nAux;
+    if (p.hybrid) {
+      p.auxWeightsQ = int8s(ctx, slot);
+      p.auxScale = w.scale();
+      p.auxRowSums = HybridQuant.rowSums(p.auxWeightsQ, p.nUnits, nAux);
+    } else {
+      p.auxWeights = floats(ctx, slot);
+    }
+  }
+
   /** The hidden state: a float variable of shape [batch, units]. */
   static void checkState(PrepareContext ctx, int slot, int batch, int units) throws ModelException {
     TensorSpec h = ctx.input(slot);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class RnnTest {
   /** kind 0 = RNN, 1 = unidirectional, 2 = bidirectional. */
   record Config(int kind, int batch, int time, int nInput, int units, int bwUnits, boolean timeMajor,
-      int activation, boolean hybrid, boolean asymmetric, boolean merge) {}
+      int activation, boolean hybrid, boolean asymmetric, boolean merge, int aux) {}
 
   private static float[] floats(Random r, int n, float range) {
     float[] f = new float[n];
@@ -82,6 +82,24 @@ class RnnTest {
     }
     int[] f = cell(b, r, c, "fw_", c.units());
     int[] g = cell(b, r, c, "bw_", c.bwUnits());
+    // aux 1: aux input with aux weights (cross-linking); 2: aux input only (non-stacking).
+    int auxIn = -1;
+    int fwAux = -1;
+    int bwAux = -1;
+    if (c.aux() > 0) {
+      auxIn = b.addTensor("aux_input", DataType.FLOAT32, inShape);
+    }
+    if (c.aux() == 1) {
+      if (c.hybrid()) {
+        fwAux = b.addConstant("fw_aw", DataType.INT8, new int[] {c.units(), c.nInput()},
+            Quantization.of(0.3f / 127, 0), randomBytes(r, c.units() * c.nInput()));
+        bwAux = b.addConstant("bw_aw", DataType.INT8, new int[] {c.bwUnits(), c.nInput()},
+            Quantization.of(0.2f / 127, 0), randomBytes(r, c.bwUnits() * c.nInput()));
+      } else {
+        fwAux = b.addFloatConstant("fw_aw", new int[] {c.units(), c.nInput()}, floats(r, c.units() * c.nInput(), 0.3f));
+        bwAux = b.addFloatConstant("bw_aw", new int[] {c.bwUnits(), c.nInput()}, floats(r, c.bwUnits() * c.nInput(), 0.3f));
+      }
+    }
     int[] outs;
     if (c.merge()) {
       outs = new int[] {b.addTensor("output", DataType.FLOAT32,
@@ -93,7 +111,7 @@ class RnnTest {
       };
     }
     b.addOperator(BuiltinOperator.BIDIRECTIONAL_SEQUENCE_RNN, version,
-        new int[] {in, f[0], f[1], f[2], f[3], g[0], g[1], g[2], g[3], -1, -1, -1}, outs,
+        new int[] {in, f[0], f[1], f[2], f[3], g[0], g[1], g[2], g[3], auxIn, fwAux, bwAux}, outs,
         BuiltinOptions.BidirectionalSequenceRNNOptions,
         fbb -> {
           fbb.startTable(4);
@@ -103,20 +121,28 @@ class RnnTest {
           fbb.addBoolean(0, c.timeMajor(), false);
           return fbb.endTable();
         });
-    return b.setInputs(in).setOutputs(outs).build();
+    if (auxIn >= 0) {
+      b.setInputs(in, auxIn);
+    } else {
+      b.setInputs(in);
+    }
+    return b.setOutputs(outs).build();
   }
 
   static byte[][][] stepInputs(Config c, long seed, int steps) {
     Random r = new Random(seed);
     int n = c.batch() * (c.kind() == 0 ? 1 : c.time()) * c.nInput();
-    byte[][][] all = new byte[steps][1][];
+    int count = c.aux() > 0 ? 2 : 1;
+    byte[][][] all = new byte[steps][count][];
     for (int s = 0; s < steps; s++) {
-      ByteBuffer bb = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-      boolean zeros = r.nextInt(6) == 0; // exercises the hybrid all-zero shortcut
-      for (int i = 0; i < n; i++) {
-        bb.putFloat(zeros ? 0f : (r.nextFloat() * 2 - 1) * 2f);
+      for (int k = 0; k < count; k++) {
+        ByteBuffer bb = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        boolean zeros = r.nextInt(6) == 0; // exercises the hybrid all-zero shortcut
+        for (int i = 0; i < n; i++) {
+          bb.putFloat(zeros ? 0f : (r.nextFloat() * 2 - 1) * 2f);
+        }
+        all[s][k] = bb.array();
       }
-      all[s][0] = bb.array();
     }
     return all;
   }
@@ -125,7 +151,7 @@ class RnnTest {
     int units = 1 + r.nextInt(12);
     return new Config(kind, 1 + r.nextInt(3), 1 + r.nextInt(5), 1 + r.nextInt(10), units,
         1 + r.nextInt(12), r.nextBoolean(), r.nextInt(6), hybrid, hybrid && r.nextBoolean(),
-        r.nextBoolean());
+        r.nextBoolean(), kind == 2 ? r.nextInt(3) : 0);
   }
 
   private static void run(int kind, boolean hybrid, long seed, int cases) throws Exception {
@@ -134,7 +160,7 @@ class RnnTest {
       Config c = randomConfig(r, kind, hybrid);
       if (kind == 2 && hybrid) { // hybrid time-major is rejected (TFLite 2.4.1 kernel quirk)
         c = new Config(c.kind(), c.batch(), c.time(), c.nInput(), c.units(), c.bwUnits(), false,
-            c.activation(), true, c.asymmetric(), c.merge());
+            c.activation(), true, c.asymmetric(), c.merge(), c.aux());
       }
       StatefulDiff.assertSequenceMatches(model(c, seed * 1000 + k), stepInputs(c, seed * 2000 + k, 4), k + " " + c);
     }
