@@ -14,9 +14,10 @@ import io.tflited.runtime.ops.PreparedOp;
  * BIDIRECTIONAL_SEQUENCE_LSTM, float32 and hybrid (int8 weights): a forward LSTM over time steps
  * 0..T-1 and a backward LSTM over T-1..0, each with optional CIFG, peephole and projection; with
  * merge_outputs the backward outputs follow the forward ones in a single output. An auxiliary
- * input without auxiliary weights (non-stacking mode) feeds the backward cell; auxiliary weights
- * are not supported, nor merged outputs of a batch-major input with batch > 1 (TFLite 2.4.1
- * reads states out of bounds there). Hybrid models always run time-major, as in TFLite 2.4.1.
+ * input without auxiliary weights (non-stacking mode) feeds the backward cell; with auxiliary
+ * weights (cross-linking) both cells add W_aux * aux_input. Not supported: merged outputs of a
+ * batch-major float input with batch > 1, and hybrid batch-major inputs with time > batch (TFLite
+ * 2.4.1 reads states out of bounds there). Hybrid models always run time-major, as in TFLite 2.4.1.
  */
 public final class BidirectionalSequenceLstm implements OpKernel {
   public static final int INPUT = 0;
@@ -54,9 +55,11 @@ public final class BidirectionalSequenceLstm implements OpKernel {
       throw ctx.error("cell_clip and proj_clip must be >= 0");
     }
     ctx.checkOutputCount(merge ? 1 : 2, merge ? 1 : 2);
-    for (int s = FIRST_AUX_WEIGHTS; s < 48; s++) {
-      if (ctx.hasInput(s)) {
-        throw ctx.error("auxiliary input weights are not supported");
+    // Aux weights (forget, cell, output of both directions) all present or all absent.
+    final boolean auxWeights = ctx.hasInput(FIRST_AUX_WEIGHTS + 1);
+    for (int g = 1; g < 4; g++) {
+      if (ctx.hasInput(FIRST_AUX_WEIGHTS + g) != auxWeights || ctx.hasInput(FIRST_AUX_WEIGHTS + 4 + g) != auxWeights) {
+        throw ctx.error("auxiliary input weights must be all present or all absent");
       }
     }
     TensorSpec input = ctx.input(INPUT);
@@ -79,16 +82,35 @@ public final class BidirectionalSequenceLstm implements OpKernel {
       // end of the state tensors; that undefined behaviour is not reproduced.
       throw ctx.error("merge_outputs with batch-major input and batch > 1 is not supported");
     }
-    final boolean bwFromAux = ctx.hasInput(AUX_INPUT);
-    if (bwFromAux) {
+    // Non-stacking mode (aux input, no aux weights): the aux input is the backward cell's input.
+    // Cross-linking (aux weights): both cells read the input and add W_aux * aux_input.
+    final boolean hasAux = ctx.hasInput(AUX_INPUT);
+    final boolean bwFromAux = hasAux && !auxWeights;
+    if (auxWeights && !hasAux) {
+      throw ctx.error("auxiliary input weights without an auxiliary input");
+    }
+    int nAux = 0;
+    if (hasAux) {
       TensorSpec aux = ctx.input(AUX_INPUT);
       ctx.requireType(aux, "aux_input", DataType.FLOAT32);
-      if (!java.util.Arrays.equals(aux.shape(), input.shape())) {
-        throw ctx.error("aux_input must have the input's shape");
+      ctx.requireRank(aux, "aux_input", 3);
+      if (bwFromAux ? !java.util.Arrays.equals(aux.shape(), input.shape())
+          : aux.dim(0) != input.dim(0) || aux.dim(1) != input.dim(1)) {
+        throw ctx.error("aux_input shape " + java.util.Arrays.toString(aux.shape()) + " does not fit the input");
+      }
+      nAux = aux.dim(2);
+      if (auxWeights && nAux != nInput) {
+        // TFLite 2.4.1 steps through the aux input with the input's row size.
+        throw ctx.error("aux_input depth " + nAux + " != input depth " + nInput + " is not supported");
       }
     }
     final LstmFloat.Params fw = cell(ctx, 0, nInput, activation, cellClip, projClip, asymmetric);
     final LstmFloat.Params bw = cell(ctx, BW_OFFSET, nInput, activation, cellClip, projClip, asymmetric);
+    if (auxWeights) {
+      auxWeights(ctx, FIRST_AUX_WEIGHTS, fw, nAux);
+      auxWeights(ctx, FIRST_AUX_WEIGHTS + 4, bw, nAux);
+    }
+    final int auxStep = nAux;
     if (bw.nCell != fw.nCell || bw.nOutput != fw.nOutput) {
       // TFLite 2.4.1 validates the backward weights against the forward sizes.
       throw ctx.error("backward n_cell/n_output " + bw.nCell + "/" + bw.nOutput
@@ -106,6 +128,7 @@ public final class BidirectionalSequenceLstm implements OpKernel {
     }
     final int in = ctx.inputIndex(INPUT);
     final int bwIn = bwFromAux ? ctx.inputIndex(AUX_INPUT) : in;
+    final int auxIn = auxWeights ? ctx.inputIndex(AUX_INPUT) : -1;
     final int fwSt = ctx.inputIndex(FW_OUTPUT_STATE);
     final int fwCs = ctx.inputIndex(FW_CELL_STATE);
     final int bwSt = ctx.inputIndex(BW_OUTPUT_STATE);
@@ -117,10 +140,12 @@ public final class BidirectionalSequenceLstm implements OpKernel {
     return ec -> {
       byte[] xa = ec.array(scratch);
       int xo = ec.offset(scratch);
-      run(fw, true, evalTimeMajor, maxTime, nBatch, nInput, ec.array(in), ec.offset(in),
+      byte[] aa = auxIn >= 0 ? ec.array(auxIn) : null;
+      int ao = auxIn >= 0 ? ec.offset(auxIn) : 0;
+      run(fw, true, evalTimeMajor, maxTime, nBatch, nInput, ec.array(in), ec.offset(in), aa, ao, auxStep,
           ec.array(fwSt), ec.offset(fwSt), ec.array(fwCs), ec.offset(fwCs),
           ec.array(fwOut), ec.offset(fwOut), fwStep, xa, xo);
-      run(bw, false, evalTimeMajor, maxTime, nBatch, nInput, ec.array(bwIn), ec.offset(bwIn),
+      run(bw, false, evalTimeMajor, maxTime, nBatch, nInput, ec.array(bwIn), ec.offset(bwIn), aa, ao, auxStep,
           ec.array(bwSt), ec.offset(bwSt), ec.array(bwCs), ec.offset(bwCs),
           ec.array(bwOut), ec.offset(bwOut) + 4 * bwBase, bwStep, xa, xo);
     };
@@ -128,14 +153,34 @@ public final class BidirectionalSequenceLstm implements OpKernel {
 
   /** One direction over the whole sequence, one batch row at a time (rows are independent). */
   private static void run(LstmFloat.Params p, boolean forward, boolean timeMajor, int maxTime,
-      int nBatch, int nInput, byte[] ia, int io, byte[] sa, int so, byte[] ca, int co,
+      int nBatch, int nInput, byte[] ia, int io, byte[] aa, int ao, int nAux, byte[] sa, int so, byte[] ca, int co,
       byte[] oa, int oo, int outStep, byte[] xa, int xo) {
     for (int b = 0; b < nBatch; b++) {
       for (int i = 0; i < maxTime; i++) {
         int t = forward ? i : maxTime - 1 - i;
         int row = timeMajor ? t * nBatch + b : b * maxTime + t;
-        LstmFloat.step(p, ia, io + 4 * row * nInput, sa, so + 4 * b * p.nOutput,
+        LstmFloat.step(p, ia, io + 4 * row * nInput, aa, ao + 4 * row * nAux, sa, so + 4 * b * p.nOutput,
             ca, co + 4 * b * p.nCell, oa, oo + 4 * row * outStep, xa, xo);
+      }
+    }
+  }
+
+  /** Aux weights [n_cell, nAux] per gate (slot + gate; no input gate with CIFG). */
+  private static void auxWeights(PrepareContext ctx, int first, LstmFloat.Params p, int nAux)
+      throws ModelException {
+    p.nAux = nAux;
+    for (int g = 0; g < 4; g++) {
+      if (g == 0 && p.useCifg) {
+        continue;
+      }
+      int slot = first + g;
+      UnidirectionalSequenceLstm.checkShape(ctx, slot, p.nCell, nAux);
+      if (p.hybrid) {
+        p.auxWeightsQ[g] = UnidirectionalSequenceLstm.int8s(ctx, slot);
+        p.auxScales[g] = ctx.input(slot).scale();
+        p.auxRowSums[g] = HybridQuant.rowSums(p.auxWeightsQ[g], p.nCell, nAux);
+      } else {
+        p.auxWeights[g] = UnidirectionalSequenceLstm.floats(ctx, slot);
       }
     }
   }

@@ -19,7 +19,7 @@ class BidirectionalSequenceLstmTest {
 
   record Config(int batch, int time, int nInput, Cell fw, Cell bw, boolean timeMajor, boolean merge,
       boolean hybrid, boolean asymmetric, boolean auxInput, float cellClip, float projClip,
-      int activation) {}
+      int activation, int auxDepth) {} // auxDepth: 0 non-stacking aux, -1 cross-linked aux weights
 
   private static float[] floats(Random r, int n, float range) {
     float[] f = new float[n];
@@ -87,7 +87,18 @@ class BidirectionalSequenceLstmTest {
     inputs[38] = b.addVariable("bw_cell", DataType.FLOAT32, new int[] {c.batch(), c.bw().nCell()}, Quantization.NONE);
     int aux = -1;
     if (c.auxInput()) {
-      aux = b.addTensor("aux_input", DataType.FLOAT32, inShape);
+      int[] auxShape = inShape.clone();
+      if (c.auxDepth() != 0) {
+        int auxDepth = c.nInput(); // TFLite 2.4.1 steps the aux input by the input's depth
+        // Cross-linking: aux weights [n_cell, aux depth] per gate and direction.
+        for (int d = 0; d < 2; d++) {
+          Cell cell = d == 0 ? c.fw() : c.bw();
+          for (int g = cell.cifg() ? 1 : 0; g < 4; g++) {
+            inputs[40 + 4 * d + g] = weights(b, r, c, "aux_w" + d + g, cell.nCell(), auxDepth);
+          }
+        }
+      }
+      aux = b.addTensor("aux_input", DataType.FLOAT32, auxShape);
       inputs[39] = aux;
     }
     int[] outs;
@@ -122,11 +133,11 @@ class BidirectionalSequenceLstmTest {
 
   static byte[][][] stepInputs(Config c, long seed, int steps) {
     Random r = new Random(seed);
-    int n = c.batch() * c.time() * c.nInput();
     int count = c.auxInput() ? 2 : 1;
     byte[][][] all = new byte[steps][count][];
     for (int s = 0; s < steps; s++) {
       for (int k = 0; k < count; k++) {
+        int n = c.batch() * c.time() * c.nInput();
         ByteBuffer bb = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
           bb.putFloat((r.nextFloat() * 2 - 1) * 2f);
@@ -161,7 +172,8 @@ class BidirectionalSequenceLstmTest {
     int time = hybrid && !timeMajor ? 1 + r.nextInt(batch) : 1 + r.nextInt(5);
     return new Config(batch, time, 1 + r.nextInt(8), fw, bw, timeMajor, merge, hybrid, hybrid && r.nextBoolean(), r.nextInt(4) == 0,
         r.nextInt(3) == 0 ? 0.5f + r.nextFloat() * 3 : 0f, projection && r.nextInt(3) == 0 ? 0.1f + r.nextFloat() : 0f,
-        r.nextInt(5) == 0 ? ActivationFunctionType.RELU : ActivationFunctionType.TANH);
+        r.nextInt(5) == 0 ? ActivationFunctionType.RELU : ActivationFunctionType.TANH,
+        r.nextBoolean() ? -1 : 0);
   }
 
   private static void run(boolean hybrid, long seed, int cases) throws Exception {
