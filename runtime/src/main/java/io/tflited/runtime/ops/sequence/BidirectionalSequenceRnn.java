@@ -14,8 +14,9 @@ import io.tflited.runtime.ops.PreparedOp;
  * T-1..0, float32 or hybrid int8 weights; with merge_outputs the backward units follow the forward
  * units in one output, else a second output. Auxiliary input: with aux weights both cells add
  * W_aux * aux (aux depth must equal input depth); without, it is the backward cell's input in
- * time-major models (TFLite 2.4.1 ignores it batch-major). Hybrid time-major models are not
- * supported.
+ * time-major models (TFLite 2.4.1 ignores it batch-major). Hybrid time-major models repeat both
+ * passes max_time times as TFLite 2.4.1 does; merged ones with batch > 1 (which crash TFLite
+ * 2.4.1) are not supported.
  */
 public final class BidirectionalSequenceRnn implements OpKernel {
   public static final int INPUT = 0;
@@ -61,10 +62,11 @@ public final class BidirectionalSequenceRnn implements OpKernel {
     if (fw.hybrid != bw.hybrid) {
       throw ctx.error("forward and backward weights must have the same type");
     }
-    if (fw.hybrid && timeMajor) {
-      // TFLite 2.4.1's hybrid time-major kernel repeats the whole sequence max_time times (and
-      // crashes on some shapes); that behaviour is not reproduced.
-      throw ctx.error("hybrid time-major BIDIRECTIONAL_SEQUENCE_RNN is not supported");
+    // TFLite 2.4.1's hybrid time-major kernel runs both whole passes max_time times.
+    final int repeats = fw.hybrid && timeMajor ? maxTime : 1;
+    if (fw.hybrid && timeMajor && merge && batch > 1) {
+      // There its per-row path offsets null zero-point pointers and crashes.
+      throw ctx.error("hybrid time-major merged BIDIRECTIONAL_SEQUENCE_RNN with batch > 1 is not supported");
     }
     // With aux weights ("cross-linking"), both cells add W_aux * aux_input. Without them
     // ("non-stacking"), TFLite 2.4.1 feeds the aux input to the backward cell, but only in the
@@ -130,6 +132,7 @@ public final class BidirectionalSequenceRnn implements OpKernel {
       int ao = auxT >= 0 ? ec.offset(auxT) : 0;
       byte[] bia = bwReadsAux ? aa : ia;
       int bio = bwReadsAux ? ao : io;
+      for (int rep = 0; rep < repeats; rep++) {
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < maxTime; t++) {
           int row = timeMajor ? t * batch + b : b * maxTime + t;
@@ -141,6 +144,7 @@ public final class BidirectionalSequenceRnn implements OpKernel {
           RnnCell.step(bw, bia, bio + 4 * row * nInput, aa, crossLinked ? ao + 4 * row * nInput : 0,
               bha, bho + 4 * b * bwUnits, boa, boo + 4 * row * bwStep, xa, xo);
         }
+      }
       }
     };
   }
