@@ -46,6 +46,12 @@ public final class LstmFloat {
     public byte[] projectionWeightsQ;
     public float projectionScale;
     public int[] projectionRowSums;
+    /** Optional auxiliary input (bidirectional LSTM cross-linking): nAux 0 when absent. */
+    public int nAux;
+    public final float[][] auxWeights = new float[4][];
+    public final byte[][] auxWeightsQ = new byte[4][];
+    public final float[] auxScales = new float[4];
+    public final int[][] auxRowSums = new int[4][];
   }
 
   private LstmFloat() {}
@@ -55,12 +61,24 @@ public final class LstmFloat {
   }
 
   public static int scratchBytes(Params p) {
-    return 4 * 5 * p.nCell + align4(p.nInput) + align4(p.nOutput) + align4(p.nCell) + 32;
+    return 4 * 5 * p.nCell + align4(Math.max(p.nInput, p.nAux)) + align4(p.nOutput) + align4(p.nCell) + 32;
   }
 
   public static void step(
       Params p,
       byte[] in, int inOff,
+      byte[] state, int stateOff,
+      byte[] cell, int cellOff,
+      byte[] out, int outOff,
+      byte[] s, int so) {
+    step(p, in, inOff, null, 0, state, stateOff, cell, cellOff, out, outOff, s, so);
+  }
+
+  /** A step with the auxiliary input row at aux[auxOff] (ignored when p.nAux == 0). */
+  public static void step(
+      Params p,
+      byte[] in, int inOff,
+      byte[] aux, int auxOff,
       byte[] state, int stateOff,
       byte[] cell, int cellOff,
       byte[] out, int outOff,
@@ -72,7 +90,7 @@ public final class LstmFloat {
     final int oOff = so + 12 * nCell;
     final int hOff = so + 16 * nCell;
     final int qIn = so + 20 * nCell;
-    final int qState = qIn + align4(p.nInput);
+    final int qState = qIn + align4(Math.max(p.nInput, p.nAux));
     final int qHidden = qState + align4(p.nOutput);
     final int meta = qHidden + align4(p.nCell);
 
@@ -99,6 +117,18 @@ public final class LstmFloat {
         HybridQuant.matVecAccumulate(p.inputWeightsQ[g], nCell, p.nInput, s, qIn, inZp,
             p.inputRowSums[g], inScale * p.inputScales[g], s, so + 4 * g * nCell);
       }
+      if (p.nAux > 0) {
+        HybridQuant.quantizeRow(aux, auxOff, p.nAux, s, qIn, p.asymmetric, s, meta);
+        float auxScale = LittleEndian.getFloat(s, meta);
+        int auxZp = LittleEndian.getInt(s, meta + 4);
+        for (int g = 0; g < 4; g++) {
+          if (g == INPUT && p.useCifg) {
+            continue;
+          }
+          HybridQuant.matVecAccumulate(p.auxWeightsQ[g], nCell, p.nAux, s, qIn, auxZp,
+              p.auxRowSums[g], auxScale * p.auxScales[g], s, so + 4 * g * nCell);
+        }
+      }
       for (int g = 0; g < 4; g++) {
         if (g == INPUT && p.useCifg) {
           continue;
@@ -112,6 +142,12 @@ public final class LstmFloat {
           continue;
         }
         matVec(p.inputWeights[g], nCell, p.nInput, in, inOff, s, so + 4 * g * nCell);
+      }
+      for (int g = 0; g < 4 && p.nAux > 0; g++) {
+        if (g == INPUT && p.useCifg) {
+          continue;
+        }
+        matVec(p.auxWeights[g], nCell, p.nAux, aux, auxOff, s, so + 4 * g * nCell);
       }
       for (int g = 0; g < 4; g++) {
         if (g == INPUT && p.useCifg) {

@@ -69,26 +69,35 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
 
   @Override
   public PreparedOp prepare(PrepareContext ctx) throws ModelException {
-    if (ctx.inputCount() != 20 && ctx.inputCount() != 24) {
-      throw ctx.error("expects 20 or 24 inputs, got " + ctx.inputCount());
-    }
-    ctx.checkOutputCount(1, 1);
     var opts =
         ctx.options(
             BuiltinOptions.UnidirectionalSequenceLSTMOptions,
             new UnidirectionalSequenceLSTMOptions());
-    boolean timeMajor = opts.timeMajor();
-    float cellClip = opts.cellClip();
-    float projClip = opts.projClip();
+    return prepareLstm(ctx, true, opts.timeMajor(), opts.fusedActivationFunction(), opts.cellClip(),
+        opts.projClip(), opts.asymmetricQuantizeInputs());
+  }
+
+  /**
+   * The LSTM shared by UNIDIRECTIONAL_SEQUENCE_LSTM (sequence: input rank 3) and LSTM (input
+   * [batch, input], one time step), with the 20 or 24 inputs in the slot order of this class.
+   */
+  static PreparedOp prepareLstm(PrepareContext ctx, boolean sequence, boolean timeMajorOption,
+      int activation, float cellClip, float projClip, boolean asymmetricOption)
+      throws ModelException {
+    if (ctx.inputCount() != 20 && ctx.inputCount() != 24) {
+      throw ctx.error("expects 20 or 24 inputs, got " + ctx.inputCount());
+    }
+    ctx.checkOutputCount(1, 1);
     if (!(cellClip >= 0) || !(projClip >= 0)) {
       throw ctx.error("cell_clip and proj_clip must be >= 0");
     }
     TensorSpec input = ctx.input(INPUT);
     ctx.requireType(input, "input", DataType.FLOAT32, DataType.INT8);
-    ctx.requireRank(input, "input", 3);
-    final int maxTime = timeMajor ? input.dim(0) : input.dim(1);
-    final int nBatch = timeMajor ? input.dim(1) : input.dim(0);
-    final int nInput = input.dim(2);
+    ctx.requireRank(input, "input", sequence ? 3 : 2);
+    final boolean timeMajor = !sequence || timeMajorOption;
+    final int maxTime = !sequence ? 1 : timeMajor ? input.dim(0) : input.dim(1);
+    final int nBatch = !sequence ? input.dim(0) : timeMajor ? input.dim(1) : input.dim(0);
+    final int nInput = input.dim(input.rank() - 1);
     TensorSpec i2o = ctx.input(INPUT_TO_OUTPUT_WEIGHTS);
     ctx.requireRank(i2o, "input_to_output_weights", 2);
     final int nCell = i2o.dim(0);
@@ -155,7 +164,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
       throw ctx.error("cell_state has " + cellState.elementCount() + " elements, expected " + nBatch * nCell);
     }
     int[] outShape = input.shape();
-    outShape[2] = nOutput;
+    outShape[outShape.length - 1] = nOutput;
     ctx.setOutputShape(OUTPUT, outShape);
     TensorSpec output = ctx.output(OUTPUT);
 
@@ -184,11 +193,11 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
       p.usePeephole = usePeephole;
       p.useLayerNorm = useLayerNorm;
       p.useProjection = useProjection;
-      p.activation = opts.fusedActivationFunction();
+      p.activation = activation;
       p.cellClip = cellClip;
       p.projClip = projClip;
       p.hybrid = hybrid;
-      p.asymmetric = hybrid && opts.asymmetricQuantizeInputs();
+      p.asymmetric = hybrid && asymmetricOption;
       for (int g = 0; g < 4; g++) {
         if (g == 0 && useCifg) {
           continue;
@@ -291,7 +300,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
         byte[] out, int outOff, byte[] scratch, int scratchOff);
   }
 
-  private static void checkShape(PrepareContext ctx, int slot, int... dims) throws ModelException {
+  static void checkShape(PrepareContext ctx, int slot, int... dims) throws ModelException {
     TensorSpec t = ctx.input(slot);
     if (t.rank() != dims.length) {
       throw ctx.error("input " + slot + " (" + t.name() + ") has rank " + t.rank() + ", expected " + dims.length);
@@ -303,7 +312,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
     }
   }
 
-  private static float[] floats(PrepareContext ctx, int slot) throws ModelException {
+  static float[] floats(PrepareContext ctx, int slot) throws ModelException {
     TensorSpec t = ctx.input(slot);
     ctx.requireType(t, "input " + slot, DataType.FLOAT32);
     ByteBuffer b = ctx.packConstant(slot);
@@ -314,7 +323,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
     return out;
   }
 
-  private static byte[] int8s(PrepareContext ctx, int slot) throws ModelException {
+  static byte[] int8s(PrepareContext ctx, int slot) throws ModelException {
     TensorSpec t = ctx.input(slot);
     ctx.requireType(t, "input " + slot, DataType.INT8);
     requireQuantized(ctx, t);

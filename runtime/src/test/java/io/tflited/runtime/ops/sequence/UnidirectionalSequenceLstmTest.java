@@ -6,6 +6,8 @@ import io.tflited.runtime.model.ModelBuilder;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.model.fb.BuiltinOptions;
+import io.tflited.runtime.model.fb.LSTMKernelType;
+import io.tflited.runtime.model.fb.LSTMOptions;
 import io.tflited.runtime.model.fb.UnidirectionalSequenceLSTMOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,12 +62,18 @@ class UnidirectionalSequenceLstmTest {
   }
 
   static ByteBuffer model(Config c, boolean integer, boolean hybrid, boolean asymmetric, long seed) {
+    return model(c, integer, hybrid, asymmetric, seed, false);
+  }
+
+  /** With {@code plainLstm}, an LSTM op (kernel FULL) on a [batch, input] input instead. */
+  static ByteBuffer model(Config c, boolean integer, boolean hybrid, boolean asymmetric, long seed,
+      boolean plainLstm) {
     Random r = new Random(seed);
     ModelBuilder b = new ModelBuilder();
-    int[] inShape =
-        c.timeMajor() ? new int[] {c.time(), c.batch(), c.nInput()} : new int[] {c.batch(), c.time(), c.nInput()};
+    int[] inShape = plainLstm ? new int[] {c.batch(), c.nInput()}
+        : c.timeMajor() ? new int[] {c.time(), c.batch(), c.nInput()} : new int[] {c.batch(), c.time(), c.nInput()};
     int[] outShape = inShape.clone();
-    outShape[2] = c.nOutput();
+    outShape[outShape.length - 1] = c.nOutput();
     int[] inputs = new int[24];
     java.util.Arrays.fill(inputs, -1);
     int[] intermediates = new int[0];
@@ -175,6 +183,16 @@ class UnidirectionalSequenceLstmTest {
           Quantization.NONE);
     }
     int[] opInputs = c.layerNorm() || r.nextBoolean() ? inputs : java.util.Arrays.copyOf(inputs, 20);
+    if (plainLstm) {
+      b.addOperator(BuiltinOperator.LSTM, hybrid ? (asymmetric ? 4 : 3) : integer ? 4 : 1, opInputs,
+          new int[] {out},
+          BuiltinOptions.LSTMOptions,
+          fbb -> LSTMOptions.createLSTMOptions(
+              fbb, (byte) ActivationFunctionType.TANH, c.cellClip(), c.projClip(), LSTMKernelType.FULL, asymmetric),
+          intermediates);
+      b.setInputs(in).setOutputs(out);
+      return b.build();
+    }
     b.addOperator(BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, hybrid ? (asymmetric ? 3 : 2) : 1, opInputs,
         new int[] {out},
         BuiltinOptions.UnidirectionalSequenceLSTMOptions,
@@ -185,7 +203,7 @@ class UnidirectionalSequenceLstmTest {
     return b.build();
   }
 
-  private static byte[][][] stepInputs(Config c, boolean integer, long seed, int steps) {
+  static byte[][][] stepInputs(Config c, boolean integer, long seed, int steps) {
     Random r = new Random(seed);
     int n = c.batch() * c.time() * c.nInput();
     byte[][][] all = new byte[steps][1][];
@@ -203,7 +221,7 @@ class UnidirectionalSequenceLstmTest {
     return all;
   }
 
-  private static Config randomConfig(Random r, boolean allowProjection) {
+  static Config randomConfig(Random r, boolean allowProjection) {
     int nCell = 1 + r.nextInt(12);
     boolean projection = allowProjection && r.nextBoolean();
     int nOutput = projection ? 1 + r.nextInt(nCell) : nCell;
