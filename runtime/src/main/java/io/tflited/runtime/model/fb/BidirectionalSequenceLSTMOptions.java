@@ -15,8 +15,37 @@ public final class BidirectionalSequenceLSTMOptions extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public BidirectionalSequenceLSTMOptions __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
+  public byte fusedActivationFunction() { int o = __offset(4); return o != 0 ? bb.get(o + bb_pos) : 0; }
+  public float cellClip() { int o = __offset(6); return o != 0 ? bb.getFloat(o + bb_pos) : 0.0f; }
+  public float projClip() { int o = __offset(8); return o != 0 ? bb.getFloat(o + bb_pos) : 0.0f; }
+  public boolean mergeOutputs() { int o = __offset(10); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
+  public boolean timeMajor() { int o = __offset(12); return o != 0 ? 0!=bb.get(o + bb_pos) : true; }
+  public boolean asymmetricQuantizeInputs() { int o = __offset(14); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
 
-  public static void startBidirectionalSequenceLSTMOptions(FlatBufferBuilder builder) { builder.startTable(0); }
+  public static int createBidirectionalSequenceLSTMOptions(FlatBufferBuilder builder,
+      byte fusedActivationFunction,
+      float cellClip,
+      float projClip,
+      boolean mergeOutputs,
+      boolean timeMajor,
+      boolean asymmetricQuantizeInputs) {
+    builder.startTable(6);
+    BidirectionalSequenceLSTMOptions.addProjClip(builder, projClip);
+    BidirectionalSequenceLSTMOptions.addCellClip(builder, cellClip);
+    BidirectionalSequenceLSTMOptions.addAsymmetricQuantizeInputs(builder, asymmetricQuantizeInputs);
+    BidirectionalSequenceLSTMOptions.addTimeMajor(builder, timeMajor);
+    BidirectionalSequenceLSTMOptions.addMergeOutputs(builder, mergeOutputs);
+    BidirectionalSequenceLSTMOptions.addFusedActivationFunction(builder, fusedActivationFunction);
+    return BidirectionalSequenceLSTMOptions.endBidirectionalSequenceLSTMOptions(builder);
+  }
+
+  public static void startBidirectionalSequenceLSTMOptions(FlatBufferBuilder builder) { builder.startTable(6); }
+  public static void addFusedActivationFunction(FlatBufferBuilder builder, byte fusedActivationFunction) { builder.addByte(0, fusedActivationFunction, 0); }
+  public static void addCellClip(FlatBufferBuilder builder, float cellClip) { builder.addFloat(1, cellClip, 0.0f); }
+  public static void addProjClip(FlatBufferBuilder builder, float projClip) { builder.addFloat(2, projClip, 0.0f); }
+  public static void addMergeOutputs(FlatBufferBuilder builder, boolean mergeOutputs) { builder.addBoolean(3, mergeOutputs, false); }
+  public static void addTimeMajor(FlatBufferBuilder builder, boolean timeMajor) { builder.addBoolean(4, timeMajor, true); }
+  public static void addAsymmetricQuantizeInputs(FlatBufferBuilder builder, boolean asymmetricQuantizeInputs) { builder.addBoolean(5, asymmetricQuantizeInputs, false); }
   public static int endBidirectionalSequenceLSTMOptions(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

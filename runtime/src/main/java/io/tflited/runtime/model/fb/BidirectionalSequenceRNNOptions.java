@@ -15,8 +15,29 @@ public final class BidirectionalSequenceRNNOptions extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public BidirectionalSequenceRNNOptions __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
+  public boolean timeMajor() { int o = __offset(4); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
+  public byte fusedActivationFunction() { int o = __offset(6); return o != 0 ? bb.get(o + bb_pos) : 0; }
+  public boolean mergeOutputs() { int o = __offset(8); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
+  public boolean asymmetricQuantizeInputs() { int o = __offset(10); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
 
-  public static void startBidirectionalSequenceRNNOptions(FlatBufferBuilder builder) { builder.startTable(0); }
+  public static int createBidirectionalSequenceRNNOptions(FlatBufferBuilder builder,
+      boolean timeMajor,
+      byte fusedActivationFunction,
+      boolean mergeOutputs,
+      boolean asymmetricQuantizeInputs) {
+    builder.startTable(4);
+    BidirectionalSequenceRNNOptions.addAsymmetricQuantizeInputs(builder, asymmetricQuantizeInputs);
+    BidirectionalSequenceRNNOptions.addMergeOutputs(builder, mergeOutputs);
+    BidirectionalSequenceRNNOptions.addFusedActivationFunction(builder, fusedActivationFunction);
+    BidirectionalSequenceRNNOptions.addTimeMajor(builder, timeMajor);
+    return BidirectionalSequenceRNNOptions.endBidirectionalSequenceRNNOptions(builder);
+  }
+
+  public static void startBidirectionalSequenceRNNOptions(FlatBufferBuilder builder) { builder.startTable(4); }
+  public static void addTimeMajor(FlatBufferBuilder builder, boolean timeMajor) { builder.addBoolean(0, timeMajor, false); }
+  public static void addFusedActivationFunction(FlatBufferBuilder builder, byte fusedActivationFunction) { builder.addByte(1, fusedActivationFunction, 0); }
+  public static void addMergeOutputs(FlatBufferBuilder builder, boolean mergeOutputs) { builder.addBoolean(2, mergeOutputs, false); }
+  public static void addAsymmetricQuantizeInputs(FlatBufferBuilder builder, boolean asymmetricQuantizeInputs) { builder.addBoolean(3, asymmetricQuantizeInputs, false); }
   public static int endBidirectionalSequenceRNNOptions(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -15,8 +15,21 @@ public final class CumsumOptions extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public CumsumOptions __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
+  public boolean exclusive() { int o = __offset(4); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
+  public boolean reverse() { int o = __offset(6); return o != 0 ? 0!=bb.get(o + bb_pos) : false; }
 
-  public static void startCumsumOptions(FlatBufferBuilder builder) { builder.startTable(0); }
+  public static int createCumsumOptions(FlatBufferBuilder builder,
+      boolean exclusive,
+      boolean reverse) {
+    builder.startTable(2);
+    CumsumOptions.addReverse(builder, reverse);
+    CumsumOptions.addExclusive(builder, exclusive);
+    return CumsumOptions.endCumsumOptions(builder);
+  }
+
+  public static void startCumsumOptions(FlatBufferBuilder builder) { builder.startTable(2); }
+  public static void addExclusive(FlatBufferBuilder builder, boolean exclusive) { builder.addBoolean(0, exclusive, false); }
+  public static void addReverse(FlatBufferBuilder builder, boolean reverse) { builder.addBoolean(1, reverse, false); }
   public static int endCumsumOptions(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -15,8 +15,21 @@ public final class ReverseSequenceOptions extends Table {
   public void __init(int _i, ByteBuffer _bb) { __reset(_i, _bb); }
   public ReverseSequenceOptions __assign(int _i, ByteBuffer _bb) { __init(_i, _bb); return this; }
 
+  public int seqDim() { int o = __offset(4); return o != 0 ? bb.getInt(o + bb_pos) : 0; }
+  public int batchDim() { int o = __offset(6); return o != 0 ? bb.getInt(o + bb_pos) : 0; }
 
-  public static void startReverseSequenceOptions(FlatBufferBuilder builder) { builder.startTable(0); }
+  public static int createReverseSequenceOptions(FlatBufferBuilder builder,
+      int seqDim,
+      int batchDim) {
+    builder.startTable(2);
+    ReverseSequenceOptions.addBatchDim(builder, batchDim);
+    ReverseSequenceOptions.addSeqDim(builder, seqDim);
+    return ReverseSequenceOptions.endReverseSequenceOptions(builder);
+  }
+
+  public static void startReverseSequenceOptions(FlatBufferBuilder builder) { builder.startTable(2); }
+  public static void addSeqDim(FlatBufferBuilder builder, int seqDim) { builder.addInt(0, seqDim, 0); }
+  public static void addBatchDim(FlatBufferBuilder builder, int batchDim) { builder.addInt(1, batchDim, 0); }
   public static int endReverseSequenceOptions(FlatBufferBuilder builder) {
     int o = builder.endTable();
     return o;

@@ -1,5 +1,6 @@
 package io.tflited.runtime.ops.math;
 
+import io.tflited.runtime.model.fb.CumsumOptions;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
@@ -41,7 +42,7 @@ public final class Cumsum implements OpKernel {
     if (axis < 0 || axis >= rank) {
       throw ctx.error("axis " + ax[0] + " is out of range for rank " + rank);
     }
-    CumsumParams opts = ctx.options(BuiltinOptions.CumsumOptions, new CumsumParams());
+    CumsumOptions opts = ctx.options(BuiltinOptions.CumsumOptions, new CumsumOptions());
     boolean exclusive = opts.exclusive();
     boolean reverse = opts.reverse();
     ctx.setOutputShape(OUTPUT, shape);

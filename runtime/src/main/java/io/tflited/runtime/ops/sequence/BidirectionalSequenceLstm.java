@@ -1,5 +1,6 @@
 package io.tflited.runtime.ops.sequence;
 
+import io.tflited.runtime.model.fb.BidirectionalSequenceLSTMOptions;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
@@ -44,13 +45,14 @@ public final class BidirectionalSequenceLstm implements OpKernel {
     ctx.checkInputCount(48, 48);
     // Schema fields: fused_activation_function, cell_clip, proj_clip, merge_outputs,
     // time_major (default true), asymmetric_quantize_inputs.
-    RawOptions opts = ctx.options(BuiltinOptions.BidirectionalSequenceLSTMOptions, new RawOptions());
-    final int activation = opts.int8(0, (byte) 0);
-    final float cellClip = opts.float32(1, 0f);
-    final float projClip = opts.float32(2, 0f);
-    final boolean merge = opts.bool(3, false);
-    final boolean timeMajor = opts.bool(4, true);
-    final boolean asymmetric = opts.bool(5, false);
+    BidirectionalSequenceLSTMOptions opts =
+        ctx.options(BuiltinOptions.BidirectionalSequenceLSTMOptions, new BidirectionalSequenceLSTMOptions());
+    final int activation = opts.fusedActivationFunction();
+    final float cellClip = opts.cellClip();
+    final float projClip = opts.projClip();
+    final boolean merge = opts.mergeOutputs();
+    final boolean timeMajor = opts.timeMajor();
+    final boolean asymmetric = opts.asymmetricQuantizeInputs();
     if (!(cellClip >= 0) || !(projClip >= 0)) {
       throw ctx.error("cell_clip and proj_clip must be >= 0");
     }

@@ -1,5 +1,6 @@
 package io.tflited.runtime.ops.sequence;
 
+import io.tflited.runtime.model.fb.BidirectionalSequenceRNNOptions;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
@@ -38,11 +39,12 @@ public final class BidirectionalSequenceRnn implements OpKernel {
   public PreparedOp prepare(PrepareContext ctx) throws ModelException {
     ctx.checkInputCount(12, 12);
     // Schema fields: time_major, fused_activation_function, merge_outputs, asymmetric_quantize_inputs.
-    RawOptions opts = ctx.options(BuiltinOptions.BidirectionalSequenceRNNOptions, new RawOptions());
-    final boolean timeMajor = opts.bool(0, false);
-    final int activation = opts.int8(1, (byte) 0);
-    final boolean merge = opts.bool(2, false);
-    final boolean asymmetric = opts.bool(3, false);
+    BidirectionalSequenceRNNOptions opts =
+        ctx.options(BuiltinOptions.BidirectionalSequenceRNNOptions, new BidirectionalSequenceRNNOptions());
+    final boolean timeMajor = opts.timeMajor();
+    final int activation = opts.fusedActivationFunction();
+    final boolean merge = opts.mergeOutputs();
+    final boolean asymmetric = opts.asymmetricQuantizeInputs();
     ctx.checkOutputCount(merge ? 1 : 2, merge ? 1 : 2);
     final boolean hasAux = ctx.hasInput(AUX_INPUT);
     final boolean auxWeights = ctx.hasInput(FW_AUX_WEIGHTS);

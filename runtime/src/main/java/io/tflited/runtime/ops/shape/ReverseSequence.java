@@ -1,5 +1,6 @@
 package io.tflited.runtime.ops.shape;
 
+import io.tflited.runtime.model.fb.ReverseSequenceOptions;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.InvocationException;
 import io.tflited.runtime.ModelException;
@@ -31,8 +32,8 @@ public final class ReverseSequence implements OpKernel {
     TensorSpec lens = ctx.input(SEQ_LENGTHS);
     ctx.requireRank(lens, "seq_lengths", 1);
     ctx.requireType(lens, "seq_lengths", DataType.INT32, DataType.INT64);
-    ReverseSequenceParams p =
-        ctx.options(BuiltinOptions.ReverseSequenceOptions, new ReverseSequenceParams());
+    ReverseSequenceOptions p =
+        ctx.options(BuiltinOptions.ReverseSequenceOptions, new ReverseSequenceOptions());
     int seqDim = p.seqDim();
     int batchDim = p.batchDim();
     int[] shape = in.shape();

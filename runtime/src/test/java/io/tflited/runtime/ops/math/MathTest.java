@@ -1,5 +1,6 @@
 package io.tflited.runtime.ops.math;
 
+import io.tflited.runtime.model.fb.CumsumOptions;
 import static io.tflited.runtime.ops.math.SingleOp.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,7 @@ class MathTest {
     int a = b.addInt32Constant("axis", new int[0], axis);
     int y = b.addTensor("y", t, s);
     b.addOperator(BuiltinOperator.CUMSUM, 1, new int[] {x, a}, new int[] {y},
-        BuiltinOptions.CumsumOptions, fbb -> CumsumParams.create(fbb, exclusive, reverse));
+        BuiltinOptions.CumsumOptions, fbb -> CumsumOptions.createCumsumOptions(fbb, exclusive, reverse));
     return b.setInputs(x).setOutputs(y).buildBytes();
   }
 

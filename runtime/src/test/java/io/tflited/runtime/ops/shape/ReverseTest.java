@@ -1,5 +1,6 @@
 package io.tflited.runtime.ops.shape;
 
+import io.tflited.runtime.model.fb.ReverseSequenceOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -45,7 +46,7 @@ class ReverseTest {
     int y = b.addTensor("y", t, s, OpHarness.quant(t));
     b.addOperator(BuiltinOperator.REVERSE_SEQUENCE, 1, new int[] {x, l}, new int[] {y},
         BuiltinOptions.ReverseSequenceOptions,
-        fbb -> ReverseSequenceParams.create(fbb, seqDim, batchDim));
+        fbb -> ReverseSequenceOptions.createReverseSequenceOptions(fbb, seqDim, batchDim));
     return b.setInputs(x, l).setOutputs(y).buildBytes();
   }
 
