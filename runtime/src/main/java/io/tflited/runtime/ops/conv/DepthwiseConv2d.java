@@ -2,10 +2,13 @@ package io.tflited.runtime.ops.conv;
 
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.exec.RangeTask;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.kernels.conv.HybridQuantizer;
+import io.tflited.runtime.kernels.vector.DepthwiseVector;
+import io.tflited.runtime.kernels.vector.RequantizeVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.DepthwiseConv2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -90,6 +93,13 @@ public final class DepthwiseConv2d implements OpKernel {
       }
       float[] range = Activation.floatRange(act, ctx);
       float[] bf = b;
+      if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()) {
+        float[] wv = DepthwiseVector.packFloats(ConvSupport.floats(ctx, FILTER, "filter"));
+        RangeTask task = (c, from, to) -> DepthwiseVector.convF32(g, c.array(in), c.offset(in),
+            wv, bf, range[0], range[1], c.array(out), c.offset(out), from, to);
+        int rows = g.batches() * outH;
+        return c -> c.parallelFor(rows, task);
+      }
       if (filter.type() == DataType.FLOAT32) {
         float[] w = DepthwiseKernels.packFloats(ConvSupport.floats(ctx, FILTER, "filter"), taps, outC);
         return c -> DepthwiseKernels.convF32(g, dm, c.array(in), c.offset(in), w, bf, range[0],
@@ -165,6 +175,15 @@ public final class DepthwiseConv2d implements OpKernel {
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
+    if (dm == 1 && ctx.useVectorKernels()) {
+      int[] wv = DepthwiseVector.packInts(wTapMajor, signed, wOffset);
+      RequantizeVector.Params rq = RequantizeVector.Params.of(ms[0], ms[1], outC);
+      RangeTask task = (c, from, to) -> DepthwiseVector.conv8(g, signed, c.array(in),
+          c.offset(in), wv, bf, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
+          c.array(out), c.offset(out), from, to);
+      int rows = g.batches() * outH;
+      return c -> c.parallelFor(rows, task);
+    }
     if (dm == 1) {
       return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
           wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
