@@ -78,22 +78,16 @@ public final class RequantizeVector {
    */
   static IntVector multiply(
       IntVector x, IntVector mh, IntVector ml, IntVector left, IntVector right, IntVector mask) {
-    return divideByPot(highMul(x.lanewise(LSHL, left), mh, ml), right, mask);
-  }
-
-  /** SaturatingRoundingDoublingHighMul(x, mh * 2^16 + ml) for |m| < 2^31. */
-  static IntVector highMul(IntVector x, IntVector mh, IntVector ml) {
+    // One flat method (no nested calls): C2 must inline all of it into the kernel, and a
+    // nested call that it declines would box every vector.
+    x = x.lanewise(LSHL, left);
     IntVector xh = x.lanewise(ASHR, 16);
     IntVector xl = x.and(0xffff);
     IntVector b1 = xh.mul(ml);
     IntVector b2 = xl.mul(mh).add(xl.mul(ml).lanewise(LSHR, 16));
     IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    return xh.mul(mh).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15)).add(b2.lanewise(ASHR, 15))
-        .add(low);
-  }
-
-  /** RoundingDivideByPOT(r, right) with {@code mask = 2^right - 1}. */
-  static IntVector divideByPot(IntVector r, IntVector right, IntVector mask) {
+    IntVector r = xh.mul(mh).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
     IntVector thr = mask.lanewise(ASHR, 1).sub(r.lanewise(ASHR, 31));
     return r.lanewise(ASHR, right).add(thr.sub(r.and(mask)).lanewise(LSHR, 31));
   }

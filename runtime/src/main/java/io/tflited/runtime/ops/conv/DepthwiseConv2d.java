@@ -177,9 +177,10 @@ public final class DepthwiseConv2d implements OpKernel {
     int[] bf = b;
     if (dm == 1 && ctx.useVectorKernels()) {
       int[] wv = DepthwiseVector.packInts(wTapMajor, signed, wOffset);
+      int[] bi = DepthwiseVector.interiorBias(wv, bf, inOffset);
       RequantizeVector.Params rq = RequantizeVector.Params.of(ms[0], ms[1], outC);
       RangeTask task = (c, from, to) -> DepthwiseVector.conv8(g, signed, c.array(in),
-          c.offset(in), wv, bf, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
+          c.offset(in), wv, bf, bi, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
           c.array(out), c.offset(out), from, to);
       int rows = g.batches() * outH;
       return c -> c.parallelFor(rows, task);

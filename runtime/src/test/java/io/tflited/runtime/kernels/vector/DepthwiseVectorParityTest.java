@@ -64,55 +64,81 @@ class DepthwiseVectorParityTest {
       for (int pad : new int[] {SAME, VALID}) {
         for (int rep = 0; rep < 14; rep++) {
           boolean signed = rep % 2 == 0;
-          ConvGeometry g = geometry(rnd, c, pad);
-          int taps = g.kh() * g.kw();
-          byte[] in = new byte[g.batches() * g.inH() * g.inW() * c + 5];
-          byte[] wModel = new byte[taps * c];
-          fill(rnd, in, rep < 5 ? rep : 9);
-          fill(rnd, wModel, rep < 5 ? (rep + 1) % 5 : 9);
-          int inOffset = signed ? -(rnd.nextInt(256) - 128) : -rnd.nextInt(256);
-          int wOffset = signed ? 0 : -rnd.nextInt(256);
-          int[] bias = new int[c];
-          for (int i = 0; i < c; i++) {
-            bias[i] = rnd.nextInt(1 << 16) - (1 << 15);
-          }
-          boolean perChannel = signed && rnd.nextBoolean();
-          int[] mult = new int[perChannel ? c : 1];
-          int[] shift = new int[mult.length];
-          for (int i = 0; i < mult.length; i++) {
-            QuantizedMultiplier q = QuantizedMultiplier.of(Math.pow(2, -18 * rnd.nextDouble()));
-            mult[i] = q.multiplier();
-            shift[i] = q.shift();
-          }
-          int outZp = signed ? rnd.nextInt(256) - 128 : rnd.nextInt(256);
-          int lo = signed ? -128 : 0;
-          int hi = signed ? 127 : 255;
-          if (rep % 3 == 1) {
-            lo = Math.max(lo, outZp);
-          } else if (rep % 3 == 2) {
-            lo = Math.max(lo, outZp);
-            hi = Math.min(hi, outZp + 40);
-          }
-          int outLen = g.batches() * g.outH() * g.outW() * c;
-          byte[] expected = new byte[outLen + 3];
-          DepthwiseKernels.conv8Dm1(g, signed, in, 1, wModel,
-              DepthwiseKernels.packBytes(wModel, taps, c), wOffset, bias, inOffset, mult, shift,
-              outZp, lo, hi, expected, 2);
-          byte[] actual = new byte[outLen + 3];
-          int[] wv = DepthwiseVector.packInts(wModel, signed, wOffset);
-          RequantizeVector.Params rq = RequantizeVector.Params.of(mult, shift, c);
-          int rows = g.batches() * g.outH();
-          int split = rows == 0 ? 0 : rnd.nextInt(rows + 1);
-          DepthwiseVector.conv8(g, signed, in, 1, wv, bias, inOffset, rq, mult, shift, outZp, lo,
-              hi, actual, 2, 0, split);
-          DepthwiseVector.conv8(g, signed, in, 1, wv, bias, inOffset, rq, mult, shift, outZp, lo,
-              hi, actual, 2, split, rows);
-          assertArrayEquals(expected, actual, () -> "geometry " + g + " signed " + signed);
+          checkEightBit(rnd, geometry(rnd, c, pad), rep, signed);
           cases++;
         }
       }
     }
     assertTrue(cases > 100);
+  }
+
+  private static void checkEightBit(Random rnd, ConvGeometry g, int rep, boolean signed) {
+    int c = g.inC();
+    int taps = g.kh() * g.kw();
+    byte[] in = new byte[g.batches() * g.inH() * g.inW() * c + 1];
+    byte[] wModel = new byte[taps * c];
+    fill(rnd, in, rep < 5 ? rep : 9);
+    fill(rnd, wModel, rep < 5 ? (rep + 1) % 5 : 9);
+    int inOffset = signed ? -(rnd.nextInt(256) - 128) : -rnd.nextInt(256);
+    int wOffset = signed ? 0 : -rnd.nextInt(256);
+    int[] bias = new int[c];
+    for (int i = 0; i < c; i++) {
+      bias[i] = rnd.nextInt(1 << 16) - (1 << 15);
+    }
+    boolean perChannel = signed && rnd.nextBoolean();
+    int[] mult = new int[perChannel ? c : 1];
+    int[] shift = new int[mult.length];
+    for (int i = 0; i < mult.length; i++) {
+      QuantizedMultiplier q = QuantizedMultiplier.of(Math.pow(2, -18 * rnd.nextDouble()));
+      mult[i] = q.multiplier();
+      shift[i] = q.shift();
+    }
+    int outZp = signed ? rnd.nextInt(256) - 128 : rnd.nextInt(256);
+    int lo = signed ? -128 : 0;
+    int hi = signed ? 127 : 255;
+    if (rep % 3 == 1) {
+      lo = Math.max(lo, outZp);
+    } else if (rep % 3 == 2) {
+      lo = Math.max(lo, outZp);
+      hi = Math.min(hi, outZp + 40);
+    }
+    int outLen = g.batches() * g.outH() * g.outW() * c;
+    byte[] expected = new byte[outLen + 2];
+    DepthwiseKernels.conv8Dm1(g, signed, in, 1, wModel,
+        DepthwiseKernels.packBytes(wModel, taps, c), wOffset, bias, inOffset, mult, shift,
+        outZp, lo, hi, expected, 2);
+    byte[] actual = new byte[outLen + 2];
+    int[] wv = DepthwiseVector.packInts(wModel, signed, wOffset);
+    RequantizeVector.Params rq = RequantizeVector.Params.of(mult, shift, c);
+    int[] bi = DepthwiseVector.interiorBias(wv, bias, inOffset);
+    int rows = g.batches() * g.outH();
+    int split = rows == 0 ? 0 : rnd.nextInt(rows + 1);
+    DepthwiseVector.conv8(g, signed, in, 1, wv, bias, bi, inOffset, rq, mult, shift, outZp, lo,
+        hi, actual, 2, 0, split);
+    DepthwiseVector.conv8(g, signed, in, 1, wv, bias, bi, inOffset, rq, mult, shift, outZp, lo,
+        hi, actual, 2, split, rows);
+    assertArrayEquals(expected, actual, () -> "geometry " + g + " signed " + signed);
+  }
+
+  /** The 3x3 interior fast path: MobileNet-like strides and both paddings on larger maps. */
+  @Test
+  void threeByThreeFastPathMatchesScalarExactly() {
+    Random rnd = new Random(3);
+    for (int c : channelCounts()) {
+      for (int pad : new int[] {SAME, VALID}) {
+        for (int stride = 1; stride <= 2; stride++) {
+          for (int size : new int[] {3, 4, 7, 12}) {
+            int outH = Padding.outSize(pad, size, 3, stride, 1);
+            int outW = Padding.outSize(pad, size + 1, 3, stride, 1);
+            ConvGeometry g = new ConvGeometry(1, size, size + 1, c, outH, outW, c, 3, 3, stride,
+                stride, 1, 1, Padding.before(stride, 1, size, 3, outH),
+                Padding.before(stride, 1, size + 1, 3, outW));
+            int rep = rnd.nextInt(8);
+            checkEightBit(rnd, g, rep, rnd.nextBoolean());
+          }
+        }
+      }
+    }
   }
 
   @Test
