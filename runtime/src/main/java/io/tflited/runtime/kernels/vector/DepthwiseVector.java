@@ -303,12 +303,32 @@ public final class DepthwiseVector {
       int ky0 = firstTap(iy0, g.dilH(), g.kh());
       int ky1 = endTap(iy0, g.dilH(), g.kh(), g.inH());
       int o = outOff + 4 * r * g.outW() * depth;
+      // 3x3 fast path as in conv8: interior columns of interior rows, one filter row at a
+      // time, accumulating in the output (bias first, clamp after the third filter row).
+      int oxA = 0;
+      int oxB = 0;
+      if (vecEnd > 0 && g.kh() == 3 && g.kw() == 3 && g.dilH() == 1 && g.dilW() == 1
+          && ky0 == 0 && ky1 == 3) {
+        oxA = Math.min(g.outW(), (g.padW() + g.strideW() - 1) / g.strideW());
+        oxB = Math.max(oxA,
+            Math.min(g.outW(), Math.floorDiv(g.inW() - 3 + g.padW(), g.strideW()) + 1));
+        int colStep = 4 * g.strideW() * depth;
+        for (int ky = 0; ky < 3 && oxB > oxA; ky++) {
+          int xRow = inOff + 4 * ((b * g.inH() + iy0 + ky) * g.inW() + oxA * g.strideW()
+              - g.padW()) * depth;
+          for (int c = 0; c < vecEnd; c += lanes) {
+            interiorRow3F32(in, xRow + 4 * c, colStep, 4 * depth, w, ky * 3 * depth + c, bias, c,
+                ky, out, o + 4 * (oxA * depth + c), oxB - oxA, actMin, actMax);
+          }
+        }
+      }
       for (int ox = 0; ox < g.outW(); ox++, o += 4 * depth) {
+        boolean interior = ox >= oxA && ox < oxB;
         int ix0 = ox * g.strideW() - g.padW();
         int kx0 = firstTap(ix0, g.dilW(), g.kw());
         int kx1 = endTap(ix0, g.dilW(), g.kw(), g.inW());
         int base = (b * g.inH() + iy0) * g.inW() + ix0;
-        for (int c = 0; c < vecEnd; c += lanes) {
+        for (int c = 0; c < vecEnd && !interior; c += lanes) {
           blockF32(g, in, inOff + 4 * (base * depth + c), w, c, bias, actMin, actMax, out,
               o + 4 * c, ky0, ky1, kx0, kx1);
         }
@@ -324,6 +344,31 @@ public final class DepthwiseVector {
           LittleEndian.setFloat(out, o + 4 * c, Math.min(Math.max(v, actMin), actMax));
         }
       }
+    }
+  }
+
+  /**
+   * Filter row {@code ky} of the 3x3 fast path for channels [c, c + L) of {@code count}
+   * interior columns (byte offsets: {@code xi} first tap, {@code oi} first output).
+   */
+  private static void interiorRow3F32(
+      byte[] in, int xi, int colStep, int depthBytes, float[] w, int wi, float[] bias, int c,
+      int ky, byte[] out, int oi, int count, float actMin, float actMax) {
+    final int depth = depthBytes / 4;
+    final FloatVector w0 = FloatVector.fromArray(Species.F, w, wi);
+    final FloatVector w1 = FloatVector.fromArray(Species.F, w, wi + depth);
+    final FloatVector w2 = FloatVector.fromArray(Species.F, w, wi + 2 * depth);
+    final FloatVector b = FloatVector.fromArray(Species.F, bias, c);
+    for (int k = 0; k < count; k++, xi += colStep, oi += depthBytes) {
+      FloatVector s = ky == 0 ? b : ByteVector.fromArray(Species.B, out, oi).reinterpretAsFloats();
+      s = ByteVector.fromArray(Species.B, in, xi).reinterpretAsFloats().fma(w0, s);
+      s = ByteVector.fromArray(Species.B, in, xi + depthBytes).reinterpretAsFloats().fma(w1, s);
+      s = ByteVector.fromArray(Species.B, in, xi + 2 * depthBytes).reinterpretAsFloats()
+          .fma(w2, s);
+      if (ky == 2) {
+        s = s.max(actMin).min(actMax);
+      }
+      s.reinterpretAsBytes().intoArray(out, oi);
     }
   }
 

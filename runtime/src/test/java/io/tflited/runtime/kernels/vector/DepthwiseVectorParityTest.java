@@ -147,44 +147,67 @@ class DepthwiseVectorParityTest {
     for (int c : channelCounts()) {
       for (int pad : new int[] {SAME, VALID}) {
         for (int rep = 0; rep < 8; rep++) {
-          ConvGeometry g = geometry(rnd, c, pad);
-          int taps = g.kh() * g.kw();
-          int inLen = g.batches() * g.inH() * g.inW() * c;
-          byte[] in = new byte[4 * inLen + 4];
-          float[] x = new float[inLen];
-          for (int i = 0; i < inLen; i++) {
-            x[i] = (float) rnd.nextGaussian() * 3;
-            LittleEndian.setFloat(in, 4 + 4 * i, x[i]);
-          }
-          float[] w = new float[taps * c];
-          for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rnd.nextGaussian();
-          }
-          float[] bias = new float[c];
-          for (int i = 0; i < c; i++) {
-            bias[i] = (float) rnd.nextGaussian();
-          }
-          float lo = rep % 3 == 0 ? Float.NEGATIVE_INFINITY : 0f;
-          float hi = rep % 3 == 2 ? 6f : Float.POSITIVE_INFINITY;
-          int outLen = g.batches() * g.outH() * g.outW() * c;
-          byte[] expected = new byte[4 * outLen];
-          DepthwiseKernels.convF32(g, 1, in, 4, DepthwiseKernels.packFloats(w, taps, c), bias, lo,
-              hi, expected, 0);
-          byte[] actual = new byte[4 * outLen];
-          int rows = g.batches() * g.outH();
-          int split = rows / 2;
-          float[] wv = DepthwiseVector.packFloats(w);
-          DepthwiseVector.convF32(g, in, 4, wv, bias, lo, hi, actual, 0, 0, split);
-          DepthwiseVector.convF32(g, in, 4, wv, bias, lo, hi, actual, 0, split, rows);
-          for (int i = 0; i < outLen; i++) {
-            float e = LittleEndian.getFloat(expected, 4 * i);
-            float a = LittleEndian.getFloat(actual, 4 * i);
-            // The magnitude bound is the sum of |terms| of the output's channel, <= taps*max.
-            float tol = 1e-5f * (taps * 20f + 5f);
-            assertEquals(e, a, tol, "element " + i + " geometry " + g);
-          }
+          checkFloat(rnd, geometry(rnd, c, pad), rep);
         }
       }
+    }
+  }
+
+  /** The float 3x3 interior fast path on larger maps, strides 1 and 2, both paddings. */
+  @Test
+  void threeByThreeFloatFastPathMatchesScalar() {
+    Random rnd = new Random(13);
+    for (int c : channelCounts()) {
+      for (int pad : new int[] {SAME, VALID}) {
+        for (int stride = 1; stride <= 2; stride++) {
+          int size = 6 + rnd.nextInt(8);
+          int outH = Padding.outSize(pad, size, 3, stride, 1);
+          int outW = Padding.outSize(pad, size + 1, 3, stride, 1);
+          ConvGeometry g = new ConvGeometry(1, size, size + 1, c, outH, outW, c, 3, 3, stride,
+              stride, 1, 1, Padding.before(stride, 1, size, 3, outH),
+              Padding.before(stride, 1, size + 1, 3, outW));
+          checkFloat(rnd, g, rnd.nextInt(3));
+        }
+      }
+    }
+  }
+
+  private static void checkFloat(Random rnd, ConvGeometry g, int rep) {
+    int c = g.inC();
+    int taps = g.kh() * g.kw();
+    int inLen = g.batches() * g.inH() * g.inW() * c;
+    byte[] in = new byte[4 * inLen + 4];
+    float[] x = new float[inLen];
+    for (int i = 0; i < inLen; i++) {
+      x[i] = (float) rnd.nextGaussian() * 3;
+      LittleEndian.setFloat(in, 4 + 4 * i, x[i]);
+    }
+    float[] w = new float[taps * c];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) rnd.nextGaussian();
+    }
+    float[] bias = new float[c];
+    for (int i = 0; i < c; i++) {
+      bias[i] = (float) rnd.nextGaussian();
+    }
+    float lo = rep % 3 == 0 ? Float.NEGATIVE_INFINITY : 0f;
+    float hi = rep % 3 == 2 ? 6f : Float.POSITIVE_INFINITY;
+    int outLen = g.batches() * g.outH() * g.outW() * c;
+    byte[] expected = new byte[4 * outLen];
+    DepthwiseKernels.convF32(g, 1, in, 4, DepthwiseKernels.packFloats(w, taps, c), bias, lo,
+        hi, expected, 0);
+    byte[] actual = new byte[4 * outLen];
+    int rows = g.batches() * g.outH();
+    int split = rows / 2;
+    float[] wv = DepthwiseVector.packFloats(w);
+    DepthwiseVector.convF32(g, in, 4, wv, bias, lo, hi, actual, 0, 0, split);
+    DepthwiseVector.convF32(g, in, 4, wv, bias, lo, hi, actual, 0, split, rows);
+    for (int i = 0; i < outLen; i++) {
+      float e = LittleEndian.getFloat(expected, 4 * i);
+      float a = LittleEndian.getFloat(actual, 4 * i);
+      // The magnitude bound is the sum of |terms| of the output's channel, <= taps*max.
+      float tol = 1e-5f * (taps * 20f + 5f);
+      assertEquals(e, a, tol, "element " + i + " geometry " + g);
     }
   }
 }
