@@ -53,6 +53,7 @@ public class DepthwiseBenchmark {
   private int[] wInts;
   private int[] bias;
   private int[] biasInterior;
+  private int[] biasPacked;
   private int[] mult;
   private int[] shift;
   private RequantizeVector.Params rq;
@@ -94,7 +95,7 @@ public class DepthwiseBenchmark {
     wModel = new byte[9 * c];
     rnd.nextBytes(wModel);
     wPacked = DepthwiseKernels.packBytes(wModel, 9, c);
-    wInts = DepthwiseVector.packInts(wModel, true, 0);
+    wInts = DepthwiseVector.packInts(wModel, c, true, 0);
     bias = new int[c];
     mult = new int[c];
     shift = new int[c];
@@ -104,8 +105,9 @@ public class DepthwiseBenchmark {
       mult[i] = q.multiplier();
       shift[i] = q.shift();
     }
-    rq = RequantizeVector.Params.of(mult, shift, c);
-    biasInterior = DepthwiseVector.interiorBias(wInts, bias, 3);
+    rq = DepthwiseVector.packParams(mult, shift, c);
+    biasPacked = DepthwiseVector.packChannels(bias);
+    biasInterior = DepthwiseVector.interiorBias(wInts, biasPacked, 3);
     wf = new float[9 * c];
     biasF = new float[c];
     for (int i = 0; i < wf.length; i++) {
@@ -126,7 +128,8 @@ public class DepthwiseBenchmark {
             Float.POSITIVE_INFINITY, out, 0);
       }
     } else if (vector) {
-      DepthwiseVector.conv8(g, true, in, 0, wInts, bias, biasInterior, 3, rq, mult, shift, -5, -128, 127, out,
+      DepthwiseVector.conv8(g, true, in, 0, wInts, biasPacked, biasInterior, 3, rq, mult, shift,
+          -5, -128, 127, out,
           0, 0, g.outH());
     } else {
       DepthwiseKernels.conv8Dm1(g, true, in, 0, wModel, wPacked, 0, bias, 3, mult, shift, -5,

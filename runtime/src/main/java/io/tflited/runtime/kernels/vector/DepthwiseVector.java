@@ -1,12 +1,15 @@
 package io.tflited.runtime.kernels.vector;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.quant.FixedPoint;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,52 +19,100 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code kernels.conv.DepthwiseKernels}: only taps inside the input contribute (TFLite's
  * reference kernels skip the others), any filter size, stride, dilation and padding.
  *
+ * <p>8-bit layout: a block is 2L channels (L = int lanes). One 2L-byte load is widened to a
+ * 2L-lane short vector (same lane count: intrinsified on x86 and NEON) and reinterpreted as
+ * L ints, each holding an (even, odd) channel pair; shifts split it into an even-channel and
+ * an odd-channel int vector, so no lane-changing conversion is needed at any width
+ * (128-bit NEON included). Everything per channel is packed once in that order:
+ *
  * <pre>
- *   input  [b][y][x][c]   one load = 2*L consecutive channels of one pixel
- *   filter [ky][kx][c]    packed once as int (w + weightOffset), tap-major
- *   out    [b][oy][ox][c] requantized in lanes (RequantizeVector), narrowed, stored
+ *   model channels of a block   c0 c1 c2 c3 ... c(2L-1)
+ *   packed (weights, bias, rq)  c0 c2 ... c(2L-2) | c1 c3 ... c(2L-1)
+ *   int32 row buffer            same packed order; pass 3 re-interleaves:
+ *                               short pair = odd << 16 | even & 0xffff, narrowed to bytes
  * </pre>
  *
+ * <p>Three passes per output row keep each compiled method inside C2's inlining budget (a
+ * method doing the taps and the requantization stops inlining and boxes its vectors):
+ * (1) int32 accumulators, bias included, into a per-thread row buffer; (2) requantization in
+ * place; (3) interleave, narrow, store. Channels past the last whole block go through the
+ * scalar arithmetic.
+ *
  * <p>Overflow: |w + weightOffset| <= 255 and |x + inputOffset| <= 255, so one product is at
- * most 65025 and an int32 lane holds the sum of 33025 taps; TFLite accumulates in int32
- * with the same wrap, so even larger filters agree. Channels past the last whole block of
- * 2*L (L = int lanes) go through the scalar arithmetic, as do float channels past the last
- * block of L. Work is split by output rows ({@code rowFrom..rowTo} over batches*outH).
+ * most 65025; int32 lanes wrap exactly like TFLite's int32 accumulators, so any filter size
+ * agrees. Requantized values are clamped to [-128, 255] before the 16-bit packing. Work is
+ * split by output rows ({@code rowFrom..rowTo} over batches*outH).
  */
 public final class DepthwiseVector {
   private DepthwiseVector() {}
 
-  /** 2*L bytes: the input bytes of one block of two int vectors. */
+  /** 2L bytes: one 8-bit block. */
   private static final VectorSpecies<Byte> BH =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(Species.BITS / 2));
 
-  /**
-   * L bytes, widened to one int vector with a same-lane-count cast (the form C2 intrinsifies
-   * everywhere); a 32-bit byte vector does not exist, so at 128 bits {@link #BH} is used with
-   * two-part conversions instead.
-   */
-  private static final boolean ONE_BLOCK = Species.BITS >= 256;
-
-  private static final VectorSpecies<Byte> BQ =
-      ONE_BLOCK ? VectorSpecies.of(byte.class, VectorShape.forBitSize(Species.BITS / 4)) : BH;
-
-  /** Channels handled by one vector block in the 8-bit kernel. */
+  /** Channels per 8-bit block (2 x int lanes). */
   public static int lanes8() {
-    return ONE_BLOCK ? Species.I.length() : 2 * Species.I.length();
+    return 2 * Species.I.length();
   }
 
-  /** Packs a [1][kh][kw][C] 8-bit filter as int (w + weightOffset), same layout. */
-  public static int[] packInts(byte[] w, boolean signed, int weightOffset) {
+  /** Index in the packed per-channel order of model channel {@code c} (see class doc). */
+  private static int packedIndex(int c, int depth) {
+    int block = lanes8();
+    int vecEnd = depth - depth % block;
+    if (c >= vecEnd) {
+      return c;
+    }
+    int c0 = c - c % block;
+    int j = c - c0;
+    return c0 + (j % 2) * (block / 2) + j / 2;
+  }
+
+  /** Reorders per-channel values into the packed order. */
+  public static int[] packChannels(int[] perChannel) {
+    int depth = perChannel.length;
+    int[] r = new int[depth];
+    for (int c = 0; c < depth; c++) {
+      r[packedIndex(c, depth)] = perChannel[c];
+    }
+    return r;
+  }
+
+  /** Packs a [1][kh][kw][C] 8-bit filter as int (w + weightOffset), channels packed. */
+  public static int[] packInts(byte[] w, int depth, boolean signed, int weightOffset) {
     int[] p = new int[w.length];
-    for (int i = 0; i < w.length; i++) {
-      p[i] = (signed ? w[i] : w[i] & 0xff) + weightOffset;
+    for (int t = 0; t < w.length / depth; t++) {
+      for (int c = 0; c < depth; c++) {
+        int v = signed ? w[t * depth + c] : w[t * depth + c] & 0xff;
+        p[t * depth + packedIndex(c, depth)] = v + weightOffset;
+      }
     }
     return p;
   }
 
+  /** Requantization parameters in the packed channel order. */
+  public static RequantizeVector.Params packParams(int[] mult, int[] shift, int depth) {
+    RequantizeVector.Params p = RequantizeVector.Params.of(mult, shift, depth);
+    return new RequantizeVector.Params(packChannels(p.mHigh()), packChannels(p.mLow()),
+        packChannels(p.left()), packChannels(p.right()), packChannels(p.mask()));
+  }
+
   /**
-   * Per-thread int32 row of accumulators (pass 1 writes it, pass 2 requantizes it). Worker
-   * threads are fixed, so after the first inference this allocates nothing.
+   * Bias + inputOffset * sum over taps of the channel's packed weights, in packed order: the
+   * starting accumulator of windows that see every tap (int32 addition wraps, so the order
+   * of the terms does not change the result). {@code packedBias} is {@link #packChannels}.
+   */
+  public static int[] interiorBias(int[] w, int[] packedBias, int inputOffset) {
+    int depth = packedBias.length;
+    int[] r = packedBias.clone();
+    for (int i = 0; i < w.length; i++) {
+      r[i % depth] += inputOffset * w[i];
+    }
+    return r;
+  }
+
+  /**
+   * Per-thread int32 row of accumulators. Worker threads are fixed, so after the first
+   * inference this allocates nothing.
    */
   private static final ThreadLocal<int[][]> ROW = ThreadLocal.withInitial(() -> new int[1][0]);
 
@@ -75,15 +126,9 @@ public final class DepthwiseVector {
 
   /**
    * 8-bit depthwise conv, depth multiplier 1, output rows [rowFrom, rowTo) of batches*outH.
-   * {@code w} is {@link #packInts}, {@code biasInterior} is {@link #interiorBias}; {@code rq}
-   * has one entry per channel. Two passes per
-   * output row keep each compiled method under C2's inlining node budget (one method doing
-   * nine widening taps and the requantization stops inlining and boxes its vectors):
-   *
-   * <ol>
-   *   <li>int32 accumulators (bias included) of the whole row into a per-thread row buffer;
-   *   <li>requantize, add the output zero point, clamp, narrow and store.
-   * </ol>
+   * {@code w} is {@link #packInts}, {@code bias} {@link #packChannels} of the bias,
+   * {@code biasInterior} {@link #interiorBias}, {@code rq} {@link #packParams}; {@code mult}
+   * and {@code shift} are the model's (for the scalar tail channels).
    */
   public static void conv8(
       ConvGeometry g, boolean signed, byte[] in, int inOff, int[] w, int[] bias,
@@ -92,6 +137,7 @@ public final class DepthwiseVector {
     final int depth = g.inC();
     final int block = lanes8();
     final int vecEnd = depth - depth % block;
+    final short byteMask = (short) (signed ? -1 : 0xff);
     final int[] acc = rowScratch(g.outW() * depth);
     for (int r = rowFrom; r < rowTo; r++) {
       int b = r / g.outH();
@@ -100,22 +146,21 @@ public final class DepthwiseVector {
       int ky0 = firstTap(iy0, g.dilH(), g.kh());
       int ky1 = endTap(iy0, g.dilH(), g.kh(), g.inH());
       // 3x3 fast path: in rows whose taps are all inside, the columns whose taps are all
-      // inside run one filter row at a time, channel-block-outer, its three weight vectors
-      // and the bias held in registers (needs L-byte loads, so 256 bits and wider).
+      // inside run one filter row at a time, channel-block-outer, with that row's weights
+      // and the interior bias held in registers.
       int oxA = 0;
       int oxB = 0;
-      if (ONE_BLOCK && vecEnd > 0 && g.kh() == 3 && g.kw() == 3 && g.dilH() == 1 && g.dilW() == 1
+      if (vecEnd > 0 && g.kh() == 3 && g.kw() == 3 && g.dilH() == 1 && g.dilW() == 1
           && ky0 == 0 && ky1 == 3) {
         oxA = Math.min(g.outW(), (g.padW() + g.strideW() - 1) / g.strideW());
         oxB = Math.max(oxA,
             Math.min(g.outW(), Math.floorDiv(g.inW() - 3 + g.padW(), g.strideW()) + 1));
-        int mask = signed ? -1 : 0xff;
         int colStep = g.strideW() * depth;
         for (int ky = 0; ky < 3 && oxB > oxA; ky++) {
           int xRow = inOff + ((b * g.inH() + iy0 + ky) * g.inW() + oxA * g.strideW() - g.padW())
               * depth;
-          for (int c = 0; c < vecEnd; c += Species.I.length()) {
-            interiorRow3(in, xRow + c, colStep, depth, mask, w, ky * 3 * depth + c,
+          for (int c = 0; c < vecEnd; c += block) {
+            interiorRow3(in, xRow + c, colStep, depth, byteMask, w, ky * 3 * depth + c,
                 biasInterior, c, ky == 0, acc, oxA * depth + c, oxB - oxA);
           }
         }
@@ -128,13 +173,8 @@ public final class DepthwiseVector {
         int base = inOff + ((b * g.inH() + iy0) * g.inW() + ix0) * depth;
         int a = ox * depth;
         for (int c = 0; c < vecEnd && !interior; c += block) {
-          if (ONE_BLOCK) {
-            block8x1(g, signed, in, base + c, w, c, bias, inOffset, acc, a + c, ky0, ky1, kx0,
-                kx1);
-          } else {
-            block8x2(g, signed, in, base + c, w, c, bias, inOffset, acc, a + c, ky0, ky1, kx0,
-                kx1);
-          }
+          block8(g, in, base + c, byteMask, w, c, bias, inOffset, acc, a + c, ky0, ky1, kx0,
+              kx1);
         }
         for (int c = vecEnd; c < depth; c++) {
           int sum = bias[c];
@@ -154,100 +194,90 @@ public final class DepthwiseVector {
   }
 
   /**
-   * Adds filter row {@code ky} (three taps, weights at {@code wi}) to the accumulators of
-   * channels [c, c + L) of {@code count} interior output columns; the first row starts from
-   * {@code biasInterior} (bias + inputOffset * sum of the channel's weights: interior windows
-   * see every tap, and int32 addition wraps, so the order of the terms does not matter).
-   * {@code xi} indexes the first column's first tap, {@code ai} its accumulator.
+   * Filter row {@code ky} (three taps, packed weights at {@code wi}) added to the
+   * accumulators of the block at channel {@code c} for {@code count} interior columns; the
+   * first filter row starts from the interior bias. {@code xi} indexes the first column's
+   * first tap, {@code ai} its accumulators.
    */
   private static void interiorRow3(
-      byte[] in, int xi, int colStep, int depth, int mask, int[] w, int wi, int[] biasInterior,
-      int c, boolean first, int[] acc, int ai, int count) {
-    final IntVector w0 = IntVector.fromArray(Species.I, w, wi);
-    final IntVector w1 = IntVector.fromArray(Species.I, w, wi + depth);
-    final IntVector w2 = IntVector.fromArray(Species.I, w, wi + 2 * depth);
-    final IntVector b = IntVector.fromArray(Species.I, biasInterior, c);
+      byte[] in, int xi, int colStep, int depth, short byteMask, int[] w, int wi,
+      int[] biasInterior, int c, boolean first, int[] acc, int ai, int count) {
+    final int lanes = Species.I.length();
+    final IntVector e0 = IntVector.fromArray(Species.I, w, wi);
+    final IntVector o0 = IntVector.fromArray(Species.I, w, wi + lanes);
+    final IntVector e1 = IntVector.fromArray(Species.I, w, wi + depth);
+    final IntVector o1 = IntVector.fromArray(Species.I, w, wi + depth + lanes);
+    final IntVector e2 = IntVector.fromArray(Species.I, w, wi + 2 * depth);
+    final IntVector o2 = IntVector.fromArray(Species.I, w, wi + 2 * depth + lanes);
     for (int k = 0; k < count; k++, xi += colStep, ai += depth) {
-      IntVector s = first ? b : IntVector.fromArray(Species.I, acc, ai);
-      s = s.add(load8(in, xi, mask).mul(w0));
-      s = s.add(load8(in, xi + depth, mask).mul(w1));
-      s = s.add(load8(in, xi + 2 * depth, mask).mul(w2));
-      s.intoArray(acc, ai);
+      IntVector se = first
+          ? IntVector.fromArray(Species.I, biasInterior, c)
+          : IntVector.fromArray(Species.I, acc, ai);
+      IntVector so = first
+          ? IntVector.fromArray(Species.I, biasInterior, c + lanes)
+          : IntVector.fromArray(Species.I, acc, ai + lanes);
+      IntVector p0 = pairs(in, xi, byteMask);
+      IntVector p1 = pairs(in, xi + depth, byteMask);
+      IntVector p2 = pairs(in, xi + 2 * depth, byteMask);
+      se = se.add(even(p0).mul(e0)).add(even(p1).mul(e1)).add(even(p2).mul(e2));
+      so = so.add(odd(p0).mul(o0)).add(odd(p1).mul(o1)).add(odd(p2).mul(o2));
+      se.intoArray(acc, ai);
+      so.intoArray(acc, ai + lanes);
     }
   }
 
-  /** bias[c] + inputOffset * sum over taps of w[tap][c] (see {@link #interiorRow3}). */
-  public static int[] interiorBias(int[] w, int[] bias, int inputOffset) {
-    int depth = bias.length;
-    int[] r = bias.clone();
-    for (int i = 0; i < w.length; i++) {
-      r[i % depth] += inputOffset * w[i];
-    }
-    return r;
+  /** 2L input bytes widened to shorts, as L ints of (even, odd) channel pairs. */
+  private static IntVector pairs(byte[] in, int i, short byteMask) {
+    return ((ShortVector) ByteVector.fromArray(BH, in, i).castShape(Species.S, 0))
+        .and(byteMask)
+        .reinterpretAsInts();
   }
 
-  /** L input bytes widened to int lanes ({@code mask} 0xff zero-extends uint8). */
-  private static IntVector load8(byte[] in, int i, int mask) {
-    return ((IntVector) ByteVector.fromArray(BQ, in, i).castShape(Species.I, 0)).and(mask);
+  private static IntVector even(IntVector pairs) {
+    return pairs.lanewise(LSHL, 16).lanewise(ASHR, 16);
   }
 
-  /** Accumulators of one output pixel, channels [c, c + L), taps [ky0, ky1) x [kx0, kx1). */
-  private static void block8x1(
-      ConvGeometry g, boolean signed, byte[] in, int base, int[] w, int c, int[] bias,
-      int inOffset, int[] acc, int a, int ky0, int ky1, int kx0, int kx1) {
-    final int depth = g.inC();
-    final int rowStep = g.dilH() * g.inW() * depth;
-    final int colStep = g.dilW() * depth;
-    final int mask = signed ? -1 : 0xff;
-    IntVector s = IntVector.fromArray(Species.I, bias, c);
-    for (int ky = ky0; ky < ky1; ky++) {
-      int xi = base + ky * rowStep + kx0 * colStep;
-      int wi = (ky * g.kw() + kx0) * depth + c;
-      for (int kx = kx0; kx < kx1; kx++, xi += colStep, wi += depth) {
-        s = s.add(load8(in, xi, mask).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi)));
-      }
-    }
-    s.intoArray(acc, a);
+  private static IntVector odd(IntVector pairs) {
+    return pairs.lanewise(ASHR, 16);
   }
 
-  /** As {@link #block8x1} for 2L channels from one 2L-byte load (128-bit vectors). */
-  private static void block8x2(
-      ConvGeometry g, boolean signed, byte[] in, int base, int[] w, int c, int[] bias,
+  /** Accumulators of one output pixel's block at channel c, taps [ky0, ky1) x [kx0, kx1). */
+  private static void block8(
+      ConvGeometry g, byte[] in, int base, short byteMask, int[] w, int c, int[] bias,
       int inOffset, int[] acc, int a, int ky0, int ky1, int kx0, int kx1) {
     final int depth = g.inC();
     final int lanes = Species.I.length();
     final int rowStep = g.dilH() * g.inW() * depth;
     final int colStep = g.dilW() * depth;
-    final int mask = signed ? -1 : 0xff;
-    IntVector s0 = IntVector.fromArray(Species.I, bias, c);
-    IntVector s1 = IntVector.fromArray(Species.I, bias, c + lanes);
+    IntVector se = IntVector.fromArray(Species.I, bias, c);
+    IntVector so = IntVector.fromArray(Species.I, bias, c + lanes);
     for (int ky = ky0; ky < ky1; ky++) {
       int xi = base + ky * rowStep + kx0 * colStep;
       int wi = (ky * g.kw() + kx0) * depth + c;
       for (int kx = kx0; kx < kx1; kx++, xi += colStep, wi += depth) {
-        ByteVector xb = ByteVector.fromArray(BH, in, xi);
-        IntVector x0 = ((IntVector) xb.convertShape(VectorOperators.B2I, Species.I, 0)).and(mask);
-        IntVector x1 = ((IntVector) xb.convertShape(VectorOperators.B2I, Species.I, 1)).and(mask);
-        s0 = s0.add(x0.add(inOffset).mul(IntVector.fromArray(Species.I, w, wi)));
-        s1 = s1.add(x1.add(inOffset).mul(IntVector.fromArray(Species.I, w, wi + lanes)));
+        IntVector p = pairs(in, xi, byteMask);
+        se = se.add(even(p).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi)));
+        so = so.add(odd(p).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi + lanes)));
       }
     }
-    s0.intoArray(acc, a);
-    s1.intoArray(acc, a + lanes);
+    se.intoArray(acc, a);
+    so.intoArray(acc, a + lanes);
   }
 
-  /** Pass 2: requantizes a row of {@code width} pixels x {@code depth} accumulators. */
+  /** Passes 2 and 3 for a row of {@code width} pixels x {@code depth} accumulators. */
   private static void requantizeRow(
       int[] acc, int width, int depth, int vecEnd, RequantizeVector.Params rq, int[] mult,
       int[] shift, int outZp, int actMin, int actMax, byte[] out, int o) {
     final int lanes = Species.I.length();
     final boolean perChannel = mult.length > 1;
     for (int p = 0, a = 0; p < width; p++, a += depth) {
-      int c = 0;
-      for (; c + lanes <= vecEnd; c += lanes) {
-        requantizeBlock(acc, a + c, rq, c, outZp, actMin, actMax, out, o + a + c);
+      for (int c = 0; c < vecEnd; c += lanes) {
+        requantizeInPlace(acc, a + c, rq, c, outZp, actMin, actMax);
       }
-      for (; c < depth; c++) {
+      for (int c = 0; c < vecEnd; c += 2 * lanes) {
+        interleaveStore(acc, a + c, out, o + a + c);
+      }
+      for (int c = vecEnd; c < depth; c++) {
         int k = perChannel ? c : 0;
         int v = FixedPoint.multiplyByQuantizedMultiplier(acc[a + c], mult[k], shift[k]) + outZp;
         out[o + a + c] = (byte) Math.min(Math.max(v, actMin), actMax);
@@ -255,11 +285,9 @@ public final class DepthwiseVector {
     }
   }
 
-  /** Requantizes L accumulators of channels [c, c + L) and stores them as bytes. */
-  private static void requantizeBlock(
-      int[] acc, int a, RequantizeVector.Params rq, int c, int outZp, int actMin, int actMax,
-      byte[] out, int o) {
-    IntVector v = RequantizeVector.multiply(
+  private static void requantizeInPlace(
+      int[] acc, int a, RequantizeVector.Params rq, int c, int outZp, int actMin, int actMax) {
+    RequantizeVector.multiply(
             IntVector.fromArray(Species.I, acc, a),
             IntVector.fromArray(Species.I, rq.mHigh(), c),
             IntVector.fromArray(Species.I, rq.mLow(), c),
@@ -268,17 +296,16 @@ public final class DepthwiseVector {
             IntVector.fromArray(Species.I, rq.mask(), c))
         .add(outZp)
         .max(actMin)
-        .min(actMax);
-    if (ONE_BLOCK) {
-      ((ByteVector) v.castShape(BQ, 0)).intoArray(out, o);
-    } else {
-      // No L-byte species at 128 bits: narrow into the low lanes of a 2L-byte vector and
-      // store them one by one.
-      ByteVector n = (ByteVector) v.convertShape(VectorOperators.I2B, BH, 0);
-      for (int i = 0; i < Species.I.length(); i++) {
-        out[o + i] = n.lane(i);
-      }
-    }
+        .min(actMax)
+        .intoArray(acc, a);
+  }
+
+  /** Even and odd halves of a block (values in [-128, 255]) back to channel order as bytes. */
+  private static void interleaveStore(int[] acc, int a, byte[] out, int o) {
+    IntVector e = IntVector.fromArray(Species.I, acc, a);
+    IntVector d = IntVector.fromArray(Species.I, acc, a + Species.I.length());
+    ShortVector s = d.lanewise(LSHL, 16).or(e.and(0xffff)).reinterpretAsShorts();
+    ((ByteVector) s.castShape(BH, 0)).intoArray(out, o);
   }
 
   /** Packs a [1][kh][kw][C] float filter (already in tap-major order) as is. */

@@ -176,11 +176,12 @@ public final class DepthwiseConv2d implements OpKernel {
     int outZp = output.zeroPoint();
     int[] bf = b;
     if (dm == 1 && ctx.useVectorKernels()) {
-      int[] wv = DepthwiseVector.packInts(wTapMajor, signed, wOffset);
-      int[] bi = DepthwiseVector.interiorBias(wv, bf, inOffset);
-      RequantizeVector.Params rq = RequantizeVector.Params.of(ms[0], ms[1], outC);
+      int[] wv = DepthwiseVector.packInts(wTapMajor, outC, signed, wOffset);
+      int[] bp = DepthwiseVector.packChannels(bf);
+      int[] bi = DepthwiseVector.interiorBias(wv, bp, inOffset);
+      RequantizeVector.Params rq = DepthwiseVector.packParams(ms[0], ms[1], outC);
       RangeTask task = (c, from, to) -> DepthwiseVector.conv8(g, signed, c.array(in),
-          c.offset(in), wv, bf, bi, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
+          c.offset(in), wv, bp, bi, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
           c.array(out), c.offset(out), from, to);
       int rows = g.batches() * outH;
       return c -> c.parallelFor(rows, task);

@@ -108,14 +108,15 @@ class DepthwiseVectorParityTest {
         DepthwiseKernels.packBytes(wModel, taps, c), wOffset, bias, inOffset, mult, shift,
         outZp, lo, hi, expected, 2);
     byte[] actual = new byte[outLen + 2];
-    int[] wv = DepthwiseVector.packInts(wModel, signed, wOffset);
-    RequantizeVector.Params rq = RequantizeVector.Params.of(mult, shift, c);
-    int[] bi = DepthwiseVector.interiorBias(wv, bias, inOffset);
+    int[] wv = DepthwiseVector.packInts(wModel, c, signed, wOffset);
+    int[] bp = DepthwiseVector.packChannels(bias);
+    RequantizeVector.Params rq = DepthwiseVector.packParams(mult, shift, c);
+    int[] bi = DepthwiseVector.interiorBias(wv, bp, inOffset);
     int rows = g.batches() * g.outH();
     int split = rows == 0 ? 0 : rnd.nextInt(rows + 1);
-    DepthwiseVector.conv8(g, signed, in, 1, wv, bias, bi, inOffset, rq, mult, shift, outZp, lo,
+    DepthwiseVector.conv8(g, signed, in, 1, wv, bp, bi, inOffset, rq, mult, shift, outZp, lo,
         hi, actual, 2, 0, split);
-    DepthwiseVector.conv8(g, signed, in, 1, wv, bias, bi, inOffset, rq, mult, shift, outZp, lo,
+    DepthwiseVector.conv8(g, signed, in, 1, wv, bp, bi, inOffset, rq, mult, shift, outZp, lo,
         hi, actual, 2, split, rows);
     assertArrayEquals(expected, actual, () -> "geometry " + g + " signed " + signed);
   }
