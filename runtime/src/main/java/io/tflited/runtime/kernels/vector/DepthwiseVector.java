@@ -55,6 +55,11 @@ public final class DepthwiseVector {
     return 2 * Species.I.length();
   }
 
+  /** Channels per float32 block (float lanes). */
+  public static int lanesF32() {
+    return Species.F.length();
+  }
+
   /** Index in the packed per-channel order of model channel {@code c} (see class doc). */
   private static int packedIndex(int c, int depth) {
     int block = lanes8();

@@ -93,7 +93,10 @@ public final class DepthwiseConv2d implements OpKernel {
       }
       float[] range = Activation.floatRange(act, ctx);
       float[] bf = b;
-      if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()) {
+      // Fewer channels than one vector block would all take the vector kernel's scalar tail,
+      // which is slower than the scalar twin's unrolled loop.
+      if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
+          && outC >= DepthwiseVector.lanesF32()) {
         float[] wv = DepthwiseVector.packFloats(ConvSupport.floats(ctx, FILTER, "filter"));
         RangeTask task = (c, from, to) -> DepthwiseVector.convF32(g, c.array(in), c.offset(in),
             wv, bf, range[0], range[1], c.array(out), c.offset(out), from, to);
@@ -175,7 +178,7 @@ public final class DepthwiseConv2d implements OpKernel {
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
-    if (dm == 1 && ctx.useVectorKernels()) {
+    if (dm == 1 && ctx.useVectorKernels() && outC >= DepthwiseVector.lanes8()) {
       int[] wv = DepthwiseVector.packInts(wTapMajor, outC, signed, wOffset);
       int[] bp = DepthwiseVector.packChannels(bf);
       int[] bi = DepthwiseVector.interiorBias(wv, bp, inOffset);
