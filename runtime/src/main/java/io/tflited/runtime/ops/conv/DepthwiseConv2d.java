@@ -2,10 +2,13 @@ package io.tflited.runtime.ops.conv;
 
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.exec.RangeTask;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.kernels.conv.HybridQuantizer;
+import io.tflited.runtime.kernels.vector.DepthwiseVector;
+import io.tflited.runtime.kernels.vector.RequantizeVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.DepthwiseConv2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -90,6 +93,16 @@ public final class DepthwiseConv2d implements OpKernel {
       }
       float[] range = Activation.floatRange(act, ctx);
       float[] bf = b;
+      // Fewer channels than one vector block would all take the vector kernel's scalar tail,
+      // which is slower than the scalar twin's unrolled loop.
+      if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
+          && outC >= DepthwiseVector.lanesF32()) {
+        float[] wv = DepthwiseVector.packFloats(ConvSupport.floats(ctx, FILTER, "filter"));
+        RangeTask task = (c, from, to) -> DepthwiseVector.convF32(g, c.array(in), c.offset(in),
+            wv, bf, range[0], range[1], c.array(out), c.offset(out), from, to);
+        int rows = g.batches() * outH;
+        return c -> c.parallelFor(rows, task);
+      }
       if (filter.type() == DataType.FLOAT32) {
         float[] w = DepthwiseKernels.packFloats(ConvSupport.floats(ctx, FILTER, "filter"), taps, outC);
         return c -> DepthwiseKernels.convF32(g, dm, c.array(in), c.offset(in), w, bf, range[0],
@@ -165,6 +178,17 @@ public final class DepthwiseConv2d implements OpKernel {
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
+    if (dm == 1 && ctx.useVectorKernels() && outC >= DepthwiseVector.lanes8()) {
+      int[] wv = DepthwiseVector.packInts(wTapMajor, outC, signed, wOffset);
+      int[] bp = DepthwiseVector.packChannels(bf);
+      int[] bi = DepthwiseVector.interiorBias(wv, bp, inOffset);
+      RequantizeVector.Params rq = DepthwiseVector.packParams(ms[0], ms[1], outC);
+      RangeTask task = (c, from, to) -> DepthwiseVector.conv8(g, signed, c.array(in),
+          c.offset(in), wv, bp, bi, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
+          c.array(out), c.offset(out), from, to);
+      int rows = g.batches() * outH;
+      return c -> c.parallelFor(rows, task);
+    }
     if (dm == 1) {
       return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
           wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),

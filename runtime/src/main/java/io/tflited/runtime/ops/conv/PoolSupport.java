@@ -2,9 +2,11 @@ package io.tflited.runtime.ops.conv;
 
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.exec.RangeTask;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.PoolKernels;
+import io.tflited.runtime.kernels.vector.PoolVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Pool2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -55,8 +57,15 @@ final class PoolSupport {
     int in = ctx.inputIndex(INPUT);
     int out = ctx.outputIndex(OUTPUT);
     int act = opt.fusedActivationFunction();
+    int rows = g.batches() * outH;
+    boolean vector = ctx.useVectorKernels();
     if (input.type() == DataType.FLOAT32) {
       float[] range = Activation.floatRange(act, ctx);
+      if (vector) {
+        RangeTask task = (c, from, to) -> PoolVector.poolF32(g, average, c.array(in),
+            c.offset(in), range[0], range[1], c.array(out), c.offset(out), from, to);
+        return c -> c.parallelFor(rows, task);
+      }
       return c -> PoolKernels.poolF32(g, average, c.array(in), c.offset(in), range[0], range[1],
           c.array(out), c.offset(out));
     }
@@ -69,6 +78,18 @@ final class PoolSupport {
       case UINT8 -> PoolKernels.U8;
       default -> PoolKernels.S16;
     };
+    boolean signed = input.type() == DataType.INT8;
+    int typeMin = signed ? -128 : 0;
+    int typeMax = signed ? 127 : 255;
+    if (vector && input.type() != DataType.INT16 && range[0] >= typeMin && range[1] <= typeMax
+        && (!average || PoolVector.averageExact(fh * fw))) {
+      RangeTask task = average
+          ? (c, from, to) -> PoolVector.average8(g, signed, c.array(in), c.offset(in), range[0],
+              range[1], c.array(out), c.offset(out), from, to)
+          : (c, from, to) -> PoolVector.max8(g, signed, c.array(in), c.offset(in), range[0],
+              range[1], c.array(out), c.offset(out), from, to);
+      return c -> c.parallelFor(rows, task);
+    }
     return c -> PoolKernels.poolInt(g, average, kind, c.array(in), c.offset(in), range[0],
         range[1], c.array(out), c.offset(out));
   }

@@ -8,6 +8,7 @@ import io.tflited.runtime.kernels.elementwise.FloatRows;
 import io.tflited.runtime.kernels.elementwise.Int16PotAddRow;
 import io.tflited.runtime.kernels.elementwise.IntRows;
 import io.tflited.runtime.kernels.elementwise.QuantizedAddRow;
+import io.tflited.runtime.kernels.vector.ElementwiseVector;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.ops.Activation;
 import io.tflited.runtime.ops.PrepareContext;
@@ -38,7 +39,13 @@ final class AddSub {
         switch (a.type()) {
           case FLOAT32 -> {
             float[] r = Activation.floatRange(activation, ctx);
-            yield subtract ? FloatRows.sub(r[0], r[1]) : FloatRows.add(r[0], r[1]);
+            if (subtract) {
+              yield FloatRows.sub(r[0], r[1]);
+            }
+            BinaryRow scalar = FloatRows.add(r[0], r[1]);
+            yield ctx.useVectorKernels()
+                ? ElementwiseVector.floatRow(false, r[0], r[1], scalar)
+                : scalar;
           }
           case INT32 -> {
             int[] r = intRange(activation, ctx);
@@ -109,8 +116,14 @@ final class AddSub {
     QuantizedMultiplier mo =
         Binary.smallerThanOne(ctx, twiceMax / ((float) (1 << leftShift) * so), "output");
     int m2v = subtract ? -m2.multiplier() : m2.multiplier();
-    return new QuantizedAddRow(
+    QuantizedAddRow scalar = new QuantizedAddRow(
         t, -za, -zb, zo, leftShift, m1.multiplier(), m1.shift(), m2v, m2.shift(),
         mo.multiplier(), mo.shift(), range[0], range[1]);
+    if (t != DataType.INT16 && ctx.useVectorKernels() && ElementwiseVector.eightBitSupported()) {
+      return ElementwiseVector.add8(
+          t == DataType.INT8, -za, -zb, zo, leftShift, m1.multiplier(), m1.shift(), m2v,
+          m2.shift(), mo.multiplier(), mo.shift(), range[0], range[1], scalar);
+    }
+    return scalar;
   }
 }

@@ -7,6 +7,7 @@ import io.tflited.runtime.kernels.elementwise.BinaryRow;
 import io.tflited.runtime.kernels.elementwise.FloatRows;
 import io.tflited.runtime.kernels.elementwise.IntRows;
 import io.tflited.runtime.kernels.elementwise.QuantizedMulRow;
+import io.tflited.runtime.kernels.vector.ElementwiseVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.MulOptions;
 import io.tflited.runtime.ops.Activation;
@@ -38,7 +39,10 @@ public final class Mul implements OpKernel {
         switch (a.type()) {
           case FLOAT32 -> {
             float[] r = Activation.floatRange(act, ctx);
-            yield FloatRows.mul(r[0], r[1]);
+            BinaryRow scalar = FloatRows.mul(r[0], r[1]);
+            yield ctx.useVectorKernels()
+                ? ElementwiseVector.floatRow(true, r[0], r[1], scalar)
+                : scalar;
           }
           case INT32 -> {
             int[] r = AddSub.intRange(act, ctx);
@@ -62,8 +66,14 @@ public final class Mul implements OpKernel {
               throw ctx.error("output multiplier " + real + " is not usable");
             }
             QuantizedMultiplier m = QuantizedMultiplier.of(real);
-            yield new QuantizedMulRow(
+            QuantizedMulRow scalar = new QuantizedMulRow(
                 a.type(), -za, -zb, zo, m.multiplier(), m.shift(), range[0], range[1]);
+            if (a.type() != DataType.INT16 && ctx.useVectorKernels()
+                && ElementwiseVector.eightBitSupported()) {
+              yield ElementwiseVector.mul8(a.type() == DataType.INT8, -za, -zb, zo,
+                  m.multiplier(), m.shift(), range[0], range[1], scalar);
+            }
+            yield scalar;
           }
         };
     return Binary.op(ctx, row);

@@ -1,0 +1,209 @@
+package io.tflited.runtime.kernels.vector;
+
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LT;
+
+import io.tflited.runtime.kernels.elementwise.BinaryRow;
+import io.tflited.runtime.quant.FixedPoint;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * ADD/SUB and MUL rows (see {@link BinaryRow}) with Vector API loops, equal to the scalar
+ * twins in {@code kernels.elementwise} bit for bit: float32 (same operation per element,
+ * TFLite's clamp reproduced with compares so -0.0 and NaN pass exactly as in the scalar),
+ * and int8/uint8 with TFLite's requantization ({@link RequantizeVector}).
+ *
+ * <p>The vector loop runs when both inputs are contiguous along the row, or one of them is
+ * broadcast (step 0); any other stride, the tail shorter than a vector, and int16 go to the
+ * scalar twin. 8-bit ADD needs three requantizations per element; it runs in three passes
+ * over chunks of {@link #CHUNK} elements through a per-thread int32 buffer (input 1 rescaled,
+ * input 2 rescaled and added, output), so that no compiled method exceeds C2's inlining
+ * budget (a method that does would box its vectors).
+ */
+public final class ElementwiseVector {
+  private ElementwiseVector() {}
+
+  private static final boolean ONE_BLOCK = Species.BITS >= 256;
+  private static final VectorSpecies<Byte> BQ =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, Species.BITS / 4)));
+  static final int CHUNK = 1024;
+  private static final ThreadLocal<int[]> BUFFER = ThreadLocal.withInitial(() -> new int[CHUNK]);
+
+  /** Whether the 8-bit rows have a vector loop at this width (they need L-byte loads). */
+  public static boolean eightBitSupported() {
+    return ONE_BLOCK;
+  }
+
+  /** float32 ADD (or MUL) with the fused-activation clamp [lo, hi]. */
+  public static BinaryRow floatRow(boolean multiply, float lo, float hi, BinaryRow scalar) {
+    return (a, ai, as, b, bi, bs, o, oi, n) -> {
+      int lanes = Species.F.length();
+      int k = 0;
+      if ((as == 4 || as == 0) && (bs == 4 || bs == 0) && (as | bs) != 0) {
+        for (; k + lanes <= n; k += lanes) {
+          floatBlock(multiply, a, ai + k * as, as == 0, b, bi + k * bs, bs == 0, o, oi + 4 * k,
+              lo, hi);
+        }
+      }
+      if (k < n) {
+        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + 4 * k, n - k);
+      }
+    };
+  }
+
+  private static void floatBlock(
+      boolean multiply, byte[] a, int ai, boolean aScalar, byte[] b, int bi, boolean bScalar,
+      byte[] o, int oi, float lo, float hi) {
+    FloatVector x = aScalar
+        ? FloatVector.broadcast(Species.F, Float.intBitsToFloat(le32(a, ai)))
+        : ByteVector.fromArray(Species.B, a, ai).reinterpretAsFloats();
+    FloatVector y = bScalar
+        ? FloatVector.broadcast(Species.F, Float.intBitsToFloat(le32(b, bi)))
+        : ByteVector.fromArray(Species.B, b, bi).reinterpretAsFloats();
+    FloatVector v = multiply ? x.mul(y) : x.add(y);
+    // FloatRows.clamp: y = x < lo ? lo : x; hi < y ? hi : y.
+    v = v.blend(lo, v.compare(LT, lo));
+    FloatVector h = FloatVector.broadcast(Species.F, hi);
+    v = v.blend(h, h.compare(LT, v));
+    v.reinterpretAsBytes().intoArray(o, oi);
+  }
+
+  private static int le32(byte[] a, int i) {
+    return (a[i] & 0xff) | (a[i + 1] & 0xff) << 8 | (a[i + 2] & 0xff) << 16 | a[i + 3] << 24;
+  }
+
+  /**
+   * 8-bit MUL: {@code clamp(MultiplyByQuantizedMultiplier((x + off1) * (y + off2), m, s) +
+   * outOff)} as {@code QuantizedMulRow}. |x + off| <= 255, so the product fits in int32.
+   */
+  public static BinaryRow mul8(
+      boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
+      BinaryRow scalar) {
+    RequantizeVector.Params p = RequantizeVector.Params.uniformOf(m, s, 1);
+    int mh = p.mHigh()[0];
+    int ml = p.mLow()[0];
+    int left = p.left()[0];
+    int right = p.right()[0];
+    int mask = p.mask()[0];
+    int byteMask = signed ? -1 : 0xff;
+    return (a, ai, as, b, bi, bs, o, oi, n) -> {
+      int lanes = Species.I.length();
+      int k = 0;
+      if ((as | bs) == 1) {
+        for (; k + lanes <= n; k += lanes) {
+          mulBlock(a, ai + k * as, as == 0, b, bi + k * bs, bs == 0, byteMask, off1, off2,
+              outOff, mh, ml, left, right, mask, lo, hi, o, oi + k);
+        }
+      }
+      if (k < n) {
+        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + k, n - k);
+      }
+    };
+  }
+
+  private static IntVector load8(byte[] a, int i, boolean broadcast, int byteMask) {
+    if (broadcast) {
+      return IntVector.broadcast(Species.I, a[i] & byteMask);
+    }
+    return ((IntVector) ByteVector.fromArray(BQ, a, i).castShape(Species.I, 0)).and(byteMask);
+  }
+
+  private static void mulBlock(
+      byte[] a, int ai, boolean aScalar, byte[] b, int bi, boolean bScalar, int byteMask,
+      int off1, int off2, int outOff, int mh, int ml, int left, int right, int mask, int lo,
+      int hi, byte[] o, int oi) {
+    IntVector prod = load8(a, ai, aScalar, byteMask).add(off1)
+        .mul(load8(b, bi, bScalar, byteMask).add(off2));
+    IntVector v = RequantizeVector.multiply(prod,
+            IntVector.broadcast(Species.I, mh), IntVector.broadcast(Species.I, ml),
+            IntVector.broadcast(Species.I, left), IntVector.broadcast(Species.I, right),
+            IntVector.broadcast(Species.I, mask))
+        .add(outOff).max(lo).min(hi);
+    ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
+  }
+
+  /**
+   * 8-bit ADD/SUB as {@code QuantizedAddRow}: each input offset, shifted left by
+   * {@code leftShift} and rescaled by its multiplier (shifts are TFLite's non-positive
+   * exponents), summed, rescaled to the output, offset and clamped. |x + off| <= 255, so
+   * (x + off) << 20 fits in int32; the two rescaled inputs are each below 2^30 in magnitude
+   * (multipliers < 1), so their sum fits too.
+   */
+  public static BinaryRow add8(
+      boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
+      int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
+    int[] p1 = split(m1, s1);
+    int[] p2 = split(m2, s2);
+    int[] po = split(mo, so);
+    int byteMask = signed ? -1 : 0xff;
+    return (a, ai, as, b, bi, bs, o, oi, n) -> {
+      int lanes = Species.I.length();
+      int k = 0;
+      if ((as | bs) == 1 && n >= lanes) {
+        int[] buf = BUFFER.get();
+        int vecN = n - n % lanes;
+        for (; k < vecN; ) {
+          int len = Math.min(CHUNK, vecN - k);
+          for (int j = 0; j < len; j += lanes) {
+            rescale8(a, ai + (k + j) * as, as == 0, byteMask, off1, leftShift, p1, buf, j, false);
+          }
+          for (int j = 0; j < len; j += lanes) {
+            rescale8(b, bi + (k + j) * bs, bs == 0, byteMask, off2, leftShift, p2, buf, j, true);
+          }
+          for (int j = 0; j < len; j += lanes) {
+            output8(buf, j, po, outOff, lo, hi, o, oi + k + j);
+          }
+          k += len;
+        }
+      }
+      if (k < n) {
+        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + k, n - k);
+      }
+    };
+  }
+
+  /** {mHigh, mLow, left, right, mask} of one (multiplier, shift). */
+  private static int[] split(int m, int s) {
+    RequantizeVector.Params p = RequantizeVector.Params.uniformOf(m, s, 1);
+    return new int[] {p.mHigh()[0], p.mLow()[0], p.left()[0], p.right()[0], p.mask()[0]};
+  }
+
+  private static void rescale8(
+      byte[] x, int xi, boolean broadcast, int byteMask, int offset, int leftShift, int[] p,
+      int[] buf, int j, boolean accumulate) {
+    IntVector v = load8(x, xi, broadcast, byteMask).add(offset).lanewise(LSHL, leftShift);
+    v = RequantizeVector.multiply(v,
+        IntVector.broadcast(Species.I, p[0]), IntVector.broadcast(Species.I, p[1]),
+        IntVector.broadcast(Species.I, p[2]), IntVector.broadcast(Species.I, p[3]),
+        IntVector.broadcast(Species.I, p[4]));
+    if (accumulate) {
+      v = v.add(IntVector.fromArray(Species.I, buf, j));
+    }
+    v.intoArray(buf, j);
+  }
+
+  private static void output8(
+      int[] buf, int j, int[] p, int outOff, int lo, int hi, byte[] o, int oi) {
+    IntVector v = RequantizeVector.multiply(IntVector.fromArray(Species.I, buf, j),
+            IntVector.broadcast(Species.I, p[0]), IntVector.broadcast(Species.I, p[1]),
+            IntVector.broadcast(Species.I, p[2]), IntVector.broadcast(Species.I, p[3]),
+            IntVector.broadcast(Species.I, p[4]))
+        .add(outOff).max(lo).min(hi);
+    ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
+  }
+
+  /** Scalar reference of one 8-bit ADD element, for tests. */
+  static int add8Reference(int x, int y, int off1, int off2, int outOff, int leftShift, int m1,
+      int s1, int m2, int s2, int mo, int so, int lo, int hi) {
+    int a = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(
+        (x + off1) * (1 << leftShift), m1, s1);
+    int b = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(
+        (y + off2) * (1 << leftShift), m2, s2);
+    int r = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(a + b, mo, so) + outOff;
+    return Math.min(hi, Math.max(lo, r));
+  }
+}
