@@ -173,6 +173,7 @@ public final class GemmVector {
     i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);
   }
 
+  // Small enough to be inlined always (a vector argument of a non-inlined call is boxed).
   private static IntVector toInt(FloatVector f) {
     return (IntVector) f.convertShape(VectorOperators.F2I, I, 0);
   }
@@ -215,14 +216,14 @@ public final class GemmVector {
     FloatVector c0 = FloatVector.fromArray(F, bias, biasOff);
     FloatVector c1 = FloatVector.fromArray(F, bias, biasOff + L);
     int half = 4 * L;
-    storeF(f00.add(c0), min, max, out, oOff);
-    storeF(f01.add(c1), min, max, out, oOff + half);
-    storeF(f10.add(c0), min, max, out, oOff + rowStride);
-    storeF(f11.add(c1), min, max, out, oOff + rowStride + half);
-    storeF(f20.add(c0), min, max, out, oOff + 2 * rowStride);
-    storeF(f21.add(c1), min, max, out, oOff + 2 * rowStride + half);
-    storeF(f30.add(c0), min, max, out, oOff + 3 * rowStride);
-    storeF(f31.add(c1), min, max, out, oOff + 3 * rowStride + half);
+    (f00.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
+    (f01.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + half);
+    (f10.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + rowStride);
+    (f11.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + rowStride + half);
+    (f20.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 2 * rowStride);
+    (f21.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 2 * rowStride + half);
+    (f30.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 3 * rowStride);
+    (f31.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 3 * rowStride + half);
   }
 
   /** One-row variant of {@link #tile4Float}. */
@@ -251,8 +252,8 @@ public final class GemmVector {
     }
     FloatVector c0 = FloatVector.fromArray(F, bias, biasOff);
     FloatVector c1 = FloatVector.fromArray(F, bias, biasOff + L);
-    storeF(f0.add(g0).add(c0), min, max, out, oOff);
-    storeF(f1.add(g1).add(c1), min, max, out, oOff + 4 * L);
+    (f0.add(g0).add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
+    (f1.add(g1).add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 4 * L);
   }
 
   private static void storeF(FloatVector v, float min, float max, byte[] out, int off) {
