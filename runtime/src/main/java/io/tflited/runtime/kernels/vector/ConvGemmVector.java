@@ -59,6 +59,9 @@ public final class ConvGemmVector implements RangeTask {
   private final int[] bias;
   private final int[] mult;
   private final int[] shift;
+  private final int[] leftShift;
+  private final int[] rightShift;
+  private final long[] rounding;
   private final int outZp;
   private final int actMin;
   private final int actMax;
@@ -90,6 +93,20 @@ public final class ConvGemmVector implements RangeTask {
     this.bias = bias;
     this.mult = mult;
     this.shift = shift;
+    if (kind == Kind.S8) {
+      leftShift = new int[mult.length];
+      rightShift = new int[mult.length];
+      rounding = new long[mult.length];
+      for (int c = 0; c < mult.length; c++) {
+        leftShift[c] = Math.max(shift[c], 0);
+        rightShift[c] = Math.max(-shift[c], 0);
+        rounding[c] = rightShift[c] == 0 ? 0 : 1L << (rightShift[c] - 1);
+      }
+    } else {
+      leftShift = null;
+      rightShift = null;
+      rounding = null;
+    }
     this.outZp = outZp;
     this.actMin = actMin;
     this.actMax = actMax;
@@ -274,17 +291,39 @@ public final class ConvGemmVector implements RangeTask {
   private void requantizeTile(byte[] sc, int tOff, int t, int m0, int rows, byte[] y, int yOff) {
     int c0 = t * NR;
     int cols = Math.min(NR, n - c0);
-    boolean ruy = kind == Kind.S8;
+    if (kind == Kind.S8) {
+      requantizeTileRuy(sc, tOff, c0, cols, m0, rows, y, yOff);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int ti = tOff + 4 * r * NR;
       int o = yOff + (m0 + r) * n + c0;
       for (int j = 0; j < cols; j++) {
         int c = c0 + j;
         int acc = LittleEndian.getInt(sc, ti + 4 * j) + bias[c];
-        int v = ruy
-            ? RuyRequantize.apply(acc, mult[c], shift[c])
-            : FixedPoint.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]);
-        v += outZp;
+        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;
+        y[o + j] = (byte) Math.min(Math.max(v, actMin), actMax);
+      }
+    }
+  }
+
+  /**
+   * {@link RuyRequantize#apply} without branches: {@code high = ((x << left) * m + 2^30) >> 31},
+   * then {@code (high + 2^(right-1)) >> right} in 64 bits (0 rounding when right = 0). The
+   * 64-bit form also covers apply's overflow case: for high = 2^31-1 the shifted sum is exactly
+   * its {@code 1 << (31 - right)}.
+   */
+  private void requantizeTileRuy(byte[] sc, int tOff, int c0, int cols, int m0, int rows,
+      byte[] y, int yOff) {
+    for (int r = 0; r < rows; r++) {
+      int ti = tOff + 4 * r * NR;
+      int o = yOff + (m0 + r) * n + c0;
+      for (int j = 0; j < cols; j++) {
+        int c = c0 + j;
+        int acc = LittleEndian.getInt(sc, ti + 4 * j) + bias[c];
+        long prod = (long) (acc << leftShift[c]) * mult[c];
+        long high = (int) ((prod + (1L << 30)) >> 31);
+        int v = (int) ((high + rounding[c]) >> rightShift[c]) + outZp;
         y[o + j] = (byte) Math.min(Math.max(v, actMin), actMax);
       }
     }

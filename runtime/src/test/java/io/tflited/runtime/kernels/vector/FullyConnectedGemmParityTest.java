@@ -126,6 +126,47 @@ class FullyConnectedGemmParityTest {
   }
 
   @Test
+  void requantizationExtremesMatchScalar() throws ModelException {
+    // Accumulators near the int32 limits with the largest multipliers and every shift sign:
+    // covers the rounding ties and RuyRequantize's overflow branch.
+    Random r = new Random(313);
+    int units = 64;
+    int depth = 3;
+    int[] bias = new int[units];
+    int[] mult = new int[units];
+    int[] shift = new int[units];
+    int[] shifts = {-31, -20, -8, -2, -1, 0, 1, 3};
+    int[] mults = {Integer.MAX_VALUE, 1 << 30, (1 << 30) + 1, 1518500250};
+    for (int u = 0; u < units; u++) {
+      bias[u] = switch (u % 4) {
+        case 0 -> Integer.MAX_VALUE - r.nextInt(40000);
+        case 1 -> Integer.MIN_VALUE + r.nextInt(40000);
+        case 2 -> (1 << (1 + r.nextInt(30))) * (r.nextBoolean() ? 1 : -1);
+        default -> r.nextInt();
+      };
+      mult[u] = mults[(u / 4) % mults.length];
+      shift[u] = shifts[u % shifts.length];
+    }
+    for (boolean unsigned : new boolean[] {false, true}) {
+      int batches = 5;
+      byte[] x = bytes(r, batches * depth, 0);
+      byte[] w = bytes(r, units * depth, 0);
+      int inZp = unsigned ? 128 : 0;
+      int wZp = unsigned ? 128 : 0;
+      int min = unsigned ? 0 : -128;
+      int max = unsigned ? 255 : 127;
+      int[] rowConst = FcKernels.rowConstants(unsigned, w, 0, units, depth, -wZp, -inZp, bias);
+      byte[] expected = new byte[batches * units];
+      FcKernels.quantizedFc(unsigned, x, 0, w, 0, rowConst, -wZp, expected, 0, batches, depth,
+          units, mult, shift, 0, min, max);
+      ConvGeometry g = fc(batches, depth, units);
+      byte[] got = run(null, (s, t) -> ConvGemmVector.quantized(unsigned ? Kind.U8 : Kind.S8, g,
+          w, wZp, inZp, bias, mult, shift, 0, min, max, 0, 1, s, t), x, expected.length, false);
+      assertArrayEquals(expected, got, unsigned ? "uint8" : "int8");
+    }
+  }
+
+  @Test
   void float32WithinTolerance() throws ModelException {
     Random r = new Random(312);
     for (int iter = 0; iter < 150; iter++) {
