@@ -6,6 +6,7 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.ConvKernels;
 import io.tflited.runtime.kernels.conv.HybridQuantizer;
+import io.tflited.runtime.kernels.vector.ConvGemmVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -97,6 +98,11 @@ public final class Conv2d implements OpKernel {
     }
     float[] range = Activation.floatRange(act, ctx);
     float[] bf = b;
+    if (ctx.useVectorKernels()) {
+      ConvGemmVector v = ConvGemmVector.float32(g, w, bf, range[0], range[1], in, out,
+          ctx::scratch, ctx.interpreterOptions().threads());
+      return v::eval;
+    }
     return c -> ConvKernels.convF32(g, c.array(in), c.offset(in), w, bf, range[0], range[1],
         c.array(out), c.offset(out));
   }
@@ -183,6 +189,11 @@ public final class Conv2d implements OpKernel {
     int[] range = Activation.quantizedRange(act, output, ctx);
     int outZp = output.zeroPoint();
     int[] bf = b;
+    if (ctx.useVectorKernels()) {
+      ConvGemmVector v = ConvGemmVector.int8(g, w, inZp, bf, ms[0], ms[1], outZp, range[0],
+          range[1], in, out, ctx::scratch, ctx.interpreterOptions().threads());
+      return v::eval;
+    }
     return c -> ConvKernels.convS8(g, c.array(in), c.offset(in), w, tapSums, bf, folded, inZp,
         ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
   }
@@ -223,6 +234,15 @@ public final class Conv2d implements OpKernel {
     int[] bf = b;
     int m = ms[0][0];
     int s = ms[1][0];
+    if (ctx.useVectorKernels()) {
+      int[] mult = new int[g.outC()];
+      int[] shift = new int[g.outC()];
+      java.util.Arrays.fill(mult, m);
+      java.util.Arrays.fill(shift, s);
+      ConvGemmVector v = ConvGemmVector.uint8(g, w, wZp, inZp, bf, mult, shift, outZp, range[0],
+          range[1], in, out, ctx::scratch, ctx.interpreterOptions().threads());
+      return v::eval;
+    }
     return c -> ConvKernels.convU8(g, c.array(in), c.offset(in), w, tapSums, bf, folded, inZp,
         wZp, m, s, outZp, range[0], range[1], c.array(out), c.offset(out));
   }

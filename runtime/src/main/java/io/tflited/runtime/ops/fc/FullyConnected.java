@@ -5,7 +5,9 @@ import io.tflited.runtime.ModelException;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.fc.FcKernels;
+import io.tflited.runtime.kernels.vector.ConvGemmVector;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.FullyConnectedOptions;
@@ -111,6 +113,12 @@ public final class FullyConnected implements OpKernel {
   /** Tensor indices and matrix sizes shared by every variant. */
   private record Geometry(int in, int out, int batches, int depth, int units) {}
 
+  /** The FC as a 1x1 convolution over {@code batches} pixels (for the vector GEMM). */
+  private static ConvGeometry asConv(Geometry g) {
+    return new ConvGeometry(1, 1, g.batches(), g.depth(), 1, g.batches(), g.units(), 1, 1, 1, 1,
+        1, 1, 0, 0);
+  }
+
   /** The weights' bytes: packed constant, known (folded) value, or null when dynamic. */
   private static ByteBuffer knownWeights(PrepareContext ctx, int slot, TensorSpec t)
       throws ModelException {
@@ -144,6 +152,11 @@ public final class FullyConnected implements OpKernel {
         bb.asFloatBuffer().get(b);
       }
       float[] fb = b;
+      if (ctx.useVectorKernels()) {
+        ConvGemmVector v = ConvGemmVector.float32(asConv(g), w, fb, min, max, g.in(), g.out(),
+            ctx::scratch, ctx.interpreterOptions().threads());
+        return v::eval;
+      }
       return ctx2 ->
           FcKernels.floatFc(
               ctx2.array(g.in()), ctx2.offset(g.in()), w, fb,
@@ -254,6 +267,13 @@ public final class FullyConnected implements OpKernel {
         FcKernels.rowConstants(unsigned, w, 0, g.units(), g.depth(), wOffset, xOffset, biasValues);
     int[] mult = ms[0];
     int[] shift = ms[1];
+    if (ctx.useVectorKernels()) {
+      ConvGemmVector v = ConvGemmVector.quantized(
+          unsigned ? ConvGemmVector.Kind.U8 : ConvGemmVector.Kind.S8, asConv(g), w, wZp,
+          input.zeroPoint(), biasValues, mult, shift, outZp, min, max, g.in(), g.out(),
+          ctx::scratch, ctx.interpreterOptions().threads());
+      return v::eval;
+    }
     return ctx2 ->
         FcKernels.quantizedFc(
             unsigned, ctx2.array(g.in()), ctx2.offset(g.in()), w, 0, rowConst, wOffset,

@@ -1,0 +1,439 @@
+package io.tflited.runtime.kernels.vector;
+
+import io.tflited.runtime.ModelException;
+import io.tflited.runtime.exec.RangeTask;
+import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.conv.ConvGeometry;
+import io.tflited.runtime.ops.ExecContext;
+import io.tflited.runtime.quant.FixedPoint;
+import io.tflited.runtime.quant.RuyRequantize;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * CONV_2D (any kernel size, stride, dilation, padding) and FULLY_CONNECTED (a 1x1 conv over
+ * {@code batches} pixels) as a blocked GEMM over output pixels on the {@link GemmVector}
+ * micro-kernels, for int8 (per-channel weights, {@link RuyRequantize} rounding), uint8
+ * (per-tensor weights, {@link FixedPoint#multiplyByQuantizedMultiplier}) and float32.
+ *
+ * <p>Steps per thread slot (work split by output pixels, or by output-channel tiles when there
+ * are fewer than {@code 2 * MR} pixels per thread):
+ *
+ * <ol>
+ *   <li>pack up to {@code macroBlocks} row blocks of MR pixels into A panels: for each pixel and
+ *       filter tap, the tap's input channels minus the input zero point, as floats; taps
+ *       outside the input are 0 (TFLite skips them, i.e. (x - inZp) = 0 contributes nothing), so
+ *       no border correction is needed (no im2col of the whole image, only of the panels);
+ *   <li>for each column tile of NR output channels (its packed weights stay in cache) and each
+ *       panel: the micro-kernel gives MR x NR int32 sums {@code sum (x - inZp) * (w - wZp)},
+ *       which are exactly the scalar kernels' int32 accumulators minus the bias;
+ *   <li>epilogue: add the bias, requantize exactly as the scalar twin, add the output zero
+ *       point, clamp to the activation range (float: add bias, clamp, in vector form).
+ * </ol>
+ */
+public final class ConvGemmVector implements RangeTask {
+  private static final VectorSpecies<Byte> B = Species.B;
+  private static final VectorSpecies<Float> F = Species.F;
+  private static final int MR = GemmVector.MR;
+  private static final int NR = GemmVector.NR;
+
+  /** Element type of input and output. */
+  public enum Kind {
+    S8,
+    U8,
+    F32
+  }
+
+  private final ConvGeometry g;
+  private final Kind kind;
+  private final int m;
+  private final int k;
+  private final int n;
+  private final int tiles;
+  private final float[] packedB;
+  private final int kBlock;
+  private final int inZp;
+  private final int[] bias;
+  private final int[] mult;
+  private final int[] shift;
+  private final int[] leftShift;
+  private final int[] rightShift;
+  private final long[] rounding;
+  private final int outZp;
+  private final int actMin;
+  private final int actMax;
+  private final float[] floatBias;
+  private final float floatMin;
+  private final float floatMax;
+  private final int in;
+  private final int out;
+  private final int scratch;
+  private final int slots;
+  private final int macroBlocks;
+  private final boolean splitColumns;
+  private final boolean pointwise;
+  private final int slotBytes;
+  private final int tileOff;
+
+  private ConvGemmVector(ConvGeometry g, Kind kind, float[] packedB, int kBlock, int inZp,
+      int[] bias, int[] mult, int[] shift, int outZp, int actMin, int actMax, float[] floatBias,
+      float floatMin, float floatMax, int in, int out, Scratch scratch, int threads) throws ModelException {
+    this.g = g;
+    this.kind = kind;
+    this.m = g.batches() * g.outH() * g.outW();
+    this.k = g.kh() * g.kw() * g.inC();
+    this.n = g.outC();
+    this.tiles = GemmVector.tiles(n);
+    this.packedB = packedB;
+    this.kBlock = kBlock;
+    this.inZp = inZp;
+    this.bias = bias;
+    this.mult = mult;
+    this.shift = shift;
+    if (kind == Kind.S8) {
+      leftShift = new int[mult.length];
+      rightShift = new int[mult.length];
+      rounding = new long[mult.length];
+      for (int c = 0; c < mult.length; c++) {
+        leftShift[c] = Math.max(shift[c], 0);
+        rightShift[c] = Math.max(-shift[c], 0);
+        rounding[c] = rightShift[c] == 0 ? 0 : 1L << (rightShift[c] - 1);
+      }
+    } else {
+      leftShift = null;
+      rightShift = null;
+      rounding = null;
+    }
+    this.outZp = outZp;
+    this.actMin = actMin;
+    this.actMax = actMax;
+    this.floatBias = floatBias;
+    this.floatMin = floatMin;
+    this.floatMax = floatMax;
+    this.in = in;
+    this.out = out;
+    this.slots = Math.max(1, threads);
+    this.pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1
+        && g.padH() == 0 && g.padW() == 0 && g.outH() == g.inH() && g.outW() == g.inW();
+    int rowBlocks = (m + MR - 1) / MR;
+    this.splitColumns = slots > 1 && m < 2 * MR * slots && tiles >= slots;
+    // Panels of one macro block stay within ~192 KiB (L2) while a weight tile streams over them.
+    int perPanel = 4 * MR * k;
+    this.macroBlocks = Math.max(1, Math.min(rowBlocks, (192 * 1024) / perPanel));
+    this.tileOff = macroBlocks * perPanel;
+    this.slotBytes = tileOff + 4 * MR * NR;
+    this.scratch = scratch.reserve((long) slotBytes * slots);
+  }
+
+  /** Reserves the per-node scratch bytes (the op's PrepareContext.scratch). */
+  @FunctionalInterface
+  public interface Scratch {
+    int reserve(long bytes) throws ModelException;
+  }
+
+  /**
+   * int8 conv: {@code w} [outC][kh][kw][inC] int8 (symmetric per-channel), requantized with
+   * {@link RuyRequantize}.
+   */
+  public static ConvGemmVector int8(ConvGeometry g, byte[] w, int inZp, int[] bias, int[] mult,
+      int[] shift, int outZp, int actMin, int actMax, int in, int out, Scratch scratch,
+      int threads) throws ModelException {
+    return quantized(Kind.S8, g, w, 0, inZp, bias, mult, shift, outZp, actMin, actMax, in, out,
+        scratch, threads);
+  }
+
+  /**
+   * uint8 conv: {@code w} [outC][kh][kw][inC] uint8 with zero point {@code wZp}, requantized with
+   * {@link FixedPoint#multiplyByQuantizedMultiplier}.
+   */
+  public static ConvGemmVector uint8(ConvGeometry g, byte[] w, int wZp, int inZp, int[] bias,
+      int[] mult, int[] shift, int outZp, int actMin, int actMax, int in, int out,
+      Scratch scratch, int threads) throws ModelException {
+    return quantized(Kind.U8, g, w, wZp, inZp, bias, mult, shift, outZp, actMin, actMax, in, out,
+        scratch, threads);
+  }
+
+  /**
+   * 8-bit conv or FC ({@code kind} S8 or U8); weights centred by {@code wZp} (may be nonzero for
+   * int8 FULLY_CONNECTED), bias may be null, mult/shift per output channel.
+   */
+  public static ConvGemmVector quantized(Kind kind, ConvGeometry g, byte[] w, int wZp, int inZp,
+      int[] bias, int[] mult, int[] shift, int outZp, int actMin, int actMax, int in, int out,
+      Scratch scratch, int threads) throws ModelException {
+    int n = g.outC();
+    int k = g.kh() * g.kw() * g.inC();
+    float[] wf = new float[n * k];
+    int maxB = 0;
+    for (int i = 0; i < n * k; i++) {
+      int v = (kind == Kind.U8 ? w[i] & 0xff : w[i]) - wZp;
+      wf[i] = v;
+      maxB = Math.max(maxB, Math.abs(v));
+    }
+    int maxA = kind == Kind.U8 ? Math.max(inZp, 255 - inZp) : Math.max(inZp + 128, 127 - inZp);
+    int kBlock = GemmVector.exactBlock(maxA, maxB);
+    int[] b = bias == null ? new int[n] : bias.clone();
+    return new ConvGemmVector(g, kind, GemmVector.packB(wf, n, k), kBlock, inZp, b, mult, shift,
+        outZp, actMin, actMax, null, 0f, 0f, in, out, scratch, threads);
+  }
+
+  /** float32 conv or FC: {@code w} [outC][kh][kw][inC]; bias may be null. */
+  public static ConvGemmVector float32(ConvGeometry g, float[] w, float[] bias, float min,
+      float max, int in, int out, Scratch scratch, int threads) throws ModelException {
+    int n = g.outC();
+    int k = g.kh() * g.kw() * g.inC();
+    float[] fb = new float[GemmVector.tiles(n) * NR];
+    if (bias != null) {
+      System.arraycopy(bias, 0, fb, 0, n);
+    }
+    return new ConvGemmVector(g, Kind.F32, GemmVector.packB(w, n, k), k, 0, null, null, null, 0,
+        0, 0, fb, min, max, in, out, scratch, threads);
+  }
+
+  /** Runs the op (from PreparedOp.eval). Allocates nothing. */
+  public void eval(ExecContext ctx) {
+    if (slots == 1) {
+      run(ctx, 0, 1);
+    } else {
+      ctx.parallelFor(slots, this);
+    }
+  }
+
+  @Override
+  public void run(ExecContext ctx, int from, int to) {
+    for (int s = from; s < to; s++) {
+      slot(ctx, s);
+    }
+  }
+
+  private void slot(ExecContext ctx, int s) {
+    int rowBlocks = (m + MR - 1) / MR;
+    int b0 = 0;
+    int b1 = rowBlocks;
+    int t0 = 0;
+    int t1 = tiles;
+    if (splitColumns) {
+      t0 = (int) ((long) tiles * s / slots);
+      t1 = (int) ((long) tiles * (s + 1) / slots);
+    } else {
+      b0 = (int) ((long) rowBlocks * s / slots);
+      b1 = (int) ((long) rowBlocks * (s + 1) / slots);
+    }
+    if (b0 >= b1 || t0 >= t1) {
+      return;
+    }
+    byte[] x = ctx.array(in);
+    int xOff = ctx.offset(in);
+    byte[] y = ctx.array(out);
+    int yOff = ctx.offset(out);
+    byte[] sc = ctx.array(scratch);
+    int base = ctx.offset(scratch) + s * slotBytes;
+    int panelBytes = 4 * MR * k;
+    for (int mb = b0; mb < b1; mb += macroBlocks) {
+      int mbEnd = Math.min(b1, mb + macroBlocks);
+      for (int blk = mb; blk < mbEnd; blk++) {
+        packPanel(x, xOff, blk * MR, sc, base + (blk - mb) * panelBytes);
+      }
+      for (int t = t0; t < t1; t++) {
+        int bOff = t * k * NR;
+        for (int blk = mb; blk < mbEnd; blk++) {
+          int pOff = base + (blk - mb) * panelBytes;
+          int m0 = blk * MR;
+          int rows = Math.min(MR, m - m0);
+          if (kind == Kind.F32) {
+            floatTile(sc, pOff, bOff, t, m0, rows, y, yOff, base + tileOff);
+          } else {
+            int tOff = base + tileOff;
+            if (rows == 1) {
+              GemmVector.tile1Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
+            } else {
+              GemmVector.tile4Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
+            }
+            requantizeTile(sc, tOff, t, m0, rows, y, yOff);
+          }
+        }
+      }
+    }
+  }
+
+  private void floatTile(byte[] sc, int pOff, int bOff, int t, int m0, int rows, byte[] y,
+      int yOff, int tOff) {
+    int c0 = t * NR;
+    int cols = Math.min(NR, n - c0);
+    int rowStride = 4 * n;
+    if (cols == NR) {
+      int o = yOff + 4 * (m0 * n + c0);
+      if (rows == MR) {
+        GemmVector.tile4Float(sc, pOff, packedB, bOff, k, floatBias, c0, floatMin, floatMax, y,
+            o, rowStride);
+        return;
+      }
+      if (rows == 1) {
+        GemmVector.tile1Float(sc, pOff, packedB, bOff, k, floatBias, c0, floatMin, floatMax, y,
+            o);
+        return;
+      }
+    }
+    if (rows == 1) {
+      GemmVector.tile1Float(sc, pOff, packedB, bOff, k, floatBias, c0, floatMin, floatMax, sc,
+          tOff);
+    } else {
+      GemmVector.tile4Float(sc, pOff, packedB, bOff, k, floatBias, c0, floatMin, floatMax, sc,
+          tOff, 4 * NR);
+    }
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(sc, tOff + 4 * r * NR, y, yOff + 4 * ((m0 + r) * n + c0), 4 * cols);
+    }
+  }
+
+  private void requantizeTile(byte[] sc, int tOff, int t, int m0, int rows, byte[] y, int yOff) {
+    int c0 = t * NR;
+    int cols = Math.min(NR, n - c0);
+    if (kind == Kind.S8) {
+      requantizeTileRuy(sc, tOff, c0, cols, m0, rows, y, yOff);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      int ti = tOff + 4 * r * NR;
+      int o = yOff + (m0 + r) * n + c0;
+      for (int j = 0; j < cols; j++) {
+        int c = c0 + j;
+        int acc = LittleEndian.getInt(sc, ti + 4 * j) + bias[c];
+        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;
+        y[o + j] = (byte) Math.min(Math.max(v, actMin), actMax);
+      }
+    }
+  }
+
+  /**
+   * {@link RuyRequantize#apply} without branches: {@code high = ((x << left) * m + 2^30) >> 31},
+   * then {@code (high + 2^(right-1)) >> right} in 64 bits (0 rounding when right = 0). The
+   * 64-bit form also covers apply's overflow case: for high = 2^31-1 the shifted sum is exactly
+   * its {@code 1 << (31 - right)}.
+   */
+  private void requantizeTileRuy(byte[] sc, int tOff, int c0, int cols, int m0, int rows,
+      byte[] y, int yOff) {
+    for (int r = 0; r < rows; r++) {
+      int ti = tOff + 4 * r * NR;
+      int o = yOff + (m0 + r) * n + c0;
+      for (int j = 0; j < cols; j++) {
+        int c = c0 + j;
+        int acc = LittleEndian.getInt(sc, ti + 4 * j) + bias[c];
+        long prod = (long) (acc << leftShift[c]) * mult[c];
+        long high = (int) ((prod + (1L << 30)) >> 31);
+        int v = (int) ((high + rounding[c]) >> rightShift[c]) + outZp;
+        y[o + j] = (byte) Math.min(Math.max(v, actMin), actMax);
+      }
+    }
+  }
+
+  /** Packs MR output pixels starting at {@code m0} into a [MR][K] float panel. */
+  private void packPanel(byte[] x, int xOff, int m0, byte[] p, int pOff) {
+    int inC = g.inC();
+    int es = kind == Kind.F32 ? 4 : 1;
+    int rows = Math.min(MR, m - m0);
+    if (pointwise) {
+      // 1x1, stride 1, no padding: the block's pixels are contiguous in the input.
+      convertRow(x, xOff + es * m0 * inC, rows * k, p, pOff);
+      Arrays.fill(p, pOff + 4 * rows * k, pOff + 4 * MR * k, (byte) 0);
+      return;
+    }
+    int hw = g.outH() * g.outW();
+    for (int r = 0; r < MR; r++) {
+      int row = pOff + 4 * r * k;
+      int pix = m0 + r;
+      if (pix >= m) {
+        Arrays.fill(p, row, row + 4 * k, (byte) 0);
+        continue;
+      }
+      int b = pix / hw;
+      int rem = pix - b * hw;
+      int oy = rem / g.outW();
+      int ox = rem - oy * g.outW();
+      int iy0 = oy * g.strideH() - g.padH();
+      int ix0 = ox * g.strideW() - g.padW();
+      int kwC = g.kw() * inC;
+      int dst = row;
+      for (int ky = 0; ky < g.kh(); ky++, dst += 4 * kwC) {
+        int iy = iy0 + ky * g.dilH();
+        if (iy < 0 || iy >= g.inH()) {
+          Arrays.fill(p, dst, dst + 4 * kwC, (byte) 0);
+          continue;
+        }
+        int rowSrc = xOff + es * ((b * g.inH() + iy) * g.inW() * inC);
+        if (g.dilW() == 1) {
+          int kx0 = Math.min(g.kw(), Math.max(0, -ix0));
+          int kx1 = Math.max(kx0, Math.min(g.kw(), g.inW() - ix0));
+          Arrays.fill(p, dst, dst + 4 * kx0 * inC, (byte) 0);
+          if (kx1 > kx0) {
+            convertRow(x, rowSrc + es * (ix0 + kx0) * inC, (kx1 - kx0) * inC, p,
+                dst + 4 * kx0 * inC);
+          }
+          Arrays.fill(p, dst + 4 * kx1 * inC, dst + 4 * kwC, (byte) 0);
+          continue;
+        }
+        for (int kx = 0; kx < g.kw(); kx++) {
+          int ix = ix0 + kx * g.dilW();
+          int d = dst + 4 * kx * inC;
+          if (ix >= 0 && ix < g.inW()) {
+            convertRow(x, rowSrc + es * ix * inC, inC, p, d);
+          } else {
+            Arrays.fill(p, d, d + 4 * inC, (byte) 0);
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code len} input elements at {@code src} -> floats (minus the input zero point). */
+  private void convertRow(byte[] x, int src, int len, byte[] p, int dst) {
+    if (kind == Kind.F32) {
+      System.arraycopy(x, src, p, dst, 4 * len);
+    } else if (kind == Kind.S8) {
+      convertS8(x, src, len, -inZp, p, dst);
+    } else {
+      convertU8(x, src, len, -inZp, p, dst);
+    }
+  }
+
+  /** int8 -> float (x + add); whole byte vectors in vector form, the tail scalar. */
+  private static void convertS8(byte[] x, int src, int len, int add, byte[] p, int dst) {
+    int i = 0;
+    int bl = B.length();
+    if (len >= bl) {
+      float fa = add;
+      for (; i + bl <= len; i += bl) {
+        ByteVector v = ByteVector.fromArray(B, x, src + i);
+        for (int part = 0; part < 4; part++) {
+          FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+          f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * (i + part * F.length()));
+        }
+      }
+    }
+    for (; i < len; i++) {
+      LittleEndian.setFloat(p, dst + 4 * i, x[src + i] + add);
+    }
+  }
+
+  /** uint8 -> float (x + add): flips the sign bit (u - 128 as int8), then adds 128 + add. */
+  private static void convertU8(byte[] x, int src, int len, int add, byte[] p, int dst) {
+    int i = 0;
+    int bl = B.length();
+    if (len >= bl) {
+      float fa = 128 + add;
+      for (; i + bl <= len; i += bl) {
+        ByteVector v = ByteVector.fromArray(B, x, src + i).lanewise(VectorOperators.XOR,
+            (byte) 0x80);
+        for (int part = 0; part < 4; part++) {
+          FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+          f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * (i + part * F.length()));
+        }
+      }
+    }
+    for (; i < len; i++) {
+      LittleEndian.setFloat(p, dst + 4 * i, (x[src + i] & 0xff) + add);
+    }
+  }
+}

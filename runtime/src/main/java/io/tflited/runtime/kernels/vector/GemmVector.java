@@ -1,0 +1,262 @@
+package io.tflited.runtime.kernels.vector;
+
+import io.tflited.runtime.kernels.LittleEndian;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The GEMM micro-kernels under CONV_2D and FULLY_CONNECTED: {@code C[M][N] = A[M][K] x B[K][N]}
+ * with A the activations (pixels x taps*channels, packed per row block into a float panel) and
+ * B the weights (packed once at prepare into float column tiles).
+ *
+ * <pre>
+ *   packed B, one tile per NR = 2 * lanes output channels (zero padded past N):
+ *     tile t: [k = 0 .. K-1][NR floats]      (w[t*NR + j][k], centred by the weight zero point)
+ *   A panel, one per MR = 4 output pixels (rows past M are zero):
+ *     [r = 0 .. MR-1][K floats]              (x[m][k] - input zero point; padding taps are 0)
+ *   micro-kernel: MR x NR accumulators = 4 x 2 vectors, one broadcast of A per row and k.
+ * </pre>
+ *
+ * <p><b>Exact 8-bit products through f32 FMA.</b> For 8-bit data both operands are centred
+ * integers: {@code |x - inZp| <= maxA} and {@code |w - wZp| <= maxB} (at most 255 each). Each
+ * product is an integer of magnitude {@code <= maxA * maxB <= 65025 < 2^24}, exactly
+ * representable in f32, and every partial sum of {@code kBlock} such products has magnitude
+ * {@code <= kBlock * maxA * maxB <= 2^24}, so every FMA result is an integer of magnitude at most
+ * 2^24 and is exact (f32 holds every integer up to 2^24). {@link #exactBlock} returns
+ * {@code floor(2^24 / (maxA * maxB))}: at least 258 for uint8 (255 * 255 = 65025), at least 514
+ * for int8 activations with symmetric int8 weights (255 * 128), 1024 when both are in [-128, 127]
+ * with magnitude <= 128. After each block the float sums are converted to int (exact) and added
+ * in int32, which wraps exactly as the scalar kernels' int32 sums do, so the int32 accumulator
+ * {@code sum (x - inZp) * (w - wZp)} is bit-identical to the scalar twin's, whatever the order.
+ */
+public final class GemmVector {
+  private GemmVector() {}
+
+  private static final VectorSpecies<Float> F = Species.F;
+  private static final VectorSpecies<Integer> I = Species.I;
+
+  /** Lanes per float vector. */
+  public static final int L = F.length();
+  /** Rows (output pixels) per micro-tile. */
+  public static final int MR = 4;
+  /** Columns (output channels) per micro-tile. */
+  public static final int NR = 2 * L;
+
+  /** Largest K block whose f32 partial sums stay exact (see the class Javadoc). */
+  public static int exactBlock(int maxA, int maxB) {
+    long p = (long) Math.max(1, maxA) * Math.max(1, maxB);
+    return (int) Math.max(1, (1L << 24) / p);
+  }
+
+  /** Number of NR-wide column tiles for N columns. */
+  public static int tiles(int n) {
+    return (n + NR - 1) / NR;
+  }
+
+  /**
+   * Packs {@code w[n][k]} (row-major, already centred floats) into column tiles of NR floats per
+   * k, zero padded to a whole number of tiles.
+   */
+  public static float[] packB(float[] w, int n, int k) {
+    int tiles = tiles(n);
+    float[] p = new float[tiles * k * NR];
+    for (int c = 0; c < n; c++) {
+      int t = c / NR;
+      int j = c % NR;
+      int base = t * k * NR + j;
+      for (int kk = 0; kk < k; kk++) {
+        p[base + kk * NR] = w[c * k + kk];
+      }
+    }
+    return p;
+  }
+
+  /**
+   * MR x NR int32 tile: {@code tile[r][j] = sum_k panel[r][k] * b[k][j]}, summed exactly in f32
+   * blocks of {@code kBlock} and in int32 across blocks; written as little-endian ints
+   * [MR][NR] at {@code tOff}.
+   */
+  public static void tile4Int(
+      byte[] panel, int pOff, float[] b, int bOff, int k, int kBlock, byte[] t, int tOff) {
+    int rs = 4 * k;
+    IntVector i00 = IntVector.zero(I);
+    IntVector i01 = IntVector.zero(I);
+    IntVector i10 = IntVector.zero(I);
+    IntVector i11 = IntVector.zero(I);
+    IntVector i20 = IntVector.zero(I);
+    IntVector i21 = IntVector.zero(I);
+    IntVector i30 = IntVector.zero(I);
+    IntVector i31 = IntVector.zero(I);
+    for (int k0 = 0; k0 < k; k0 += kBlock) {
+      int k1 = Math.min(k, k0 + kBlock);
+      FloatVector f00 = FloatVector.zero(F);
+      FloatVector f01 = FloatVector.zero(F);
+      FloatVector f10 = FloatVector.zero(F);
+      FloatVector f11 = FloatVector.zero(F);
+      FloatVector f20 = FloatVector.zero(F);
+      FloatVector f21 = FloatVector.zero(F);
+      FloatVector f30 = FloatVector.zero(F);
+      FloatVector f31 = FloatVector.zero(F);
+      for (int kk = k0; kk < k1; kk++) {
+        int bi = bOff + kk * NR;
+        FloatVector b0 = FloatVector.fromArray(F, b, bi);
+        FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+        int pi = pOff + 4 * kk;
+        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi));
+        f00 = b0.fma(a, f00);
+        f01 = b1.fma(a, f01);
+        a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + rs));
+        f10 = b0.fma(a, f10);
+        f11 = b1.fma(a, f11);
+        a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 2 * rs));
+        f20 = b0.fma(a, f20);
+        f21 = b1.fma(a, f21);
+        a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 3 * rs));
+        f30 = b0.fma(a, f30);
+        f31 = b1.fma(a, f31);
+      }
+      i00 = i00.add(toInt(f00));
+      i01 = i01.add(toInt(f01));
+      i10 = i10.add(toInt(f10));
+      i11 = i11.add(toInt(f11));
+      i20 = i20.add(toInt(f20));
+      i21 = i21.add(toInt(f21));
+      i30 = i30.add(toInt(f30));
+      i31 = i31.add(toInt(f31));
+    }
+    int rowBytes = 4 * NR;
+    int half = 4 * L;
+    i00.reinterpretAsBytes().intoArray(t, tOff);
+    i01.reinterpretAsBytes().intoArray(t, tOff + half);
+    i10.reinterpretAsBytes().intoArray(t, tOff + rowBytes);
+    i11.reinterpretAsBytes().intoArray(t, tOff + rowBytes + half);
+    i20.reinterpretAsBytes().intoArray(t, tOff + 2 * rowBytes);
+    i21.reinterpretAsBytes().intoArray(t, tOff + 2 * rowBytes + half);
+    i30.reinterpretAsBytes().intoArray(t, tOff + 3 * rowBytes);
+    i31.reinterpretAsBytes().intoArray(t, tOff + 3 * rowBytes + half);
+  }
+
+  /** One-row variant of {@link #tile4Int} (one panel row). */
+  public static void tile1Int(
+      byte[] panel, int pOff, float[] b, int bOff, int k, int kBlock, byte[] t, int tOff) {
+    IntVector i0 = IntVector.zero(I);
+    IntVector i1 = IntVector.zero(I);
+    for (int k0 = 0; k0 < k; k0 += kBlock) {
+      int k1 = Math.min(k, k0 + kBlock);
+      FloatVector f0 = FloatVector.zero(F);
+      FloatVector f1 = FloatVector.zero(F);
+      FloatVector g0 = FloatVector.zero(F);
+      FloatVector g1 = FloatVector.zero(F);
+      int kk = k0;
+      for (; kk + 2 <= k1; kk += 2) {
+        int bi = bOff + kk * NR;
+        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
+        f0 = FloatVector.fromArray(F, b, bi).fma(a, f0);
+        f1 = FloatVector.fromArray(F, b, bi + L).fma(a, f1);
+        FloatVector c = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk + 4));
+        g0 = FloatVector.fromArray(F, b, bi + NR).fma(c, g0);
+        g1 = FloatVector.fromArray(F, b, bi + NR + L).fma(c, g1);
+      }
+      for (; kk < k1; kk++) {
+        int bi = bOff + kk * NR;
+        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
+        f0 = FloatVector.fromArray(F, b, bi).fma(a, f0);
+        f1 = FloatVector.fromArray(F, b, bi + L).fma(a, f1);
+      }
+      // Each of f and g holds at most one block's sum: both exact, so is their int sum.
+      i0 = i0.add(toInt(f0)).add(toInt(g0));
+      i1 = i1.add(toInt(f1)).add(toInt(g1));
+    }
+    i0.reinterpretAsBytes().intoArray(t, tOff);
+    i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);
+  }
+
+  // Small enough to be inlined always (a vector argument of a non-inlined call is boxed).
+  private static IntVector toInt(FloatVector f) {
+    return (IntVector) f.convertShape(VectorOperators.F2I, I, 0);
+  }
+
+  /**
+   * float32 MR x NR tile with bias and clamp: {@code out[r][j] = clamp(bias[j] + sum_k
+   * panel[r][k] * b[k][j])}, written as little-endian floats with row stride {@code rowStride}
+   * bytes at {@code oOff} (the caller passes a scratch tile when the columns are not all valid).
+   */
+  public static void tile4Float(
+      byte[] panel, int pOff, float[] b, int bOff, int k, float[] bias, int biasOff,
+      float min, float max, byte[] out, int oOff, int rowStride) {
+    int rs = 4 * k;
+    FloatVector f00 = FloatVector.zero(F);
+    FloatVector f01 = FloatVector.zero(F);
+    FloatVector f10 = FloatVector.zero(F);
+    FloatVector f11 = FloatVector.zero(F);
+    FloatVector f20 = FloatVector.zero(F);
+    FloatVector f21 = FloatVector.zero(F);
+    FloatVector f30 = FloatVector.zero(F);
+    FloatVector f31 = FloatVector.zero(F);
+    for (int kk = 0; kk < k; kk++) {
+      int bi = bOff + kk * NR;
+      FloatVector b0 = FloatVector.fromArray(F, b, bi);
+      FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+      int pi = pOff + 4 * kk;
+      FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi));
+      f00 = b0.fma(a, f00);
+      f01 = b1.fma(a, f01);
+      a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + rs));
+      f10 = b0.fma(a, f10);
+      f11 = b1.fma(a, f11);
+      a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 2 * rs));
+      f20 = b0.fma(a, f20);
+      f21 = b1.fma(a, f21);
+      a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 3 * rs));
+      f30 = b0.fma(a, f30);
+      f31 = b1.fma(a, f31);
+    }
+    FloatVector c0 = FloatVector.fromArray(F, bias, biasOff);
+    FloatVector c1 = FloatVector.fromArray(F, bias, biasOff + L);
+    int half = 4 * L;
+    (f00.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
+    (f01.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + half);
+    (f10.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + rowStride);
+    (f11.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + rowStride + half);
+    (f20.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 2 * rowStride);
+    (f21.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 2 * rowStride + half);
+    (f30.add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 3 * rowStride);
+    (f31.add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 3 * rowStride + half);
+  }
+
+  /** One-row variant of {@link #tile4Float}. */
+  public static void tile1Float(
+      byte[] panel, int pOff, float[] b, int bOff, int k, float[] bias, int biasOff,
+      float min, float max, byte[] out, int oOff) {
+    FloatVector f0 = FloatVector.zero(F);
+    FloatVector f1 = FloatVector.zero(F);
+    FloatVector g0 = FloatVector.zero(F);
+    FloatVector g1 = FloatVector.zero(F);
+    int kk = 0;
+    for (; kk + 2 <= k; kk += 2) {
+      int bi = bOff + kk * NR;
+      FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
+      f0 = FloatVector.fromArray(F, b, bi).fma(a, f0);
+      f1 = FloatVector.fromArray(F, b, bi + L).fma(a, f1);
+      FloatVector c = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk + 4));
+      g0 = FloatVector.fromArray(F, b, bi + NR).fma(c, g0);
+      g1 = FloatVector.fromArray(F, b, bi + NR + L).fma(c, g1);
+    }
+    for (; kk < k; kk++) {
+      int bi = bOff + kk * NR;
+      FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
+      f0 = FloatVector.fromArray(F, b, bi).fma(a, f0);
+      f1 = FloatVector.fromArray(F, b, bi + L).fma(a, f1);
+    }
+    FloatVector c0 = FloatVector.fromArray(F, bias, biasOff);
+    FloatVector c1 = FloatVector.fromArray(F, bias, biasOff + L);
+    (f0.add(g0).add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
+    (f1.add(g1).add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 4 * L);
+  }
+
+  private static void storeF(FloatVector v, float min, float max, byte[] out, int off) {
+    v.max(min).min(max).reinterpretAsBytes().intoArray(out, off);
+  }
+}
