@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
+import io.tflited.runtime.exec.RangeTask;
+import io.tflited.runtime.exec.WorkerPool;
 import io.tflited.runtime.testing.Differential;
 import io.tflited.runtime.testing.SharedModels;
 import java.lang.management.ManagementFactory;
@@ -110,6 +112,58 @@ class ZeroAllocationTest {
           workerPerRun <= BOUND_PER_RUN,
           name + " threads=" + threads + ": the worker threads allocate " + workerPerRun
               + " bytes per run (bound " + BOUND_PER_RUN + ")");
+    }
+  }
+
+  /**
+   * The pool's dispatch itself (unpark, hand-over fields, completion counter) allocates nothing
+   * on the caller or the workers, independent of whether any op uses it yet.
+   */
+  @org.junit.jupiter.api.Test
+  void workerPoolDispatchAllocatesNothing() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Assumptions.assumeTrue(
+        mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
+        "this JVM does not count allocated bytes per thread");
+    long[] cells = new long[3 * 64];
+    RangeTask task =
+        (ctx, from, to) -> {
+          for (int i = from; i < to; i++) {
+            cells[(i % 3) * 64] += i;
+          }
+        };
+    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+    try (WorkerPool pool = new WorkerPool(3)) {
+      long[] workers =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> !before.contains(t) && t.getName().startsWith("tflited-worker-"))
+              .mapToLong(Thread::threadId)
+              .toArray();
+      assertTrue(workers.length == 2, "expected 2 worker threads, found " + workers.length);
+      for (int i = 0; i < 20_000; i++) {
+        pool.parallelFor(null, 300, task);
+      }
+      long self = Thread.currentThread().threadId();
+      long[] wb = new long[workers.length];
+      long[] wa = new long[workers.length];
+      readAll(mx, workers, wb);
+      long start = mx.getThreadAllocatedBytes(self);
+      int calls = 20_000;
+      for (int i = 0; i < calls; i++) {
+        pool.parallelFor(null, 300, task);
+      }
+      long end = mx.getThreadAllocatedBytes(self);
+      readAll(mx, workers, wa);
+      long workerBytes = 0;
+      for (int i = 0; i < workers.length; i++) {
+        workerBytes += wa[i] - wb[i];
+      }
+      System.out.printf(
+          "zero-alloc WorkerPool(3): caller %d B, workers %d B over %d parallelFor calls%n",
+          end - start, workerBytes, calls);
+      assertTrue(end - start <= BOUND_PER_RUN, "caller allocated " + (end - start) + " bytes");
+      assertTrue(workerBytes <= BOUND_PER_RUN, "workers allocated " + workerBytes + " bytes");
     }
   }
 
