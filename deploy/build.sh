@@ -35,7 +35,8 @@ tar -C "$OUT/stage" --owner=0 --group=0 -czf "$OUT/tflited-$VERSION.tar.gz" "tfl
 # ---- Debian package -------------------------------------------------------------------------
 deb="$OUT/stage/deb"
 mkdir -p "$deb/DEBIAN" "$deb/usr/bin" "$deb/usr/share/tflited/lib" "$deb/lib/systemd/system" \
-  "$deb/etc/tflited" "$deb/var/lib/tflited/models" "$deb/usr/share/doc/tflited"
+  "$deb/etc/tflited" "$deb/var/lib/tflited/models" "$deb/usr/share/doc/tflited" "$deb/usr/share/man/man1"
+gzip -9n < deploy/debian/tflited.1 > "$deb/usr/share/man/man1/tflited.1.gz"
 install -m 755 deploy/bin/tflited "$deb/usr/bin/tflited"
 install -m 644 "$JAR" daemon/target/lib/*.jar "$deb/usr/share/tflited/lib/"
 install -m 644 systemd/tflited.service "$deb/lib/systemd/system/tflited.service"
@@ -45,12 +46,12 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: tflited
 
 Files: *
-Copyright: tflited developers
+Copyright: 2026 tflited developers
 License: Apache-2.0
  On Debian systems, the full text of the Apache License 2.0 is in
  /usr/share/common-licenses/Apache-2.0.
 TXT
-printf 'tflited (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- tflited developers <tflited@localhost>  %s\n' \
+printf 'tflited (%s) unstable; urgency=medium\n\n  * Release %s.\n\n -- tflited developers <maintainers@tflited.org>  %s\n' \
   "$DEB_VERSION" "$VERSION" "$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(date +%s)}")" \
   | gzip -9n > "$deb/usr/share/doc/tflited/changelog.gz"
 size="$(du -sk --exclude=DEBIAN "$deb" | cut -f1)"
@@ -67,7 +68,7 @@ if [ "$JLINK" = yes ]; then
   modules="$modules,jdk.incubator.vector,jdk.unsupported,jdk.crypto.ec,java.management,jdk.management"
   image="$OUT/runtime-$ARCH"
   jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-    --compress=zip-6 --output "$image" >&2
+    --compress=zip-6 --generate-cds-archive --output "$image" >&2
   # AppCDS: record the classes of a real start-up (serve until ready, then SIGTERM).
   jsa="$stage/lib/tflited.jsa"
   sock="$(mktemp -u /tmp/tflited-cds.XXXXXX.sock)"

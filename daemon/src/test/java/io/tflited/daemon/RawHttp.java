@@ -45,6 +45,11 @@ final class RawHttp implements AutoCloseable {
     return read();
   }
 
+  void raw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
   Reply read() throws IOException {
     String status = line();
     int code = Integer.parseInt(status.split(" ")[1]);

@@ -33,14 +33,18 @@ class ServeProcessTest {
   void signals() throws Exception {
     Path models = Files.createDirectories(tmp.resolve("models"));
     TestModels.write(models, "vec", TestModels.single(DataType.FLOAT32, 1, 3));
+    boolean fc = TestModels.supports("FULLY_CONNECTED");
+    if (fc) {
+      TestModels.write(models, "slow", BackpressureTest.slow(4, 96));
+    }
     Path sock = tmp.resolve("s.sock");
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", cp.replace(File.pathSeparator + File.pathSeparator, File.pathSeparator),
         "io.tflited.daemon.Main", "serve", "--http", "127.0.0.1:0", "--socket", sock.toString(),
-        "--models", models.toString(), "--log-level", "info"));
+        "--models", models.toString(), "--log-level", "info", "--warmup", "false"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("NOTIFY_SOCKET");
     pb.environment().remove("JOURNAL_STREAM");
@@ -95,8 +99,30 @@ class ServeProcessTest {
             HttpResponse.BodyHandlers.ofString()).statusCode();
       }
       assertEquals(200, status, "model not loaded after SIGHUP");
+      // SIGTERM while a request is in flight: it is answered, then the server exits.
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = null;
+      if (fc) {
+        String v1 = "{\"inputs\":{\"b64\":\""
+            + java.util.Base64.getEncoder().encodeToString(new byte[96 * 1024 * 4]) + "\"}}";
+        inFlight = c.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/models/slow:predict"))
+            .POST(HttpRequest.BodyPublishers.ofString(v1)).build(), HttpResponse.BodyHandlers.ofString());
+        boolean seen = false;
+        for (int i = 0; i < 200 && !seen && !inFlight.isDone(); i++) {
+          String m = c.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString()).body();
+          seen = m.contains("tflited_in_flight{model=\"slow\"} 1");
+          if (!seen) {
+            Thread.sleep(5);
+          }
+        }
+      }
       // SIGTERM: graceful, exit code 0, socket file removed.
       p.destroy();
+      if (inFlight != null) {
+        HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), "in-flight request must be answered during drain");
+        assertEquals("close", r.headers().firstValue("connection").orElse(""));
+      }
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "did not stop after SIGTERM");
       assertEquals(0, p.exitValue());
       assertFalse(Files.exists(sock), "socket file left behind");

@@ -52,6 +52,12 @@ class ServerTest {
     Files.writeString(models.resolve("rgb8.labels.txt"),
         "r00\ng00\nb00\nr01\ng01\nb01\nr10\ng10\nb10\nr11\ng11\nb11\n");
     TestModels.write(models, "rgbf", TestModels.image(DataType.FLOAT32));
+    TestModels.write(models, "half", TestModels.single(DataType.FLOAT16, 1, 3));
+    TestModels.write(models, "dyn", TestModels.dynamicBatch());
+    TestModels.write(models, "flags", TestModels.single(DataType.BOOL, 1, 3));
+    TestModels.write(models, "longs", TestModels.single(DataType.INT64, 1, 2));
+    TestModels.write(models, "bytes", TestModels.single(DataType.UINT8, 1, 3));
+    TestModels.write(models, "shorts", TestModels.single(DataType.INT16, 1, 2));
     Files.write(models.resolve("broken.tflite"), "not a model at all, really".getBytes(StandardCharsets.UTF_8));
     DaemonConfig c = new DaemonConfig();
     c.http = "127.0.0.1:0";
@@ -59,7 +65,11 @@ class ServerTest {
     c.models = models;
     c.maxBodyBytes = 1 << 20;
     Files.createDirectories(tmp.resolve("run"));
-    Files.writeString(tmp.resolve("run/t.sock"), "stale");
+    // A stale socket file from a previous run (bound, never unlinked).
+    try (var stale = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      stale.bind(UnixDomainSocketAddress.of(tmp.resolve("run/t.sock")));
+    }
+    assertTrue(Files.exists(tmp.resolve("run/t.sock")));
     daemon = Daemon.start(c, Map.of());
     base = "http://127.0.0.1:" + daemon.tcpAddress().getPort();
     client = HttpClient.newHttpClient();
@@ -120,6 +130,7 @@ class ServerTest {
     assertEquals("[1,4]", m.get("inputs").get(0).get("shape").toString());
     assertEquals("FP32", m.get("outputs").get(1).get("datatype").asText());
     String v = m.get("versions").get(0).asText();
+    assertEquals("1", v, "versions count per model from 1");
     assertEquals(200, get("/v2/models/ident/versions/" + v).statusCode());
     assertEquals(404, get("/v2/models/ident/versions/999").statusCode());
     assertEquals(200, get("/v2/models/ident/ready").statusCode());
@@ -130,7 +141,7 @@ class ServerTest {
     assertFalse(M.readTree(b.body()).get("reason").asText().isEmpty());
     assertEquals(503, get("/v2/models/broken").statusCode());
     JsonNode idx = postJson("/v2/repository/index", "{}", 200);
-    assertEquals(5, idx.size(), idx.toString());
+    assertEquals(11, idx.size(), idx.toString());
     HttpResponse<String> nf = get("/v2/models/nope");
     assertEquals(404, nf.statusCode());
     assertTrue(M.readTree(nf.body()).get("error").asText().contains("nope"));
@@ -157,6 +168,57 @@ class ServerTest {
          "outputs":[{"name":"q"}]}""", 200);
     assertEquals(1, r.get("outputs").size());
     assertEquals("[3,5,-128,127]", r.get("outputs").get(0).get("data").toString());
+  }
+
+  @Test
+  void kserveDatatypes() throws Exception {
+    JsonNode r = postJson("/v2/models/half/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP16\",\"data\":[0.5,-2,65504]}]}", 200);
+    assertEquals("FP16", r.get("outputs").get(0).get("datatype").asText());
+    assertEquals("[0.5,-2.0,65504.0]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/flags/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"BOOL\",\"data\":[true,false,true]}]}", 200);
+    assertEquals("[true,false,true]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/longs/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT64\",\"data\":[9007199254740993,-5]}]}", 200);
+    assertEquals("[9007199254740993,-5]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/bytes/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"UINT8\",\"data\":[0,128,255]}]}", 200);
+    assertEquals("[0,128,255]", r.get("outputs").get(0).get("data").toString());
+    r = postJson("/v2/models/shorts/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT16\",\"data\":[-32768,32767]}]}", 200);
+    assertEquals("[-32768,32767]", r.get("outputs").get(0).get("data").toString());
+    postJson("/v2/models/bytes/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"UINT8\",\"data\":[0,128,256]}]}", 400);
+    postJson("/v2/models/bytes/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"BYTES\",\"data\":[0,1,2]}]}", 400);
+  }
+
+  @Test
+  void dynamicBatchFollowsTheShapeSignature() throws Exception {
+    JsonNode meta = M.readTree(get("/v2/models/dyn").body());
+    assertEquals("[-1,2]", meta.get("inputs").get(0).get("shape").toString());
+    JsonNode r = postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[3,2],\"datatype\":\"FP32\",\"data\":[[1,2],[3,4],[5,6]]}]}", 200);
+    assertEquals("[3,2]", r.get("outputs").get(0).get("shape").toString());
+    assertEquals("[1.0,2.0,3.0,4.0,5.0,6.0]", r.get("outputs").get(0).get("data").toString());
+    // Back to the declared shape on the same worker, and TF Serving after a resize.
+    r = postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[7,8]}]}", 200);
+    assertEquals("[7.0,8.0]", r.get("outputs").get(0).get("data").toString());
+    postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}", 200);
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[[9,10]]}", 200);
+    assertEquals("[[9.0,10.0]]", r.get("predictions").toString());
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[[1,2],[3,4],[5,6]]}", 200);
+    assertEquals("[[1.0,2.0],[3.0,4.0],[5.0,6.0]]", r.get("predictions").toString());
+    r = postJson("/v1/models/dyn:predict", "{\"instances\":[{\"x\":[7,8]},{\"x\":[9,10]}]}", 200);
+    assertEquals("[[7.0,8.0],[9.0,10.0]]", r.get("predictions").toString());
+    // The fixed dimension may not change.
+    postJson("/v2/models/dyn/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}", 400);
+    postJson("/v2/models/vec/infer",
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]}]}", 400);
   }
 
   @Test
@@ -336,6 +398,44 @@ class ServerTest {
   }
 
   @Test
+  void refusesToReplaceALiveSocketOrAFile() throws Exception {
+    DaemonConfig c = new DaemonConfig();
+    c.http = "";
+    c.socket = daemon.socketPath().toString();
+    c.models = Files.createDirectories(tmp.resolve("empty"));
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> Daemon.start(c, Map.of()));
+    assertTrue(e.getMessage().contains("listening"), e.getMessage());
+    Path file = Files.writeString(tmp.resolve("not-a-socket"), "precious");
+    c.socket = file.toString();
+    e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Daemon.start(c, Map.of()));
+    assertTrue(e.getMessage().contains("not a socket"), e.getMessage());
+    assertEquals("precious", Files.readString(file));
+    assertEquals(200, get("/v2/health/live").statusCode());
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
+      String slowish = "{\"instances\":[[1,2,3]]}";
+      StringBuilder all = new StringBuilder();
+      for (int i = 0; i < 5; i++) {
+        String path = i % 2 == 0 ? "/v1/models/vec:predict" : "/v2/health/live";
+        String body = i % 2 == 0 ? slowish : "";
+        all.append(i % 2 == 0 ? "POST " : "GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n")
+            .append("Content-Type: application/json\r\nContent-Length: ").append(body.length())
+            .append("\r\n\r\n").append(body);
+      }
+      h.raw(all.toString().getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 5; i++) {
+        RawHttp.Reply r = h.read();
+        assertEquals(200, r.status());
+        assertEquals(i % 2 == 0, r.text().contains("predictions"), r.text());
+      }
+    }
+  }
+
+  @Test
   void metricsExposition() throws Exception {
     postJson("/v1/models/vec:predict", "{\"instances\":[[1,2,3]]}", 200);
     HttpResponse<String> r = get("/metrics");
@@ -343,8 +443,9 @@ class ServerTest {
     assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
     String m = r.body();
     for (String s : List.of("tflited_requests_total{model=\"vec\",code=\"200\"}",
-        "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}", "tflited_queue_depth{model=\"vec\"}",
-        "tflited_models_loaded 4", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
+        "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}",
+        "tflited_inference_duration_seconds_count{model=\"vec\"}", "tflited_queue_depth{model=\"vec\"}",
+        "tflited_models_loaded 10", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
       assertTrue(m.contains(s), s + " missing in\n" + m);
     }
   }
@@ -355,9 +456,17 @@ class ServerTest {
     assertEquals(404, get("/v2/models/extra").statusCode());
     JsonNode r = postJson("/v2/repository/models/extra/load", "{}", 200);
     assertEquals("READY", r.get("state").asText());
+    JsonNode again = postJson("/v2/repository/models/extra/load", "{}", 200);
+    assertEquals(Integer.parseInt(r.get("version").asText()) + 1, Integer.parseInt(again.get("version").asText()));
     JsonNode inf = postJson("/v2/models/extra/infer",
         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"INT32\",\"data\":[7,-9]}]}", 200);
     assertEquals("[7,-9]", inf.get("outputs").get(0).get("data").toString());
+    // A broken replacement is reported and the serving version stays.
+    Files.writeString(models.resolve("extra.tflite"), "garbage garbage garbage");
+    JsonNode bad = postJson("/v2/repository/models/extra/load", "{}", 400);
+    assertTrue(bad.get("error").asText().contains("stays in service"), bad.toString());
+    assertEquals(200, get("/v2/models/extra/ready").statusCode());
+    TestModels.write(models, "extra", TestModels.single(DataType.INT32, 1, 2));
     postJson("/v2/repository/models/extra/unload", "{}", 200);
     assertEquals(404, get("/v2/models/extra").statusCode());
     postJson("/v2/repository/models/extra/unload", "{}", 404);

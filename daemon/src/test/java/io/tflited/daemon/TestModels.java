@@ -37,6 +37,14 @@ public final class TestModels {
     return b.buildBytes();
   }
 
+  /** float32 [1,2] passed through, declared with shape signature [-1,2] (dynamic batch). */
+  public static byte[] dynamicBatch() {
+    ModelBuilder b = new ModelBuilder();
+    int x = b.addTensor("x", DataType.FLOAT32, new int[] {1, 2}, Quantization.NONE, new int[] {-1, 2});
+    b.setInputs(x).setOutputs(x);
+    return b.buildBytes();
+  }
+
   /** An image "classifier" that outputs its [1,2,2,3] input: scores are the pixels. */
   public static byte[] image(DataType t) {
     ModelBuilder b = new ModelBuilder();

@@ -82,6 +82,10 @@ public final class InspectCommand implements Command {
     }
     o.set("inputs", tensors(ins));
     o.set("outputs", tensors(outs));
+    ArrayNode md = o.putArray("metadata");
+    for (String name : file.metadata().keySet()) {
+      md.add(name);
+    }
     ArrayNode sigs = o.putArray("signatures");
     for (Signature s : file.signatures()) {
       ObjectNode so = sigs.addObject();
@@ -197,6 +201,11 @@ public final class InspectCommand implements Command {
       for (var s : o.get("signatures")) {
         out.printf("  %s  inputs=%s outputs=%s%n", s.get("key").asText(), s.get("inputs"), s.get("outputs"));
       }
+    }
+    if (!o.get("metadata").isEmpty()) {
+      List<String> names = new ArrayList<>();
+      o.get("metadata").forEach(n -> names.add(n.asText()));
+      out.println("metadata:    " + String.join(", ", names));
     }
     out.println("operators:");
     for (var op : o.get("ops")) {

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
+import io.tflited.daemon.lifecycle.Signals;
 
 /**
  * {@code tflited serve}: runs the inference server until SIGTERM/SIGINT (graceful: exit 0);
@@ -55,22 +55,44 @@ public final class ServeCommand implements Command {
     DaemonConfig config = ConfigLoader.load(args, System.getenv());
     Logging.setLevel(config.logLevel);
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    // Signal handlers first: a SIGTERM during start-up stops the server once it is up.
+    java.util.concurrent.atomic.AtomicReference<Daemon> ref = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      stopRequested.set(true);
+      Daemon running = ref.get();
+      if (running != null) {
+        Thread.ofPlatform().name("shutdown").start(running::stop);
+      }
+    };
+    Signals.handle("TERM", stop);
+    Signals.handle("INT", stop);
+    boolean hup = Signals.handle("HUP", () -> {
+      Daemon running = ref.get();
+      if (running != null) {
+        Thread.ofPlatform().name("reload").start(running::reload);
+      }
+    });
+    if (!hup) {
+      log.warn("SIGHUP unavailable: reload with POST /v2/repository/models/NAME/load");
+    }
     Daemon d;
     try {
       d = Daemon.start(config, System.getenv());
     } catch (BindException e) {
-      throw new CommandFailedException("cannot listen: " + e.getMessage(), e);
+      throw new CommandFailedException(e.getMessage(), e);
+    } catch (java.nio.file.FileSystemException e) {
+      String what = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      throw new CommandFailedException("cannot start the server: " + e.getFile() + ": " + what, e);
     } catch (IOException e) {
       throw new CommandFailedException("cannot start the server: " + e.getMessage(), e);
     }
     running = true;
-    Runnable stop = () -> Thread.ofPlatform().name("shutdown").start(d::stop);
-    Signal.handle(new Signal("TERM"), s -> stop.run());
-    Signal.handle(new Signal("INT"), s -> stop.run());
-    try {
-      Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().name("reload").start(d::reload));
-    } catch (IllegalArgumentException e) {
-      log.warn("SIGHUP unavailable: {}", e.getMessage());
+    ref.set(d);
+    if (stopRequested.get()) {
+      Thread.ofPlatform().name("shutdown").start(d::stop);
     }
     d.awaitStopped();
     running = false;

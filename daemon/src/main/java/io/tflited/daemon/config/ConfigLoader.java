@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,8 +75,7 @@ public final class ConfigLoader {
         if (!root.isObject()) {
           throw new UsageException("config " + p + ": the top level must be a mapping of keys");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
           if (!KEYS.contains(e.getKey())) {
             throw new UsageException("config " + p + ": unknown key '" + e.getKey() + "' (known: "
                 + String.join(", ", KEYS) + ")");
@@ -178,15 +176,13 @@ public final class ConfigLoader {
     if (!n.isObject()) {
       throw new UsageException("config key 'model_settings' must map model names to settings");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       String base = "config key 'model_settings." + e.getKey();
       if (!e.getValue().isObject()) {
         throw new UsageException(base + "' must be a mapping");
       }
       DaemonConfig.ModelOverrides o = new DaemonConfig.ModelOverrides();
-      for (Iterator<Map.Entry<String, JsonNode>> f = e.getValue().fields(); f.hasNext(); ) {
-        Map.Entry<String, JsonNode> kv = f.next();
+      for (Map.Entry<String, JsonNode> kv : e.getValue().properties()) {
         String where = base + "." + kv.getKey() + "'";
         JsonNode v = kv.getValue();
         switch (kv.getKey()) {

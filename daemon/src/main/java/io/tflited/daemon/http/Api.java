@@ -82,11 +82,11 @@ public final class Api {
       Matcher m;
       String p = req.path();
       if ((m = V2_MODEL.matcher(p)).matches()) {
-        model = m.group(1);
+        model = known(m.group(1));
         return new Outcome(model, v2Model(req, m.group(1), m.group(2), m.group(3)));
       }
       if ((m = V1_MODEL.matcher(p)).matches()) {
-        model = m.group(1);
+        model = known(m.group(1));
         return new Outcome(model, v1Model(req, m.group(1), m.group(2), m.group(3)));
       }
       if ((m = V2_REPO.matcher(p)).matches()) {
@@ -94,7 +94,7 @@ public final class Api {
         String name = m.group(1);
         String action = m.group(2);
         // Loading compiles and warms up a model: keep it off the network threads.
-        return new Outcome(name, CompletableFuture.supplyAsync(() -> {
+        return new Outcome(known(name), CompletableFuture.supplyAsync(() -> {
           try {
             return repository(name, action);
           } catch (ApiException e) {
@@ -108,6 +108,11 @@ public final class Api {
     } catch (RuntimeException e) {
       return new Outcome(model, done(Response.error(500, "internal error: " + e, Map.of())));
     }
+  }
+
+  /** The model label for metrics: only names of listed models (bounded cardinality). */
+  private String known(String name) {
+    return registry.get(name) != null ? name : "";
   }
 
   private static CompletableFuture<Response> done(Response r) {
@@ -164,12 +169,14 @@ public final class Api {
 
   private Response repository(String name, String action) throws ApiException {
     if (action.equals("load")) {
-      if (!registry.load(name)) {
+      ModelEntry e = registry.load(name);
+      if (e == null) {
         throw new ApiException(404, "no model file for '" + name + "' in the model directory");
       }
-      ModelEntry e = registry.get(name);
-      if (e == null || !e.isReady()) {
-        throw new ApiException(400, "model '" + name + "' failed to load: " + (e == null ? "?" : e.failure()));
+      if (!e.isReady()) {
+        ModelEntry serving = registry.get(name);
+        throw new ApiException(400, "model '" + name + "' failed to load: " + e.failure()
+            + (serving != null && serving.isReady() ? " (version " + serving.version() + " stays in service)" : ""));
       }
       return Response.json(Json.MAPPER.createObjectNode().put("name", name).put("version", String.valueOf(e.version()))
           .put("state", "READY"));
@@ -214,7 +221,14 @@ public final class Api {
       o.put("name", e.name());
       o.putArray("versions").add(String.valueOf(e.version()));
       o.put("platform", "tensorflow_lite");
-      o.set("inputs", v2Tensors(e.model().inputs()));
+      ArrayNode inputs = v2Tensors(e.model().inputs());
+      for (int i = 0; i < inputs.size(); i++) {
+        ArrayNode shape = ((ObjectNode) inputs.get(i)).putArray("shape");
+        for (int d : e.declaredShape(i)) {
+          shape.add(d);
+        }
+      }
+      o.set("inputs", inputs);
       o.set("outputs", v2Tensors(e.model().outputs()));
       return done(Response.json(o));
     }
@@ -264,12 +278,11 @@ public final class Api {
         throw ApiException.badRequest("Inference-Header-Content-Length " + jsonLen + " exceeds the body ("
             + body.length + " bytes)");
       }
-    } else if (!mt.isEmpty() && !mt.equals("application/json")) {
+    } else if (!isJson(mt)) {
       throw new ApiException(415, "unsupported media type '" + mt + "' (use application/json, or "
           + "application/octet-stream with Inference-Header-Content-Length)");
     }
-    if (hl != null && !mt.isEmpty() && !mt.equals("application/octet-stream") && !mt.equals("application/json")
-        && !mt.startsWith("application/vnd.")) {
+    if (hl != null && !isJson(mt) && !mt.equals("application/octet-stream") && !mt.startsWith("application/vnd.")) {
       throw new ApiException(415, "unsupported media type '" + mt + "'");
     }
     JsonNode root = parse(body, 0, jsonLen);
@@ -283,6 +296,7 @@ public final class Api {
     List<TensorInfo> ins = e.model().inputs();
     List<TensorInfo> outs = e.model().outputs();
     byte[][] data = new byte[ins.size()][];
+    int[][] shapes = new int[ins.size()][];
     int cursor = jsonLen;
     for (JsonNode in : inputs) {
       String iname = text(in, "name", "input");
@@ -303,10 +317,14 @@ public final class Api {
             + "' (FP32, FP16, INT8, UINT8, INT16, INT32, INT64, BOOL)");
       }
       int[] shape = shape(in.get("shape"), what);
-      if (!Arrays.equals(shape, t.shape())) {
+      if (!e.acceptsShape(pos, shape)) {
         throw ApiException.badRequest(what + " has shape " + Arrays.toString(shape) + " but the model expects "
             + Arrays.toString(t.shape()));
       }
+      if (!Arrays.equals(shape, t.shape())) {
+        t = new TensorInfo(t.index(), t.name(), t.dataType(), shape, t.quantization());
+      }
+      shapes[pos] = shape;
       JsonNode params = in.get("parameters");
       JsonNode bsize = params == null ? null : params.get("binary_data_size");
       if (bsize != null) {
@@ -363,17 +381,22 @@ public final class Api {
       }
     }
     String id = root.hasNonNull("id") ? root.get("id").asText() : null;
+    record Result(byte[][] bytes, TensorInfo[] infos) {}
     return submit(e, it -> {
+      ensureShapes(it, shapes);
       for (int i = 0; i < data.length; i++) {
         it.copyInput(i, data[i]);
       }
-      it.run();
+      timedRun(e, it);
       byte[][] res = new byte[sel.size()][];
+      TensorInfo[] infos = new TensorInfo[sel.size()];
       for (int k = 0; k < sel.size(); k++) {
         res[k] = it.outputBytes(sel.get(k));
+        infos[k] = it.output(sel.get(k));
       }
-      return res;
-    }, false).thenApply(res -> {
+      return new Result(res, infos);
+    }, false).thenApply(result -> {
+      byte[][] res = result.bytes();
       ObjectNode o = Json.MAPPER.createObjectNode();
       o.put("model_name", e.name());
       o.put("model_version", String.valueOf(e.version()));
@@ -383,7 +406,7 @@ public final class Api {
       ArrayNode oa = o.putArray("outputs");
       ByteArrayOutputStream bin = new ByteArrayOutputStream();
       for (int k = 0; k < sel.size(); k++) {
-        TensorInfo t = outs.get(sel.get(k));
+        TensorInfo t = result.infos()[k];
         ObjectNode to = oa.addObject();
         to.put("name", t.name());
         to.put("datatype", Tensors.v2Name(t.dataType()));
@@ -421,6 +444,46 @@ public final class Api {
         throw new CompletionException(ex);
       }
     });
+  }
+
+  /**
+   * JSON bodies: application/json, no Content-Type, or curl's default for -d
+   * (application/x-www-form-urlencoded), which is taken as JSON like TF Serving does.
+   */
+  static boolean isJson(String mediaType) {
+    return mediaType.isEmpty() || mediaType.equals("application/json")
+        || mediaType.equals("application/x-www-form-urlencoded");
+  }
+
+  /** One inference, its duration recorded in the model's inference histogram. */
+  private void timedRun(ModelEntry e, Interpreter it) throws InvocationException {
+    long t0 = System.nanoTime();
+    it.run();
+    metrics.recordInference(e.name(), System.nanoTime() - t0);
+  }
+
+  /** Resizes the worker's interpreter when its input shapes differ from those wanted. */
+  static void ensureShapes(Interpreter it, int[][] shapes) throws io.tflited.runtime.ModelException {
+    boolean resized = false;
+    for (int i = 0; i < shapes.length; i++) {
+      if (!Arrays.equals(it.input(i).shape(), shapes[i])) {
+        it.resizeInput(i, shapes[i]);
+        resized = true;
+      }
+    }
+    if (resized) {
+      it.allocateTensors();
+    }
+  }
+
+  /** The declared input shapes (what the TF Serving and classify paths feed). */
+  static int[][] declaredShapes(ModelEntry e) {
+    List<TensorInfo> ins = e.model().inputs();
+    int[][] s = new int[ins.size()][];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = ins.get(i).shape();
+    }
+    return s;
   }
 
   /** Position of a tensor by name or signature alias (a lone input matches any name). */
@@ -480,6 +543,7 @@ public final class Api {
     if (len == 0) {
       throw ApiException.badRequest("empty request body (expected JSON)");
     }
+    checkHeadroom(len);
     try {
       JsonNode n = Json.MAPPER.readTree(b, off, len);
       if (n == null || n.isMissingNode()) {
@@ -489,6 +553,25 @@ public final class Api {
     } catch (IOException ex) {
       String m = ex.getMessage() == null ? ex.toString() : ex.getMessage().split("\n")[0];
       throw ApiException.badRequest("malformed JSON: " + m);
+    }
+  }
+
+  /**
+   * A JSON tree costs up to ~16 bytes of heap per byte of text (numbers of two characters
+   * become nodes of ~28 bytes). Large JSON bodies that could exhaust the heap are refused
+   * with 413 instead of risking an OutOfMemoryError (binary tensors have no such overhead).
+   */
+  private static void checkHeadroom(int len) throws ApiException {
+    if (len < (1 << 20)) {
+      return;
+    }
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long need = 16L * len;
+    if (need > free) {
+      throw new ApiException(413, "a JSON body of " + len + " bytes needs up to " + (need >> 20)
+          + " MiB of heap to decode and " + (free >> 20) + " MiB are free: send tensors with the binary"
+          + " extension (Inference-Header-Content-Length) or give the JVM a larger heap (-Xmx)");
     }
   }
 
@@ -529,6 +612,9 @@ public final class Api {
     }
     if (t instanceof InvocationException) {
       return Response.error(400, "inference failed: " + t.getMessage(), Map.of());
+    }
+    if (t instanceof io.tflited.runtime.ModelException) {
+      return Response.error(400, "the model cannot run with these input shapes: " + t.getMessage(), Map.of());
     }
     return Response.error(500, "inference failed: " + t, Map.of());
   }
@@ -616,7 +702,7 @@ public final class Api {
 
   private CompletableFuture<Response> predict(Request req, ModelEntry e) throws ApiException {
     String mt = req.mediaType();
-    if (!mt.isEmpty() && !mt.equals("application/json")) {
+    if (!isJson(mt)) {
       throw new ApiException(415, "unsupported media type '" + mt + "' (use application/json)");
     }
     JsonNode root = parse(req.body(), 0, req.body().length);
@@ -649,6 +735,8 @@ public final class Api {
     List<byte[][]> runs = new ArrayList<>();
     int batch;
     boolean batched = false;
+    boolean isDynamic = false;
+    int[][] runShapes = new int[ins.size()][];
     if (rows) {
       JsonNode inst = root.get("instances");
       if (!inst.isArray() || inst.isEmpty()) {
@@ -662,8 +750,21 @@ public final class Api {
         allBatch &= b0 == batch;
         allOne &= b0 == 1;
       }
-      batched = allBatch && batch > 1 || allBatch && !allOne;
-      if (!allBatch && !allOne) {
+      // A model whose shape signature lets the batch vary runs all instances at once.
+      boolean dynamic = !allBatch && batch > 1;
+      for (int i = 0; dynamic && i < ins.size(); i++) {
+        int[] want = ins.get(i).shape();
+        if (want.length == 0) {
+          dynamic = false;
+        } else {
+          want[0] = batch;
+          dynamic = e.acceptsShape(i, want);
+          runShapes[i] = want;
+        }
+      }
+      isDynamic = dynamic;
+      batched = dynamic || allBatch && batch > 1 || allBatch && !allOne;
+      if (!allBatch && !allOne && !dynamic) {
         throw ApiException.badRequest(batch + " instances do not fit the model's batch dimension (inputs "
             + names(ins) + ")");
       }
@@ -691,7 +792,7 @@ public final class Api {
         byte[][] data = new byte[ins.size()][];
         for (int i = 0; i < ins.size(); i++) {
           TensorInfo t = ins.get(i);
-          long per = t.elementCount() / batch;
+          long per = t.elementCount() / Math.max(1, t.shape()[0]);
           ByteArrayOutputStream all = new ByteArrayOutputStream();
           for (int r = 0; r < batch; r++) {
             all.writeBytes(value(perInstance.get(r)[i], t, per, "instance " + r + " input '" + inNames[i] + "'"));
@@ -732,40 +833,47 @@ public final class Api {
     }
     final boolean isBatched = batched;
     final int n = batch;
+    int[][] shapes = isDynamic ? runShapes : declaredShapes(e);
+    record RunOut(byte[][] bytes, TensorInfo[] infos) {}
     return submit(e, it -> {
-      List<byte[][]> results = new ArrayList<>();
+      ensureShapes(it, shapes);
+      List<RunOut> results = new ArrayList<>();
       for (byte[][] data : runs) {
         for (int i = 0; i < data.length; i++) {
           it.copyInput(i, data[i]);
         }
-        it.run();
+        timedRun(e, it);
         byte[][] o = new byte[outs.size()][];
+        TensorInfo[] infos = new TensorInfo[outs.size()];
         for (int k = 0; k < o.length; k++) {
           o[k] = it.outputBytes(k);
+          infos[k] = it.output(k);
         }
-        results.add(o);
+        results.add(new RunOut(o, infos));
       }
       return results;
     }, true).thenApply(results -> {
       ObjectNode o = Json.MAPPER.createObjectNode();
       if (!rows) {
-        byte[][] r = results.get(0);
+        byte[][] r = results.get(0).bytes();
+        TensorInfo[] infos = results.get(0).infos();
         if (outs.size() == 1) {
-          o.set("outputs", Tensors.toNested(r[0], outs.get(0).dataType(), outs.get(0).shape(), 0, 0));
+          o.set("outputs", Tensors.toNested(r[0], infos[0].dataType(), infos[0].shape(), 0, 0));
         } else {
           ObjectNode m = o.putObject("outputs");
           for (int k = 0; k < outs.size(); k++) {
-            m.set(outNames[k], Tensors.toNested(r[k], outs.get(k).dataType(), outs.get(k).shape(), 0, 0));
+            m.set(outNames[k], Tensors.toNested(r[k], infos[k].dataType(), infos[k].shape(), 0, 0));
           }
         }
         return Response.json(o);
       }
       ArrayNode preds = o.putArray("predictions");
       for (int r = 0; r < n; r++) {
-        byte[][] res = isBatched ? results.get(0) : results.get(r);
+        RunOut run = isBatched ? results.get(0) : results.get(r);
+        byte[][] res = run.bytes();
         ObjectNode multi = outs.size() > 1 ? preds.addObject() : null;
         for (int k = 0; k < outs.size(); k++) {
-          TensorInfo t = outs.get(k);
+          TensorInfo t = run.infos()[k];
           int[] s = t.shape();
           JsonNode v;
           if (s.length > 0 && (isBatched ? s[0] == n : s[0] == 1)) {
@@ -845,7 +953,8 @@ public final class Api {
     String mt = req.mediaType();
     Images.Rgb img;
     switch (mt) {
-      case "image/png", "image/jpeg", "image/jpg" -> img = Images.decode(req.body(), config.maxImagePixels);
+      case "image/png", "image/jpeg", "image/jpg", "image/bmp", "image/gif" ->
+          img = Images.decode(req.body(), config.maxImagePixels);
       case "application/octet-stream", "image/x-raw", "" -> {
         String w = req.queryParam("width");
         String h = req.queryParam("height");
@@ -859,7 +968,7 @@ public final class Api {
         }
       }
       default -> throw new ApiException(415, "unsupported media type '" + mt
-          + "' (use image/png, image/jpeg, or application/octet-stream with width and height)");
+          + "' (use image/png, image/jpeg, image/bmp, or application/octet-stream with width and height)");
     }
     int k = config.topK;
     String kq = req.queryParam("k");
@@ -876,9 +985,11 @@ public final class Api {
     byte[] data = Images.toTensor(Images.resize(img, in.shape()[2], in.shape()[1]), in,
         e.settings().imageMean(), e.settings().imageStd());
     final int topK = k;
+    int[][] declared = declaredShapes(e);
     return submit(e, it -> {
+      ensureShapes(it, declared);
       it.copyInput(0, data);
-      it.run();
+      timedRun(e, it);
       return it.outputDequantized(0);
     }, true).thenApply(scores -> {
       Integer[] idx = new Integer[scores.length];

@@ -78,7 +78,12 @@ public final class Daemon {
   public static Daemon start(DaemonConfig config, Map<String, String> env) throws IOException, InterruptedException {
     Daemon d = new Daemon(config, env);
     d.registry.loadInitial();
-    d.server.start(SocketPaths.defaultPath(env));
+    try {
+      d.server.start(SocketPaths.defaultPath(env));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      d.registry.drain(0);
+      throw e;
+    }
     d.api.setReady(true);
     long wd = SdNotify.watchdogMillis(env);
     if (wd > 0 && d.notify.enabled()) {

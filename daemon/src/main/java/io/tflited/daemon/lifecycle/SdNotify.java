@@ -10,11 +10,13 @@ import org.slf4j.LoggerFactory;
 /**
  * systemd's sd_notify (READY=1, STOPPING=1, WATCHDOG=1) through $NOTIFY_SOCKET.
  *
- * <p>The notify socket is an AF_UNIX datagram socket. Neither the JDK (its Unix domain
- * sockets are stream-only) nor Netty's NIO transport can send AF_UNIX datagrams, so the
- * messages are sent with {@code /usr/bin/systemd-notify --pid=<our pid> MESSAGE}. Because that
- * helper is a child process, the unit sets {@code NotifyAccess=all}. Without NOTIFY_SOCKET
- * (not started by systemd) every call is a no-op.
+ * <p>The notify socket is an AF_UNIX datagram socket. Neither the JDK's socket API (its Unix
+ * domain sockets are stream-only) nor Netty's NIO transport can send AF_UNIX datagrams. On
+ * Java 22+ the message is sent directly with socket(2)/sendto(2) through the Foreign Function
+ * API ({@link UnixDatagram}); on Java 21, or if that fails, it falls back to
+ * {@code /usr/bin/systemd-notify --pid=<our pid> MESSAGE}. Because that helper is a child
+ * process, the unit sets {@code NotifyAccess=all}. Without NOTIFY_SOCKET (not started by
+ * systemd) every call is a no-op.
  */
 public final class SdNotify {
   private static final Logger LOG = LoggerFactory.getLogger(SdNotify.class);
@@ -32,18 +34,32 @@ public final class SdNotify {
       }
     }
     this.tool = t;
-    if (socket != null && tool == null) {
-      LOG.warn("NOTIFY_SOCKET is set but systemd-notify is not installed: cannot notify systemd");
+    if (socket != null && tool == null && UnixDatagram.get() == null) {
+      LOG.warn("NOTIFY_SOCKET is set but neither the Foreign Function API ({}) nor systemd-notify"
+          + " is available: cannot notify systemd", UnixDatagram.whyUnavailable());
     }
   }
 
   public boolean enabled() {
-    return socket != null && !socket.isEmpty() && tool != null;
+    return socket != null && !socket.isEmpty() && (tool != null || UnixDatagram.get() != null);
   }
 
   /** Sends one notification; failures are logged, never thrown. */
   public void send(String message) {
     if (!enabled()) {
+      return;
+    }
+    UnixDatagram direct = UnixDatagram.get();
+    if (direct != null) {
+      try {
+        direct.send(socket, message);
+        return;
+      } catch (Exception e) {
+        LOG.debug("direct sd_notify failed ({}), trying systemd-notify", e.toString());
+      }
+    }
+    if (tool == null) {
+      LOG.warn("cannot notify systemd ({}): no systemd-notify and no native access", message);
       return;
     }
     try {

@@ -49,6 +49,7 @@ public final class Metrics {
 
   private final Map<Key, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+  private final Map<String, Histogram> inference = new ConcurrentHashMap<>();
   private final Supplier<ModelGauges> gauges;
   private final long startNanos = System.nanoTime();
 
@@ -62,6 +63,26 @@ public final class Metrics {
     if (model != null && !model.isEmpty()) {
       latency.computeIfAbsent(model, k -> new Histogram()).observe(nanos / 1e9);
     }
+  }
+
+  /** Records the duration of one interpreter run (no queueing, no decoding). */
+  public void recordInference(String model, long nanos) {
+    inference.computeIfAbsent(model, k -> new Histogram()).observe(nanos / 1e9);
+  }
+
+  private static void histogram(StringBuilder sb, String name, Map<String, Histogram> hs) {
+    new TreeMap<>(hs).forEach((m, h) -> {
+      long cum = 0;
+      for (int i = 0; i < BUCKETS.length; i++) {
+        cum += h.counts[i].sum();
+        sb.append(name).append("_bucket{model=\"").append(esc(m)).append("\",le=\"")
+            .append(BUCKETS[i]).append("\"} ").append(cum).append('\n');
+      }
+      cum += h.counts[BUCKETS.length].sum();
+      sb.append(name).append("_bucket{model=\"").append(esc(m)).append("\",le=\"+Inf\"} ").append(cum).append('\n');
+      sb.append(name).append("_sum{model=\"").append(esc(m)).append("\"} ").append(h.sum.sum()).append('\n');
+      sb.append(name).append("_count{model=\"").append(esc(m)).append("\"} ").append(h.count.sum()).append('\n');
+    });
   }
 
   public String render() {
@@ -82,21 +103,10 @@ public final class Metrics {
     errors.forEach((l, v) -> sb.append("tflited_request_errors_total").append(l).append(' ').append(v).append('\n'));
     sb.append("# HELP tflited_request_duration_seconds Latency of model requests.\n");
     sb.append("# TYPE tflited_request_duration_seconds histogram\n");
-    new TreeMap<>(latency).forEach((m, h) -> {
-      long cum = 0;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        cum += h.counts[i].sum();
-        sb.append("tflited_request_duration_seconds_bucket{model=\"").append(esc(m)).append("\",le=\"")
-            .append(BUCKETS[i]).append("\"} ").append(cum).append('\n');
-      }
-      cum += h.counts[BUCKETS.length].sum();
-      sb.append("tflited_request_duration_seconds_bucket{model=\"").append(esc(m)).append("\",le=\"+Inf\"} ")
-          .append(cum).append('\n');
-      sb.append("tflited_request_duration_seconds_sum{model=\"").append(esc(m)).append("\"} ")
-          .append(h.sum.sum()).append('\n');
-      sb.append("tflited_request_duration_seconds_count{model=\"").append(esc(m)).append("\"} ")
-          .append(h.count.sum()).append('\n');
-    });
+    histogram(sb, "tflited_request_duration_seconds", latency);
+    sb.append("# HELP tflited_inference_duration_seconds Interpreter run time per inference.\n");
+    sb.append("# TYPE tflited_inference_duration_seconds histogram\n");
+    histogram(sb, "tflited_inference_duration_seconds", inference);
     ModelGauges g = gauges.get();
     sb.append("# HELP tflited_queue_depth Requests waiting in a model's queue.\n");
     sb.append("# TYPE tflited_queue_depth gauge\n");

@@ -46,6 +46,7 @@ public final class ModelEntry {
   private final Thread[] workers;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closed;
+  private volatile int[][] inputSignatures = new int[0][];
 
   private ModelEntry(String name, int version, Path source, long stamp, CompiledModel model,
       List<String> labels, ModelSettings settings, String failure) {
@@ -154,6 +155,43 @@ public final class ModelEntry {
 
   public String name() {
     return name;
+  }
+
+  /** Input i's shape for metadata: the signature (-1 = variable) when declared, else the shape. */
+  public int[] declaredShape(int i) {
+    int[][] sigs = inputSignatures;
+    int[] shape = model.inputs().get(i).shape();
+    if (i < sigs.length && sigs[i] != null && sigs[i].length == shape.length) {
+      return sigs[i].clone();
+    }
+    return shape;
+  }
+
+  void setInputSignatures(int[][] signatures) {
+    this.inputSignatures = signatures;
+  }
+
+  /**
+   * Whether input i may be given this shape: its declared shape, or a shape that matches the
+   * model's shape signature (where -1 marks a dimension that may vary, e.g. the batch).
+   */
+  public boolean acceptsShape(int i, int[] shape) {
+    if (java.util.Arrays.equals(model.inputs().get(i).shape(), shape)) {
+      return true;
+    }
+    int[][] sigs = inputSignatures;
+    if (i >= sigs.length || sigs[i] == null || sigs[i].length != shape.length) {
+      return false;
+    }
+    for (int d = 0; d < shape.length; d++) {
+      if (sigs[i][d] != -1 && sigs[i][d] != shape[d]) {
+        return false;
+      }
+      if (shape[d] < 1) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public int version() {

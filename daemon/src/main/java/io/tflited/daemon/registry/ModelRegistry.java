@@ -6,6 +6,7 @@ import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.model.ModelFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,8 @@ public final class ModelRegistry {
 
   private final DaemonConfig config;
   private final Map<String, ModelEntry> models = new ConcurrentHashMap<>();
-  private final AtomicInteger versions = new AtomicInteger();
+  /** Per model name: the last version number given (1 for the first load, then 2, ...). */
+  private final Map<String, Integer> versions = new ConcurrentHashMap<>();
   private final List<ModelEntry> retired = new ArrayList<>();
 
   public ModelRegistry(DaemonConfig config) {
@@ -53,13 +54,14 @@ public final class ModelRegistry {
 
   public synchronized void loadDemo() {
     ModelSettings s = config.settingsFor(DemoModel.NAME);
-    int v = versions.incrementAndGet();
+    int v = versions.merge(DemoModel.NAME, 1, Integer::sum);
     ModelEntry e;
     try {
       CompiledModel m = CompiledModel.fromBuffer(DemoModel.build(), options());
       warmUp(m);
       List<String> labels = s.labels() != null ? s.labels() : DemoModel.LABELS;
       e = ModelEntry.ready(DemoModel.NAME, v, null, 0, m, labels, s);
+      e.setInputSignatures(signatures(ModelFile.parse(DemoModel.build())));
       LOG.info("model {} (built-in demo) ready", DemoModel.NAME);
     } catch (Exception ex) {
       e = ModelEntry.failed(DemoModel.NAME, v, null, 0, message(ex), s);
@@ -99,30 +101,33 @@ public final class ModelRegistry {
     return changed;
   }
 
-  /** (Re)loads one model by name from the model directory; false when there is no such file. */
-  public synchronized boolean load(String name) {
+  /**
+   * (Re)loads one model by name from the model directory. Returns the attempted version
+   * (check {@link ModelEntry#isReady()}), or null when there is no such file. A failed reload
+   * of a model that is serving keeps the serving version.
+   */
+  public synchronized ModelEntry load(String name) {
     if (config.models == null) {
       if (name.equals(DemoModel.NAME)) {
         loadDemo();
-        return true;
+        return models.get(name);
       }
-      return false;
+      return null;
     }
     Path p = config.models.resolve(name + EXTENSION);
     if (!validName(name) || !Files.isRegularFile(p)) {
-      return false;
+      return null;
     }
-    load(name, p);
-    return true;
+    return load(name, p);
   }
 
   static boolean validName(String name) {
     return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
   }
 
-  private void load(String name, Path p) {
+  private ModelEntry load(String name, Path p) {
     ModelSettings s = config.settingsFor(name);
-    int v = versions.incrementAndGet();
+    int v = versions.merge(name, 1, Integer::sum);
     long st = stamp(p);
     ModelEntry e;
     long t0 = System.nanoTime();
@@ -130,13 +135,20 @@ public final class ModelRegistry {
       CompiledModel m = CompiledModel.open(p, options());
       warmUp(m);
       e = ModelEntry.ready(name, v, p, st, m, labels(name, p, s), s);
+      e.setInputSignatures(signatures(ModelFile.open(p)));
       LOG.info("model {} v{} ready from {} ({} ms, arena {} bytes)", name, v, p,
           (System.nanoTime() - t0) / 1_000_000, m.arenaBytes());
     } catch (Exception ex) {
       e = ModelEntry.failed(name, v, p, st, message(ex), s);
       LOG.error("model {} failed to load from {}: {}", name, p, message(ex));
+      ModelEntry cur = models.get(name);
+      if (cur != null && cur.isReady()) {
+        LOG.warn("model {}: keeping version {} in service", name, cur.version());
+        return e;
+      }
     }
     swap(e);
+    return e;
   }
 
   private void warmUp(CompiledModel m) throws Exception {
@@ -152,6 +164,17 @@ public final class ModelRegistry {
     } catch (Exception e) {
       throw new ModelException("warm-up inference failed: " + message(e), e);
     }
+  }
+
+  /** Shape signatures of the inputs (null where the file declares none). */
+  private static int[][] signatures(ModelFile f) {
+    int[] in = f.graph().inputs();
+    int[][] out = new int[in.length][];
+    for (int i = 0; i < in.length; i++) {
+      int[] sig = f.graph().tensors().get(in[i]).shapeSignature();
+      out[i] = sig == null || sig.length == 0 ? null : sig.clone();
+    }
+    return out;
   }
 
   private InterpreterOptions options() {

@@ -73,8 +73,12 @@ public final class HttpServer {
         }
         int port = Integer.parseInt(config.http.substring(colon + 1));
         SocketAddress addr = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
-        tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-            .childHandler(initializer()).bind(addr).sync().channel();
+        try {
+          tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+              .childHandler(initializer()).bind(addr).sync().channel();
+        } catch (Exception e) {
+          throw new java.net.BindException("cannot listen on " + config.http + ": " + e.getMessage());
+        }
         channels.add(tcp);
         LOG.info("listening on http://{}", hostPort(tcpAddress()));
       }
@@ -83,13 +87,19 @@ public final class HttpServer {
         Path dir = socketPath.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
           Files.createDirectories(dir);
+          try {
+            Files.setPosixFilePermissions(dir, perms(0750));
+          } catch (UnsupportedOperationException | IOException e) {
+            LOG.debug("cannot restrict {}: {}", dir, e.toString());
+          }
         }
-        if (Files.exists(socketPath) || Files.isSymbolicLink(socketPath)) {
-          LOG.info("removing stale socket {}", socketPath);
-          Files.delete(socketPath);
+        removeStaleSocket(socketPath);
+        try {
+          uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
+              .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
+        } catch (Exception e) {
+          throw new IOException("cannot listen on unix:" + socketPath + ": " + e.getMessage(), e);
         }
-        uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
-            .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
         channels.add(uds);
         try {
           Files.setPosixFilePermissions(socketPath, perms(config.socketMode));
@@ -98,13 +108,41 @@ public final class HttpServer {
         }
         LOG.info("listening on unix:{}", socketPath);
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       close();
       throw e;
-    } catch (Exception e) {
-      close();
-      throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deletes a socket file left by a previous run. Refuses to delete anything that is not a
+   * socket, or a socket another process is still listening on.
+   */
+  static void removeStaleSocket(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      mode = 0140000;
+    }
+    if ((mode & 0170000) != 0140000) {
+      throw new IOException(p + " exists and is not a socket; refusing to replace it");
+    }
+    boolean live;
+    try {
+      java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(p)).close();
+      live = true;
+    } catch (IOException e) {
+      live = false; // nobody listening: stale
+    }
+    if (live) {
+      throw new IOException("another process is listening on " + p);
+    }
+    LOG.info("removing stale socket {}", p);
+    Files.deleteIfExists(p);
   }
 
   private static String hostPort(InetSocketAddress a) {

@@ -3,6 +3,7 @@ package io.tflited.daemon.transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.tflited.daemon.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +30,17 @@ final class LimitedAggregator extends HttpObjectAggregator {
     this.metrics = metrics;
   }
 
+  /** "Expect: 100-continue" with a too large Content-Length gets the JSON 413 instead of 417. */
   @Override
-  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+  protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+    if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+      metrics.record("", 413, 0);
+      return tooLarge();
+    }
+    return super.newContinueResponse(start, maxContentLength, pipeline);
+  }
+
+  private FullHttpResponse tooLarge() {
     byte[] body = ("{\"error\":\"request body exceeds the limit of " + max + " bytes\"}")
         .getBytes(StandardCharsets.UTF_8);
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -37,7 +48,12 @@ final class LimitedAggregator extends HttpObjectAggregator {
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return r;
+  }
+
+  @Override
+  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
     metrics.record("", 413, 0);
-    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -18,6 +18,7 @@ import io.tflited.daemon.http.Api;
 import io.tflited.daemon.http.Request;
 import io.tflited.daemon.http.Response;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Map.Entry;
 import org.slf4j.Logger;
@@ -30,8 +31,13 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger("tflited.access");
 
+  private static final java.util.concurrent.ExecutorService DECODERS =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("decode-", 0).factory());
+
   private final Api api;
   private final HttpServer server;
+  /** Completes when the previous answer on this connection has been handed to the event loop. */
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
   RequestHandler(Api api, HttpServer server) {
     this.api = api;
@@ -57,22 +63,27 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String line = req.method() + " " + msg.uri();
     server.requestStarted();
     ctx.channel().config().setAutoRead(false);
-    Api.Outcome out;
-    try {
-      out = api.handle(req);
-    } catch (RuntimeException e) {
-      out = new Api.Outcome("", java.util.concurrent.CompletableFuture.completedFuture(
-          Response.error(500, "internal error: " + e, Map.of())));
-    }
-    String model = out.model();
-    out.response().whenComplete((r, err) -> {
-      Response resp = err != null ? api.failure(err) : r;
-      ctx.channel().eventLoop().execute(() -> {
-        write(ctx, resp, keepAlive && !server.isClosing(), model, t0, line);
-        server.requestFinished();
-      });
+    // Decoding (JSON, images) runs on a virtual thread, off the network event loop. Answers
+    // are written in request order (pipelined requests on one connection stay in sequence).
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    DECODERS.execute(() -> {
+      Api.Outcome out;
+      try {
+        out = api.handle(req);
+      } catch (RuntimeException e) {
+        out = new Api.Outcome("", CompletableFuture.completedFuture(
+            Response.error(500, "internal error: " + e, Map.of())));
+      }
+      String model = out.model();
+      out.response().whenComplete((r, err) -> answer.complete(new Answer(model, err != null ? api.failure(err) : r)));
     });
+    tail = tail.thenCompose(v -> answer).thenAccept(a -> ctx.channel().eventLoop().execute(() -> {
+      write(ctx, a.response(), keepAlive && !server.isClosing(), a.model(), t0, line);
+      server.requestFinished();
+    }));
   }
+
+  private record Answer(String model, Response response) {}
 
   private void write(ChannelHandlerContext ctx, Response r, boolean keepAlive, String model, long t0, String line) {
     FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,

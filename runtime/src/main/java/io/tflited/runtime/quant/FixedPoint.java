@@ -58,4 +58,22 @@ public final class FixedPoint {
       int x, int multiplier, int leftShift) {
     return saturatingRoundingDoublingHighMul(x * (1 << leftShift), multiplier);
   }
+
+  /** gemmlowp SaturatingRoundingMultiplyByPOT on int32: x * 2^exponent, either sign. */
+  public static int saturatingRoundingMultiplyByPot(int x, int exponent) {
+    if (exponent == 0) {
+      return x;
+    }
+    if (exponent < 0) {
+      return roundingDivideByPot(x, -exponent);
+    }
+    int threshold = (1 << (31 - exponent)) - 1;
+    if (x > threshold) {
+      return Integer.MAX_VALUE;
+    }
+    if (x < -threshold) {
+      return Integer.MIN_VALUE;
+    }
+    return x << exponent;
+  }
 }

@@ -167,60 +167,7 @@ public final class SequenceFixedPoint {
     return FixedPoint.saturatingRoundingDoublingHighMul(a, b);
   }
 
-  private static int mulPot32(int x, int exponent) {
-    if (exponent == 0) {
-      return x;
-    }
-    if (exponent < 0) {
-      return FixedPoint.roundingDivideByPot(x, -exponent);
-    }
-    int threshold = (1 << (31 - exponent)) - 1;
-    if (x > threshold) {
-      return Integer.MAX_VALUE;
-    }
-    if (x < -threshold) {
-      return Integer.MIN_VALUE;
-    }
-    return x << exponent;
-  }
 
-  /**
-   * TFLite GetInvSqrtQuantizedMultiplierExp: {multiplier, shift} of 1/sqrt(input), with the shift
-   * multiplied by {@code reverseShift}.
-   */
-  public static int[] invSqrtQuantizedMultiplierExp(int input, int reverseShift) {
-    if (input <= 1) {
-      return new int[] {Integer.MAX_VALUE, 0};
-    }
-    int shift = 11;
-    while (input >= (1 << 29)) {
-      input /= 4;
-      ++shift;
-    }
-    int maxLeftShiftBits = Integer.numberOfLeadingZeros(input) - 1;
-    int maxLeftShiftBitPairs = maxLeftShiftBits / 2;
-    int leftShiftBitPairs = maxLeftShiftBitPairs - 1;
-    shift -= leftShiftBitPairs;
-    input <<= 2 * leftShiftBitPairs;
-    // F3 arithmetic on int32.
-    int fixedInput = input >> 1;
-    int halfInput = mulPot32(fixedInput, -1);
-    int halfThree = (1 << 28) + (1 << 27);
-    int x = 1 << 28; // F3::One()
-    for (int i = 0; i < 5; i++) {
-      // x*x*x is F9; Rescale<3> multiplies by 2^6.
-      int x3 = mulPot32(mul32(mul32(x, x), x), 6);
-      // F3*F3 = F6; Rescale<3> multiplies by 2^3.
-      x = mulPot32(mul32(halfThree, x) - mul32(halfInput, x3), 3);
-    }
-    int halfSqrt2 = 1518500250; // F0
-    int inv = mul32(x, halfSqrt2); // F3
-    if (shift < 0) {
-      inv <<= -shift;
-      shift = 0;
-    }
-    return new int[] {inv, shift * reverseShift};
-  }
 
   /** TFLite CheckedLog2: the rounded log2 of x, or null when x is not a power of two. */
   public static Integer checkedLog2(float x) {

@@ -49,13 +49,14 @@ class SequenceFixedPointTest {
   @Test
   void inverseSqrtMultiplierMatchesTheRealValue() {
     for (int v : new int[] {2, 3, 10, 1000, 123456, 1 << 20, (1 << 29) + 5, Integer.MAX_VALUE}) {
-      int[] m = SequenceFixedPoint.invSqrtQuantizedMultiplierExp(v, -1);
-      double value = m[0] / (double) (1L << 31) * Math.pow(2, m[1]);
+      long m = InverseSqrt.multiplierExp(v, -1);
+      double value =
+          InverseSqrt.multiplier(m) / (double) (1L << 31) * Math.pow(2, InverseSqrt.shift(m));
       assertEquals(1 / Math.sqrt(v), value, 1e-6 / Math.sqrt(v) * 10, "v=" + v);
     }
-    int[] one = SequenceFixedPoint.invSqrtQuantizedMultiplierExp(1, -1);
-    assertEquals(Integer.MAX_VALUE, one[0]);
-    assertEquals(0, one[1]);
+    long one = InverseSqrt.multiplierExp(1, -1);
+    assertEquals(Integer.MAX_VALUE, InverseSqrt.multiplier(one));
+    assertEquals(0, InverseSqrt.shift(one));
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.tflited.runtime.kernels.activation;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.quant.FixedPoint;
-import io.tflited.runtime.quant.UnaryFixedPoint;
+import io.tflited.runtime.quant.InverseSqrt;
 
 /** L2_NORMALIZATION over the last dimension (TFLite 2.4.1 float, uint8 and int8 kernels). */
 public final class L2NormKernels {
@@ -37,9 +37,9 @@ public final class L2NormKernels {
         int d = (in[inOff + b + c] & 0xff) - inZp;
         sq += d * d;
       }
-      long p = UnaryFixedPoint.invSqrtQuantizedMultiplierExp(sq, REVERSE_SHIFT);
-      int mult = UnaryFixedPoint.high(p);
-      int shift = UnaryFixedPoint.low(p);
+      long p = InverseSqrt.multiplierExp(sq, REVERSE_SHIFT);
+      int mult = InverseSqrt.multiplier(p);
+      int shift = InverseSqrt.shift(p);
       for (int c = 0; c < depth; c++) {
         int d = (in[inOff + b + c] & 0xff) - inZp;
         int scaled = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(128 * d, mult, shift);
@@ -58,9 +58,9 @@ public final class L2NormKernels {
         int d = in[inOff + b + c] - inZp;
         sq += d * d;
       }
-      long p = UnaryFixedPoint.invSqrtQuantizedMultiplierExp(sq, REVERSE_SHIFT);
-      int mult = UnaryFixedPoint.high(p);
-      int shift = UnaryFixedPoint.low(p);
+      long p = InverseSqrt.multiplierExp(sq, REVERSE_SHIFT);
+      int mult = InverseSqrt.multiplier(p);
+      int shift = InverseSqrt.shift(p);
       for (int c = 0; c < depth; c++) {
         int d = in[inOff + b + c] - inZp;
         int v = FixedPoint.multiplyByQuantizedMultiplier(d, mult, shift + 7);

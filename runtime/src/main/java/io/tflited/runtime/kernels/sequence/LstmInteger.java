@@ -2,6 +2,7 @@ package io.tflited.runtime.kernels.sequence;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.quant.FixedPoint;
+import io.tflited.runtime.quant.InverseSqrt;
 import io.tflited.runtime.quant.SequenceFixedPoint;
 
 /**
@@ -244,11 +245,13 @@ public final class LstmInteger {
     if (variance2 < 1) {
       variance2 = p.varianceGuard[g];
     }
-    int[] inv = SequenceFixedPoint.invSqrtQuantizedMultiplierExp(variance2, -1);
+    long inv = InverseSqrt.multiplierExp(variance2, -1);
+    int invMultiplier = InverseSqrt.multiplier(inv);
+    int invShift = InverseSqrt.shift(inv);
     for (int j = 0; j < n; j++) {
       int val = LittleEndian.getShort(s, go + 2 * j);
       int shifted = 1024 * val - mean;
-      int rescaled = FixedPoint.multiplyByQuantizedMultiplier(shifted, inv[0], inv[1]);
+      int rescaled = FixedPoint.multiplyByQuantizedMultiplier(shifted, invMultiplier, invShift);
       long val3 = rescaled * w[j] + bias[j];
       int val4 = (int) ((val3 > 0 ? val3 + 512 : val3 - 512) / 1024);
       int val5 =
