@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ZeroAllocationTest {
   static final long BOUND_PER_RUN = 256;
+  static final int WINDOWS = 3;
   static byte[] sink;
   static final String[] MODELS = {
     "google-coral-test_data/mobilenet_v1_0.25_128_quant.tflite",
@@ -51,8 +52,8 @@ class ZeroAllocationTest {
         mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
         "this JVM does not count allocated bytes per thread");
     boolean big = name.contains("1.0_224");
-    int warmup = big ? 6 : 20;
-    int runs = big ? 6 : 50;
+    int warmup = big ? 10 : 20;
+    int runs = big ? 5 : 50;
 
     CompiledModel model =
         CompiledModel.open(
@@ -86,32 +87,42 @@ class ZeroAllocationTest {
       long c2 = mx.getThreadAllocatedBytes(self);
       assertTrue(c2 - c1 >= 4096, "allocation counter did not see 4096 bytes: " + (c2 - c1));
 
-      readAll(mx, workers, workerBefore);
-      long start = mx.getThreadAllocatedBytes(self);
-      for (int i = 0; i < runs; i++) {
-        it.run();
+      // Up to WINDOWS measurement windows: a kernel still running interpreted or in C1 code
+      // after warm-up boxes its vectors, which shows in the first window only; a real
+      // per-run allocation shows in every window.
+      double callerPerRun = 0;
+      double workerPerRun = 0;
+      StringBuilder seen = new StringBuilder();
+      for (int w = 0; w < WINDOWS; w++) {
+        readAll(mx, workers, workerBefore);
+        long start = mx.getThreadAllocatedBytes(self);
+        for (int i = 0; i < runs; i++) {
+          it.run();
+        }
+        long end = mx.getThreadAllocatedBytes(self);
+        readAll(mx, workers, workerAfter);
+        long workerBytes = 0;
+        for (int i = 0; i < workers.length; i++) {
+          workerBytes += workerAfter[i] - workerBefore[i];
+        }
+        callerPerRun = (double) (end - start - overhead) / runs;
+        workerPerRun = (double) workerBytes / runs;
+        seen.append(String.format(" [caller %.1f, workers %.1f]", callerPerRun, workerPerRun));
+        if (callerPerRun <= BOUND_PER_RUN && workerPerRun <= BOUND_PER_RUN) {
+          break;
+        }
       }
-      long end = mx.getThreadAllocatedBytes(self);
-      readAll(mx, workers, workerAfter);
-
-      long callerBytes = end - start - overhead;
-      long workerBytes = 0;
-      for (int i = 0; i < workers.length; i++) {
-        workerBytes += workerAfter[i] - workerBefore[i];
-      }
-      double callerPerRun = (double) callerBytes / runs;
-      double workerPerRun = (double) workerBytes / runs;
       System.out.printf(
-          "zero-alloc %s threads=%d: caller %.1f B/run, workers %.1f B/run (%d runs)%n",
-          name, threads, callerPerRun, workerPerRun, runs);
+          "zero-alloc %s threads=%d: B/run per window of %d runs:%s%n",
+          name, threads, runs, seen);
       assertTrue(
           callerPerRun <= BOUND_PER_RUN,
           name + " threads=" + threads + ": the calling thread allocates " + callerPerRun
-              + " bytes per run (bound " + BOUND_PER_RUN + ")");
+              + " bytes per run (bound " + BOUND_PER_RUN + "); windows:" + seen);
       assertTrue(
           workerPerRun <= BOUND_PER_RUN,
           name + " threads=" + threads + ": the worker threads allocate " + workerPerRun
-              + " bytes per run (bound " + BOUND_PER_RUN + ")");
+              + " bytes per run (bound " + BOUND_PER_RUN + "); windows:" + seen);
     }
   }
 
