@@ -13,7 +13,7 @@
 #                            the vector kernels at 128 bits, bit-exact with TFLite 2.4.1
 #   InterpreterApiTest       the public API (resize, signatures, errors)
 #   WorkerPoolTest           the intra-op pool on aarch64's weaker memory model
-#   ThreadParityTest         1 vs 2 vs 3 threads bit-identical on the whole corpus
+#   ThreadDeterminismTest    1 vs 2 vs 3 threads bit-identical on the whole corpus
 # Not run here: the differential tests against TFLite's JNI library (x86-64 only; they skip
 # on aarch64 with a reason) and the timing-based tests.
 #
@@ -30,7 +30,7 @@ if [ ! -x "$HOST_JDK/bin/java" ]; then
 fi
 "$HOST_JDK/bin/java" -XshowSettings:properties -version 2>&1 | grep -E 'os.arch|java.version ' >&2
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(-Dtest='io.tflited.runtime.kernels.**.*ParityTest,GoldenModelsTest,InterpreterApiTest,WorkerPoolTest,ThreadParityTest')
+[ ${#args[@]} -gt 0 ] || args=(-Dtest='io.tflited.runtime.kernels.**.*ParityTest,GoldenModelsTest,InterpreterApiTest,WorkerPoolTest,ThreadDeterminismTest')
 cd "$ROOT"
 marker="$(mktemp)"
 trap 'rm -f "$marker"' EXIT

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * outputs (floats included) with 1, 2 and 3 threads, on the same seeded inputs. Three threads
  * on this 2-core machine checks uneven splits.
  */
-class ThreadParityTest {
+class ThreadDeterminismTest {
   static Stream<String> models() throws Exception {
     Path root = SharedModels.root();
     if (root == null) {
