@@ -5,7 +5,12 @@
 #
 #   bench/compare.sh [--threads "1 2"] [--seconds S] [--runs N] [--only SUBSTRING]
 #
-# Ratios are tflited / reference: below 1.0 means tflited is faster.
+# Ratios are tflited / reference: below 1.0 means tflited is faster. Every runtime gets a
+# warm-up: the references run --bench S seconds (their own warm-up included); tflited first
+# runs a short cold probe to estimate one inference, then warms up for about S/2 seconds
+# (at least 20 runs: the JIT needs them) before its N timed runs. The last column is the
+# other processes' CPU load LiteRT measured during its run: the machine is shared, quote
+# medians from quiet runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 SHARED="${TFLITED_SHARED:-$ROOT/../shared}"
@@ -20,7 +25,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_PER_REF="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -33,18 +38,24 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 
 "$ROOT/tflited" --help >/dev/null   # build once before timing anything
 
-printf '%-62s %3s %12s %12s %12s %9s %9s\n' model thr tflited_ms litert_ms tflite_ms vs_litert vs_tflite
+printf '%-62s %3s %12s %12s %12s %9s %9s %6s\n' model thr tflited_ms litert_ms tflite_ms vs_litert vs_tflite load%
 find "$SHARED/models" -name '*.tflite' -not -path '*invalid_models*' | sort | while read -r model; do
   name="${model#"$SHARED/models/"}"
   [ -z "$ONLY" ] || [[ "$name" == *"$ONLY"* ]] || continue
   for t in $THREADS; do
-    mine=$("$ROOT/tflited" bench --model "$model" --threads "$t" --num-runs "$RUNS" --json 2>/dev/null | tail -n1 | median || true)
+    probe=$("$ROOT/tflited" bench --model "$model" --threads "$t" --warmup-runs 0 --num-runs 10 --json 2>/dev/null \
+      | tail -n1 | sed -n 's/.*"min_ms": *\([0-9.]*\).*/\1/p' || true)
+    warm=$(awk -v ms="$probe" -v s="$SECONDS_PER_REF" 'BEGIN { if (ms == "" || ms <= 0) ms = 100;
+      w = int(s * 500 / ms) + 1; if (w < 20) w = 20; if (w > 20000) w = 20000; print w }')
+    mine=$("$ROOT/tflited" bench --model "$model" --threads "$t" --warmup-runs "$warm" --num-runs "$RUNS" --json 2>/dev/null | tail -n1 | median || true)
     rm -rf "$work/in" "$work/out1" "$work/out2"; mkdir -p "$work/in"
     tfl=$("$ORACLE/tflite-ref" "$model" "$work/in" "$work/out1" --threads "$t" --bench "$SECONDS_PER_REF" 2>/dev/null \
       | grep '^bench:' | median || true)
-    lrt=$("$ORACLE/litert-ref" "$model" "$work/in" "$work/out2" --threads "$t" --bench "$SECONDS_PER_REF" 2>/dev/null \
-      | grep '^bench:' | median || true)
-    printf '%-62s %3s %12s %12s %12s %9s %9s\n' "$name" "$t" "${mine:--}" "${lrt:--}" "${tfl:--}" \
-      "$(ratio "$mine" "$lrt")" "$(ratio "$mine" "$tfl")"
+    lrt_line=$("$ORACLE/litert-ref" "$model" "$work/in" "$work/out2" --threads "$t" --bench "$SECONDS_PER_REF" 2>/dev/null \
+      | grep '^bench:' || true)
+    lrt=$(echo "$lrt_line" | median || true)
+    load=$(echo "$lrt_line" | sed -n 's/.*"other_cpu_pct": *\([0-9.]*\).*/\1/p' | head -n1)
+    printf '%-62s %3s %12s %12s %12s %9s %9s %6s\n' "$name" "$t" "${mine:--}" "${lrt:--}" "${tfl:--}" \
+      "$(ratio "$mine" "$lrt")" "$(ratio "$mine" "$tfl")" "${load:--}"
   done
 done
