@@ -152,8 +152,10 @@ class KerasMlperfTinyTest {
       byte[][] inTflited = Differential.run(ours2, inputs);
       Differential.assertOutputsMatch(
           ours2.outputs(), expected, inTfLite, "bias-dropped ad01 in TFLite 2.4.1: ");
+      // tflited is held to TFLite on the same file; chaining two float engines and two weight
+      // foldings (float64 here, float32 in TensorFlow) compounds summation-order differences.
       Differential.assertOutputsMatch(
-          ours2.outputs(), expected, inTflited, "bias-dropped ad01 in tflited: ");
+          ours2.outputs(), inTfLite, inTflited, "bias-dropped ad01, tflited vs TFLite: ");
       maxRelTensorFlow =
           Math.max(
               maxRelTensorFlow,
