@@ -1,5 +1,6 @@
 package io.tflited.runtime.kernels.fc;
 
+import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.quant.FixedPoint;
 import io.tflited.runtime.quant.RuyRequantize;
@@ -239,30 +240,7 @@ public final class FcKernels {
    * int8 values to q[qOff..] and returns the scaling factor (range / 127, or 1 for all zeros).
    */
   public static float symmetricQuantize(byte[] in, int inOff, int n, byte[] q, int qOff) {
-    float min = Float.POSITIVE_INFINITY;
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      float v = LittleEndian.getFloat(in, inOff + 4 * i);
-      if (v < min) {
-        min = v;
-      }
-      if (v > max) {
-        max = v;
-      }
-    }
-    float range = Math.max(Math.abs(min), Math.abs(max));
-    if (range == 0f) {
-      for (int i = 0; i < n; i++) {
-        q[qOff + i] = 0;
-      }
-      return 1f;
-    }
-    float inv = 127f / range;
-    for (int i = 0; i < n; i++) {
-      int v = roundf(LittleEndian.getFloat(in, inOff + 4 * i) * inv);
-      q[qOff + i] = (byte) Math.min(127, Math.max(-127, v));
-    }
-    return range / 127f;
+    return HybridQuantizer.symmetric(in, inOff, n, q, qOff);
   }
 
   /**
@@ -270,48 +248,8 @@ public final class FcKernels {
    * factor's float bits in the high 32 bits and the zero point in the low 32 bits.
    */
   public static long asymmetricQuantize(byte[] in, int inOff, int n, byte[] q, int qOff) {
-    float fmin = Float.POSITIVE_INFINITY;
-    float fmax = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      float v = LittleEndian.getFloat(in, inOff + 4 * i);
-      if (v < fmin) {
-        fmin = v;
-      }
-      if (v > fmax) {
-        fmax = v;
-      }
-    }
-    double rmin = Math.min(0.0, (double) fmin);
-    double rmax = Math.max(0.0, (double) fmax);
-    if (rmin == rmax) {
-      for (int i = 0; i < n; i++) {
-        q[qOff + i] = 0;
-      }
-      return pack(1f, 0);
-    }
-    final double qmin = -128.0;
-    final double qmax = 127.0;
-    double scale = (rmax - rmin) / (qmax - qmin);
-    double zpFromMin = qmin - rmin / scale;
-    double zpFromMax = qmax - rmax / scale;
-    double zpFromMinErr = Math.abs(qmin) + Math.abs(rmin / scale);
-    double zpFromMaxErr = Math.abs(qmax) + Math.abs(rmax / scale);
-    double zp = zpFromMinErr < zpFromMaxErr ? zpFromMin : zpFromMax;
-    int nudged;
-    if (zp <= qmin) {
-      nudged = -128;
-    } else if (zp >= qmax) {
-      nudged = 127;
-    } else {
-      nudged = (int) roundHalfAway(zp);
-    }
-    float scaleF = (float) scale;
-    float inv = (float) (1.0 / (double) scaleF);
-    for (int i = 0; i < n; i++) {
-      int v = roundf((float) nudged + LittleEndian.getFloat(in, inOff + 4 * i) * inv);
-      q[qOff + i] = (byte) Math.min(127, Math.max(-128, v));
-    }
-    return pack(scaleF, nudged);
+    long p = HybridQuantizer.asymmetric(in, inOff, n, q, qOff);
+    return pack(HybridQuantizer.scaleOf(p), HybridQuantizer.zeroPointOf(p));
   }
 
   private static long pack(float scale, int offset) {
@@ -328,9 +266,6 @@ public final class FcKernels {
     return (int) packed;
   }
 
-  private static double roundHalfAway(double v) {
-    return v >= 0 ? Math.floor(v + 0.5) : -Math.floor(-v + 0.5);
-  }
 
   /** Whether all n floats at byte offset off are zero (+0 or -0). */
   public static boolean isZeroVector(byte[] a, int off, int n) {

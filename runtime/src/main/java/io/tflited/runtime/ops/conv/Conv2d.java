@@ -5,7 +5,7 @@ import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.ConvKernels;
-import io.tflited.runtime.kernels.conv.HybridQuantizer;
+import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.vector.ConvGemmVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;

@@ -6,7 +6,7 @@ import io.tflited.runtime.exec.RangeTask;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.DepthwiseKernels;
-import io.tflited.runtime.kernels.conv.HybridQuantizer;
+import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.vector.DepthwiseVector;
 import io.tflited.runtime.kernels.vector.RequantizeVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;

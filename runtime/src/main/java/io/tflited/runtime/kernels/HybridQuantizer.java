@@ -1,10 +1,9 @@
-package io.tflited.runtime.kernels.conv;
-
-import io.tflited.runtime.kernels.LittleEndian;
+package io.tflited.runtime.kernels;
 
 /**
- * On-the-fly int8 quantization of float inputs for hybrid kernels, as TFLite's
- * tensor_utils SymmetricQuantizeFloats / AsymmetricQuantizeFloats do it.
+ * On-the-fly int8 quantization of float inputs for hybrid kernels (conv, fully connected,
+ * batch matmul, LSTM/RNN/SVDF), as TFLite's tensor_utils SymmetricQuantizeFloats /
+ * AsymmetricQuantizeFloats do it. Allocates nothing.
  */
 public final class HybridQuantizer {
   private HybridQuantizer() {}
