@@ -69,10 +69,14 @@ if [ "$JLINK" = yes ]; then
   image="$OUT/runtime-$ARCH"
   jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
     --compress=zip-6 --generate-cds-archive --output "$image" >&2
-  # AppCDS: record the classes of a real start-up (serve until ready, then SIGTERM).
+  # AppCDS: list the classes of a real start-up (serve until ready, then SIGTERM), then dump a
+  # static archive with the launcher's module options. (A dynamic archive would sit on the
+  # image's base archive, dumped without them: the JVM then logs CDS errors at every start.)
   jsa="$stage/lib/tflited.jsa"
+  classes="$OUT/tflited.classlist"
+  modopts=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
   sock="$(mktemp -u /tmp/tflited-cds.XXXXXX.sock)"
-  "$image/bin/java" --add-modules jdk.incubator.vector -XX:ArchiveClassesAtExit="$jsa" \
+  "$image/bin/java" "${modopts[@]}" -Xshare:off -XX:DumpLoadedClassList="$classes" \
     -cp "$stage/lib/*" io.tflited.daemon.Main serve --http 127.0.0.1:0 --socket "$sock" \
     >"$OUT/cds-training.log" 2>&1 &
   pid=$!
@@ -83,6 +87,8 @@ if [ "$JLINK" = yes ]; then
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" || true
   rm -f "$sock"
+  "$image/bin/java" "${modopts[@]}" -Xshare:dump -XX:SharedClassListFile="$classes" \
+    -XX:SharedArchiveFile="$jsa" -cp "$stage/lib/*" >>"$OUT/cds-training.log" 2>&1
   cp -r "$image" "$stage/runtime"
   tar -C "$OUT/stage" --owner=0 --group=0 -czf "$OUT/tflited-$VERSION-$ARCH-jre.tar.gz" "tflited-$VERSION"
   echo "deploy: jlink image $(du -sh "$image" | cut -f1) ($modules)" >&2

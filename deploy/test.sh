@@ -5,8 +5,11 @@
 #      nothing behind, creates and removes the service user, keeps the conffile on remove;
 #   3. systemd/tflited.service passes systemd-analyze verify;
 #   4. the jlink image serves the demo model and answers /v2/health/ready (start-to-ready with
-#      and without the AppCDS archive, image size, idle RSS are printed).
-# Needs root, dpkg-deb, lintian, debootstrap (apt-get install lintian debootstrap), systemd.
+#      and without the AppCDS archive, image size, idle RSS are printed);
+#   5. the unit's sandbox: systemd-analyze security exposure at most 2.0, and the packaged
+#      launcher serves, reloads and drains under the unit's own SystemCallFilter= (seccomp).
+# Needs root, dpkg-deb, lintian, debootstrap, python3-seccomp, systemd
+# (apt-get install lintian debootstrap python3-seccomp).
 #   deploy/test.sh [--no-build]
 set -uo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -115,6 +118,42 @@ if [ -n "$STAGE" ] && [ -x "$STAGE/runtime/bin/java" ]; then
   fi
 else
   echo "deploy-test: no jlink image (build.sh --no-jlink); skipped the image check"
+fi
+
+# 5. the unit's sandbox ---------------------------------------------------------------------
+UNIT="$ROOT/systemd/tflited.service"
+exposure="$(systemd-analyze security --offline=true "$UNIT" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')"
+if [ -n "$exposure" ] && awk "BEGIN { exit !($exposure <= 2.0) }"; then
+  ok "systemd-analyze security: exposure $exposure (at most 2.0)"
+else
+  bad "systemd-analyze security: exposure ${exposure:-unknown} (want at most 2.0)"
+fi
+# systemd cannot boot in the throwaway root, so the unit's SystemCallFilter= is installed with
+# libseccomp by deploy/tools/syscall-filter-run and the packaged launcher runs under it with the
+# unit's JVM options: start, serve over TCP and the socket, infer, reload, drain on SIGTERM.
+if [ -n "$STAGE" ] && /usr/bin/python3 -c 'import seccomp' 2>/dev/null; then
+  opts="$(sed -n 's/^Environment="TFLITED_JAVA_OPTS=\(.*\)"$/\1/p' "$UNIT")"
+  port=$((20000 + RANDOM % 20000))
+  sock="$(mktemp -u /tmp/tflited-seccomp.XXXXXX.sock)"
+  TFLITED_JAVA_OPTS="$opts" "$ROOT/deploy/tools/syscall-filter-run" "$UNIT" "$STAGE/bin/tflited" serve \
+    --http "127.0.0.1:$port" --socket "$sock" >/tmp/tflited-seccomp.log 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+  answer="$(curl -fsS -X POST "http://127.0.0.1:$port/v2/models/demo/infer" \
+    -d '{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}' 2>/dev/null)"
+  viasocket="$(curl -fsS --unix-socket "$sock" http://localhost/v2/models/demo/ready -o /dev/null -w '%{http_code}' 2>/dev/null)"
+  java_pid="$(pgrep -f "serve --http 127.0.0.1:$port" | head -n1)"
+  [ -n "$java_pid" ] && kill -HUP "$java_pid" && sleep 1
+  [ -n "$java_pid" ] && kill -TERM "$java_pid"
+  wait "$pid"; rc=$?
+  if grep -q '"probabilities"' <<<"$answer" && [ "$viasocket" = 200 ] && [ "$rc" = 0 ] \
+      && grep -q 'rescan' /tmp/tflited-seccomp.log && ! grep -qi 'error' /tmp/tflited-seccomp.log; then
+    ok "daemon under the unit's SystemCallFilter: serves TCP + socket, reloads, drains (exit 0)"
+  else
+    bad "daemon under the unit's SystemCallFilter (exit $rc): $(tail -5 /tmp/tflited-seccomp.log)"
+  fi
+else
+  echo "deploy-test: no jlink image or no python3-seccomp; skipped the syscall filter check"
 fi
 
 echo "deploy: $pass passed, $fail failed"
