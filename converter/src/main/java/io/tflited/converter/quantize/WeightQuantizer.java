@@ -2,6 +2,7 @@ package io.tflited.converter.quantize;
 
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.quant.QuantizedMultiplier;
+import java.util.Arrays;
 
 /**
  * Symmetric int8 weights (TFLite quantization spec: zero point 0, values in [-127, 127]), per
@@ -10,8 +11,8 @@ import io.tflited.runtime.quant.QuantizedMultiplier;
 final class WeightQuantizer {
   private WeightQuantizer() {}
 
-  /** Quantized values and their parameters. */
-  record Quantized(byte[] values, float[] scales, Quantization quantization) {}
+  /** Quantized values, their parameters and the float min and max of each channel. */
+  record Quantized(byte[] values, float[] scales, Quantization quantization, float[] min, float[] max) {}
 
   /**
    * Per-channel along {@code dim} of {@code shape} (row-major), or per tensor when {@code dim < 0}:
@@ -25,9 +26,15 @@ final class WeightQuantizer {
       inner *= shape[d];
     }
     float[] maxAbs = new float[channels];
+    float[] min = new float[channels];
+    float[] max = new float[channels];
+    Arrays.fill(min, Float.POSITIVE_INFINITY);
+    Arrays.fill(max, Float.NEGATIVE_INFINITY);
     for (int i = 0; i < w.length; i++) {
       int c = dim < 0 ? 0 : (i / inner) % channels;
       maxAbs[c] = Math.max(maxAbs[c], Math.abs(w[i]));
+      min[c] = Math.min(min[c], w[i]);
+      max[c] = Math.max(max[c], w[i]);
     }
     float[] scales = new float[channels];
     for (int c = 0; c < channels; c++) {
@@ -41,7 +48,7 @@ final class WeightQuantizer {
     }
     long[] zps = new long[channels];
     Quantization quant = new Quantization(scales, zps, dim < 0 ? 0 : dim);
-    return new Quantized(q, scales, quant);
+    return new Quantized(q, scales, quant, min, max);
   }
 
   /** int32 bias with scale inputScale * weightScale[c] (per channel when there are several). */
@@ -60,6 +67,7 @@ final class WeightQuantizer {
       q[4 * i + 2] = (byte) (v >> 16);
       q[4 * i + 3] = (byte) (v >> 24);
     }
-    return new Quantized(q, scales, new Quantization(scales, new long[scales.length], 0));
+    return new Quantized(
+        q, scales, new Quantization(scales, new long[scales.length], 0), new float[0], new float[0]);
   }
 }

@@ -16,6 +16,11 @@ import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.AddOptions;
 import io.tflited.runtime.model.fb.BuiltinOperator;
+import io.tflited.runtime.model.fb.Model;
+import io.tflited.runtime.model.fb.QuantizationParameters;
+import io.tflited.runtime.model.fb.SubGraph;
+import io.tflited.runtime.model.fb.Tensor;
+import io.tflited.runtime.model.fb.TensorType;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.ConcatenationOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
@@ -289,6 +294,84 @@ class QuantizeOpsTest {
         };
     assertEquals(edge, t.get(q.graph().inputs()[0]).type());
     assertEquals(edge, t.get(q.graph().outputs()[0]).type());
+  }
+
+  /**
+   * Like TensorFlow's converter, the int8 file records the float range behind every quantized
+   * tensor (QuantizationParameters min/max: calibrated activations, per-channel weights; none where
+   * the parameters are fixed or derived, as for softmax outputs and int32 biases) and the oldest
+   * TFLite release that runs it.
+   */
+  @Test
+  void int8FileRecordsRangesAndMinRuntimeVersion() throws Exception {
+    byte[] f = floatGraph(3);
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(f));
+    CalibrationData cal = new CalibrationData(samples(f, 8, 300));
+    for (Quantizer.IoType io : Quantizer.IoType.values()) {
+      byte[] q = Quantizer.quantize(mf, Quantizer.Mode.INT8, io, cal);
+      Model m = Model.getRootAsModel(ByteBuffer.wrap(q).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+      ModelFile parsed = ModelFile.parse(ByteBuffer.wrap(q));
+      java.util.Set<Integer> fixed = new java.util.HashSet<>();
+      java.util.Set<Integer> weights = new java.util.HashSet<>();
+      for (Node n : parsed.graph().nodes()) {
+        int code = n.builtinCode();
+        if (code == BuiltinOperator.CONV_2D
+            || code == BuiltinOperator.DEPTHWISE_CONV_2D
+            || code == BuiltinOperator.FULLY_CONNECTED) {
+          weights.add(n.inputs()[1]);
+        }
+        if (code == BuiltinOperator.SOFTMAX
+            || code == BuiltinOperator.LOGISTIC
+            || code == BuiltinOperator.TANH) {
+          fixed.add(n.outputs()[0]);
+        }
+      }
+      SubGraph g = m.subgraphs(0);
+      int withRange = 0;
+      for (int i = 0; i < g.tensorsLength(); i++) {
+        Tensor t = g.tensors(i);
+        QuantizationParameters p = t.quantization();
+        boolean quantized = p != null && p.scaleLength() > 0;
+        if (!quantized || t.type() == TensorType.INT32 || fixed.contains(i)) {
+          assertTrue(p == null || p.minLength() == 0, t.name() + " has no recorded range");
+          continue;
+        }
+        if (t.type() == TensorType.UINT8) {
+          continue;
+        }
+        assertEquals(p.scaleLength(), p.minLength(), t.name());
+        assertEquals(p.scaleLength(), p.maxLength(), t.name());
+        withRange++;
+        for (int c = 0; c < p.scaleLength(); c++) {
+          float expected =
+              weights.contains(i)
+                  ? Math.max(Math.abs(p.min(c)), Math.abs(p.max(c))) / 127
+                  : FullIntegerQuantizer.asymmetric(p.min(c), p.max(c)).scale();
+          assertEquals(expected, p.scale(c), expected * 1e-6, t.name() + " channel " + c);
+        }
+      }
+      assertTrue(withRange > 10, withRange + " tensors with a recorded range");
+      // the concatenation's requantizing QUANTIZE (v2) first ran in TFLite 1.15; the other
+      // operators (CONV_2D v3, SOFTMAX v2, ...) in 1.14
+      assertEquals(
+          "1.15.0",
+          new String(parsed.metadata().get("min_runtime_version") == null
+                  ? new byte[0]
+                  : bytes(parsed.metadata().get("min_runtime_version")),
+                  java.nio.charset.StandardCharsets.US_ASCII)
+              .replace("\0", ""),
+          io.toString());
+    }
+    assertEquals(0, MinRuntimeVersion.compare("1.14.0", "1.14.0"));
+    assertTrue(MinRuntimeVersion.compare("1.15.0", "1.14.0") > 0);
+    assertTrue(MinRuntimeVersion.compare("2.3.0", "1.15.0") > 0);
+    assertTrue(MinRuntimeVersion.compare("1.13.1", "1.14.0") < 0);
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
   }
 
   @Test
