@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Activation ranges of a float model over a representative dataset (TFLite's post-training
- * calibration: by default the min and max of every float tensor over all samples).
+ * Activation ranges of a float model over a representative dataset: per float tensor, the min and
+ * max over all samples (TFLite's post-training calibration) or the mean of the per-sample ranges
+ * (the default, see {@link Method}).
  *
  * <p>The observer is a copy of the model whose outputs are the graph inputs and every float32
  * tensor an operator writes, run with the tflited interpreter once per sample.
@@ -26,13 +27,22 @@ public final class Calibrator {
 
   /** How the per-sample ranges of a tensor are combined. */
   public enum Method {
-    /** The smallest min and largest max over all samples (TFLite's calibrator). */
+    /**
+     * The smallest min and largest max over all samples: TFLite's calibrator. Given TensorFlow's
+     * calibration data it reproduces TensorFlow's int8 file; one unusual sample widens a range for
+     * every other sample. Best for regressors (ad01: mean abs error 1.33 vs 4.28 for MEAN).
+     */
     MINMAX,
     /**
-     * The mean of the per-sample mins and of the per-sample maxes: rare outliers are clipped and
-     * common values get a finer step (like the moving averages of quantization-aware training).
+     * The mean of the per-sample mins and of the per-sample maxes (the default): rare outliers are
+     * clipped and common values get a finer step, like the moving averages of quantization-aware
+     * training. On the MLPerf Tiny classifiers with 48 sample images it matches TensorFlow's own
+     * int8 files (pretrainedResnet 45 of 48 top-1 agreements, MINMAX 38).
      */
-    MEAN
+    MEAN;
+
+    /** The method used when none is asked for. */
+    public static final Method DEFAULT = MEAN;
   }
 
   /** min and max per tensor index of {@code graph}; null for tensors not observed. */

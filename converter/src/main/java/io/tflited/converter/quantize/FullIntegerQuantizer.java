@@ -217,21 +217,26 @@ final class FullIntegerQuantizer {
       throw error(n, "weights '" + w.name() + "' are not a float32 constant");
     }
     calibrate(n.outputs()[0]);
+    float[] bias = null;
+    if (ins.length > 2 && ins[2] >= 0) {
+      TensorSpec b = c.spec(ins[2]);
+      if (!GraphCopy.isFloatConstant(b)) {
+        throw error(n, "bias '" + b.name() + "' is not a float32 constant");
+      }
+      bias = GraphCopy.floats(b);
+    }
+    float inputScale = params[ins[0]].scale();
     WeightQuantizer.Quantized qw =
-        WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), channelDim);
+        WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), channelDim, bias, inputScale);
     int[] newIns = new int[ins.length];
     Arrays.fill(newIns, -1);
     newIns[0] = q(ins[0]);
     newIns[1] =
         c.builder.addConstant(w.name(), DataType.INT8, w.shape(), qw.quantization(), qw.values());
     c.builder.setRecordedRange(newIns[1], qw.min(), qw.max());
-    if (ins.length > 2 && ins[2] >= 0) {
+    if (bias != null) {
       TensorSpec b = c.spec(ins[2]);
-      if (!GraphCopy.isFloatConstant(b)) {
-        throw error(n, "bias '" + b.name() + "' is not a float32 constant");
-      }
-      WeightQuantizer.Quantized qb =
-          WeightQuantizer.bias(GraphCopy.floats(b), params[ins[0]].scale(), qw.scales());
+      WeightQuantizer.Quantized qb = WeightQuantizer.bias(bias, inputScale, qw.scales());
       newIns[2] =
           c.builder.addConstant(
               b.name(), DataType.INT32, b.shape(), qb.quantization(), qb.values());

@@ -49,7 +49,7 @@ public final class Quantizer {
    */
   public static byte[] quantize(ModelFile model, Mode mode, IoType io, CalibrationData calibration)
       throws TfLitedException {
-    return quantize(model, mode, io, calibration, Calibrator.Method.MINMAX);
+    return quantize(model, mode, io, calibration, Calibrator.Method.DEFAULT);
   }
 
   /** As {@link #quantize(ModelFile, Mode, IoType, CalibrationData)} with a calibration method. */

@@ -88,6 +88,33 @@ class QuantizeOpsTest {
         -100, ByteBuffer.wrap(b.values()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4));
   }
 
+  /**
+   * A channel whose weights are ~0 but whose bias is not (vww_96 has hundreds) gets its range
+   * widened until the bias fits in half the int32 range, as TFLite's converter does; quantizing
+   * with max|w| alone would clip the bias to int32 and lose the channel's output.
+   */
+  @Test
+  void nearZeroChannelIsWidenedSoItsBiasFitsInInt32() {
+    float[] w = {1e-30f, -2e-30f, 0.5f, -1f};
+    float[] bias = {0.75f, 0.25f};
+    float inputScale = 0.02f;
+    WeightQuantizer.Quantized q = WeightQuantizer.symmetric(w, new int[] {2, 2}, 0, bias, inputScale);
+    float widened = (float) (2.0 * 0.75f / Integer.MAX_VALUE * (127 / inputScale));
+    assertEquals(widened, q.max()[0]);
+    assertEquals(-widened, q.min()[0]);
+    assertEquals(widened / 127, q.scales()[0]);
+    assertEquals(1f / 127, q.scales()[1]); // a channel whose bias fits keeps max|w|
+    assertArrayEquals(new byte[] {0, 0, 64, -127}, q.values());
+    WeightQuantizer.Quantized b = WeightQuantizer.bias(bias, inputScale, q.scales());
+    int quantizedBias = ByteBuffer.wrap(b.values()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
+    assertTrue(
+        quantizedBias > Integer.MAX_VALUE / 4 && quantizedBias < Integer.MAX_VALUE,
+        "bias " + quantizedBias + " is represented, not clipped");
+    // per tensor: the largest |bias| decides
+    q = WeightQuantizer.symmetric(new float[] {1e-30f, 0f}, new int[] {2, 1}, -1, bias, inputScale);
+    assertEquals(widened / 127, q.scales()[0]);
+  }
+
   /** A float graph exercising the non-trivial rules; two outputs. */
   static byte[] floatGraph(long seed) {
     Random r = new Random(seed);

@@ -35,7 +35,7 @@ public final class QuantizeCommand implements Command {
   @Override
   public String usage() {
     return "tflited quantize --mode float16|dynamic|int8 [--calibration DIR] [--io"
-               + " float|int8|uint8] [--calibration-method minmax|mean] [--report [--json]]"
+               + " float|int8|uint8] [--calibration-method mean|minmax] [--report [--json]]"
                + " IN.tflite OUT.tflite";
   }
 
@@ -55,8 +55,8 @@ public final class QuantizeCommand implements Command {
         .option(
             "calibration-method",
             "M",
-            "minmax (overall min/max, TFLite's calibrator; default)"
-                + " or mean (mean of per-sample min and max: outliers clipped)")
+            "mean (default: mean of the per-sample min and max, outliers clipped)"
+                + " or minmax (overall min and max, TFLite's calibrator)")
         .option("image-max", "X", "calibration images are scaled to [0, X] (default 1)")
         .option("runs", "N", "report: timed runs per variant (default 50)")
         .flag(
@@ -80,7 +80,9 @@ public final class QuantizeCommand implements Command {
         parse(
             Calibrator.Method.class,
             "calibration-method",
-            args.get("calibration-method", "minmax"));
+            args.get(
+                "calibration-method",
+                Calibrator.Method.DEFAULT.name().toLowerCase(java.util.Locale.ROOT)));
     if (io != Quantizer.IoType.FLOAT && mode != Quantizer.Mode.INT8) {
       throw new UsageException("--io " + args.get("io") + " needs --mode int8");
     }
