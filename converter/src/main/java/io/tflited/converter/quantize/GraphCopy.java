@@ -141,8 +141,10 @@ final class GraphCopy {
     if (minRuntime != null) {
       builder.addMetadata("min_runtime_version", MinRuntimeVersion.metadataBytes(minRuntime));
     }
+    String tag = " (tflited quantize)";
     if (!model.description().isEmpty()) {
-      builder.setDescription(model.description() + " (tflited quantize)");
+      builder.setDescription(
+          model.description().endsWith(tag) ? model.description() : model.description() + tag);
     }
   }
 

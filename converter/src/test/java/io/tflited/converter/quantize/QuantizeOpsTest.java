@@ -2,6 +2,7 @@ package io.tflited.converter.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.CompiledModel;
@@ -62,6 +63,30 @@ class QuantizeOpsTest {
     q = FullIntegerQuantizer.asymmetric(-0.3f, 2.2f);
     double zeroAsReal = (0 / q.scale()) + q.zeroPoint();
     assertEquals(Math.rint(zeroAsReal), zeroAsReal);
+  }
+
+  @Test
+  void perSampleRangesAreCombinedByMethod() {
+    float[] mins = new float[11];
+    float[] maxes = new float[11];
+    for (int i = 0; i < 11; i++) {
+      mins[i] = -(i + 1);
+      maxes[10 - i] = i + 1; // unsorted on purpose
+    }
+    assertArrayEquals(
+        new float[] {-11, 11}, Calibrator.combine(mins, maxes, Calibrator.Method.MINMAX));
+    assertArrayEquals(
+        new float[] {-6, 6}, Calibrator.combine(mins, maxes, Calibrator.Method.MEAN));
+    // 90th percentile of 1..11 is the 10th value; the most extreme sample is left out
+    assertArrayEquals(
+        new float[] {-10, 10}, Calibrator.combine(mins, maxes, Calibrator.Method.PERCENTILE));
+    assertEquals(1.8f, Calibrator.quantile(new float[] {0, 1, 2}, 0.9), 1e-6);
+    // one sample: every method gives its range
+    for (Calibrator.Method m : Calibrator.Method.values()) {
+      assertArrayEquals(
+          new float[] {-2, 3}, Calibrator.combine(new float[] {-2}, new float[] {3}, m));
+    }
+    assertEquals(Calibrator.Method.PERCENTILE, Calibrator.Method.DEFAULT);
   }
 
   @Test
@@ -399,6 +424,69 @@ class QuantizeOpsTest {
     byte[] out = new byte[b.remaining()];
     b.duplicate().get(out);
     return out;
+  }
+
+  /**
+   * A dynamic-range file is quantized as the float model it stands for: its int8 weights are read
+   * as scale * q, so re-quantizing it dynamically gives back the same weight bytes, and int8 and
+   * float16 files made from it run bit-exact / within 1e-4 in TFLite.
+   */
+  @Test
+  void dynamicRangeInputIsReadAsItsFloatModel() throws Exception {
+    byte[] f = floatGraph(4);
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(f));
+    // every weight hybrid, however small (the CLI's threshold is 1024 values)
+    byte[] dyn = DynamicRangeQuantizer.quantize(mf, 1);
+    ModelFile hybrid = ModelFile.parse(ByteBuffer.wrap(dyn));
+    assertTrue(HybridWeights.present(hybrid.graph()));
+    ModelFile asFloat = HybridWeights.dequantized(hybrid);
+    assertFalse(HybridWeights.present(asFloat.graph()));
+    int checked = 0;
+    for (int i = 0; i < hybrid.graph().tensors().size(); i++) {
+      TensorSpec t = hybrid.graph().tensors().get(i);
+      if (t.isConstant() && t.type() == DataType.INT8) {
+        TensorSpec d =
+            asFloat.graph().tensors().stream()
+                .filter(x -> x.name().equals(t.name()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(DataType.FLOAT32, d.type());
+        Quantization q = t.quantization();
+        int channels = q.channelCount();
+        int inner = 1;
+        for (int dim = q.quantizedDimension() + 1; dim < t.rank(); dim++) {
+          inner *= t.dim(dim);
+        }
+        for (int k = 0; k < (int) t.elementCount(); k++) {
+          int c = channels == 1 ? 0 : (k / inner) % channels;
+          assertEquals(
+              (float) ((double) q.scale(c) * t.constantData().get(k)),
+              d.constantData().getFloat(4 * k),
+              t.name() + "[" + k + "]");
+        }
+        checked++;
+      }
+    }
+    assertTrue(checked > 0);
+    byte[] again = DynamicRangeQuantizer.quantize(HybridWeights.dequantized(hybrid), 1);
+    ModelFile againFile = ModelFile.parse(ByteBuffer.wrap(again));
+    for (TensorSpec t : hybrid.graph().tensors()) {
+      if (t.isConstant() && t.type() == DataType.INT8) {
+        TensorSpec a =
+            againFile.graph().tensors().stream()
+                .filter(x -> x.name().equals(t.name()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(t.constantData(), a.constantData(), t.name());
+      }
+    }
+    CalibrationData cal = new CalibrationData(samples(f, 8, 400));
+    byte[] i8 = Quantizer.quantize(hybrid, Quantizer.Mode.INT8, Quantizer.IoType.FLOAT, cal);
+    byte[] f16 = Quantizer.quantize(hybrid, Quantizer.Mode.FLOAT16, Quantizer.IoType.FLOAT, null);
+    for (byte[][] s : samples(f, 2, 4000)) {
+      Differential.assertMatchesTfLite(i8, s);
+      Differential.assertMatchesTfLite(f16, s);
+    }
   }
 
   @Test

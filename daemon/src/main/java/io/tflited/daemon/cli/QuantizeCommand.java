@@ -35,7 +35,7 @@ public final class QuantizeCommand implements Command {
   @Override
   public String usage() {
     return "tflited quantize --mode float16|dynamic|int8 [--calibration DIR] [--io"
-               + " float|int8|uint8] [--calibration-method mean|minmax] [--report [--json] [--compare FILES]]"
+               + " float|int8|uint8] [--calibration-method percentile|minmax|mean] [--report [--json] [--compare FILES]]"
                + " IN.tflite OUT.tflite";
   }
 
@@ -55,8 +55,9 @@ public final class QuantizeCommand implements Command {
         .option(
             "calibration-method",
             "M",
-            "mean (default: mean of the per-sample min and max, outliers clipped)"
-                + " or minmax (overall min and max, TFLite's calibrator)")
+            "percentile (default: 10th/90th percentile of the per-sample min/max),"
+                + " minmax (overall min and max, TFLite's calibrator) or mean (mean of the"
+                + " per-sample min and max)")
         .option("image-max", "X", "calibration images are scaled to [0, X] (default 1)")
         .option("runs", "N", "report: timed runs per variant (default 50)")
         .option(
