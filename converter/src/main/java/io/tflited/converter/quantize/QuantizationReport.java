@@ -18,8 +18,8 @@ import java.util.Locale;
 
 /**
  * The measurements behind {@code tflited quantize --report}: for each variant of a model, its file
- * size, the median latency of {@code runs} tflited invocations (after at least {@code runs}
- * warm-up invocations and runs x 20 ms), and its agreement with the float
+ * size, the median latency of {@code runs} tflited invocations (all variants timed in one
+ * interleaved pass, see {@link #measureLatencies()}), and its agreement with the float
  * model on the evaluation samples: max and mean absolute error of output 0 and, for a classifier (a
  * model whose first output is written by SOFTMAX), top-1 agreement.
  *
@@ -40,6 +40,10 @@ public final class QuantizationReport {
 
   private final boolean classifier;
   private final List<Row> rows = new ArrayList<>();
+  /** Model bytes of each row, kept until the latencies are measured together. */
+  private final List<byte[]> models = new ArrayList<>();
+  private int runs;
+  private boolean timed;
 
   private QuantizationReport(boolean classifier) {
     this.classifier = classifier;
@@ -49,7 +53,9 @@ public final class QuantizationReport {
     return classifier;
   }
 
-  public List<Row> rows() {
+  /** The rows, latencies measured (see {@link #table()}). */
+  public List<Row> rows() throws TfLitedException {
+    measureLatencies();
     return List.copyOf(rows);
   }
 
@@ -67,6 +73,7 @@ public final class QuantizationReport {
       }
     }
     QuantizationReport r = new QuantizationReport(classifier);
+    r.runs = runs;
     r.reference = outputs(floatModel, samples);
     r.samples = samples;
     r.add(name, floatModel, runs);
@@ -76,8 +83,16 @@ public final class QuantizationReport {
   private float[][] reference;
   private List<byte[][]> samples;
 
-  /** Measures one variant against the float model. */
+  /**
+   * Adds a variant: its size and agreement with the float model are measured now, its latency
+   * when the table or JSON is first asked for (all variants together, see {@link #table()}); the
+   * returned row's {@code medianMs} is NaN.
+   */
   public Row add(String name, byte[] model, int runs) throws TfLitedException {
+    if (timed) {
+      throw new IllegalStateException("latencies already measured; add variants before table()");
+    }
+    this.runs = Math.max(this.runs, runs);
     float[][] got = outputs(model, samples);
     int agree = 0;
     double maxAbs = 0;
@@ -99,16 +114,74 @@ public final class QuantizationReport {
         new Row(
             name,
             model.length,
-            medianMs(model, samples.get(0), runs),
+            Double.NaN,
             top1,
             maxAbs,
             sumAbs / Math.max(1, count));
     rows.add(row);
+    models.add(model);
     return row;
   }
 
-  /** The report as an aligned text table. */
-  public String table() {
+  /**
+   * Times every variant in one interleaved pass: each is warmed up (at least {@code runs}
+   * invocations and runs x 20 ms, so the JIT has compiled its kernels), then {@code runs} rounds
+   * time one invocation of each variant in turn, on the first sample. Timed one after the other,
+   * the variant measured right after the slow hybrid one came out up to 10x slower than the same
+   * kernels later in the run (JIT recompilation and machine load land on one variant);
+   * interleaving spreads both over all of them.
+   */
+  private void measureLatencies() throws TfLitedException {
+    if (timed) {
+      return;
+    }
+    timed = true;
+    List<Interpreter> its = new ArrayList<>();
+    try {
+      for (byte[] model : models) {
+        CompiledModel m =
+            CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+        Interpreter it = m.newInterpreter();
+        its.add(it);
+        feed(it, samples.get(0));
+      }
+      for (Interpreter it : its) {
+        long warmUntil = System.nanoTime() + WARMUP_NANOS_PER_RUN * runs;
+        for (int i = 0; i < runs || System.nanoTime() < warmUntil; i++) {
+          it.run();
+        }
+      }
+      double[][] t = new double[its.size()][Math.max(1, runs)];
+      for (int round = 0; round < t[0].length; round++) {
+        for (int v = 0; v < its.size(); v++) {
+          long start = System.nanoTime();
+          its.get(v).run();
+          t[v][round] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+      for (int v = 0; v < rows.size(); v++) {
+        Arrays.sort(t[v]);
+        Row r = rows.get(v);
+        rows.set(
+            v,
+            new Row(
+                r.name(),
+                r.fileBytes(),
+                t[v][(t[v].length - 1) / 2],
+                r.top1(),
+                r.maxAbsError(),
+                r.meanAbsError()));
+      }
+    } finally {
+      for (Interpreter it : its) {
+        it.close();
+      }
+    }
+  }
+
+  /** The report as an aligned text table (measures the latencies on first use). */
+  public String table() throws TfLitedException {
+    measureLatencies();
     int width = "variant".length();
     for (Row r : rows) {
       width = Math.max(width, r.name().length());
@@ -144,8 +217,9 @@ public final class QuantizationReport {
     return sb.toString();
   }
 
-  /** The report as one JSON object. */
-  public String json() {
+  /** The report as one JSON object (measures the latencies on first use). */
+  public String json() throws TfLitedException {
+    measureLatencies();
     StringBuilder sb =
         new StringBuilder("{\"classifier\":")
             .append(classifier)
@@ -216,28 +290,6 @@ public final class QuantizationReport {
       q[i] = (byte) Math.max(lo, Math.min(hi, v));
     }
     return q;
-  }
-
-  private static double medianMs(byte[] model, byte[][] sample, int runs) throws TfLitedException {
-    CompiledModel m =
-        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
-    try (Interpreter it = m.newInterpreter()) {
-      feed(it, sample);
-      // Warm up so that the JIT has compiled this variant's kernels before timing: with a
-      // single warm-up run the first int8 variant measured ran 3-4x slower than the next one.
-      long warmUntil = System.nanoTime() + WARMUP_NANOS_PER_RUN * runs;
-      for (int i = 0; i < runs || System.nanoTime() < warmUntil; i++) {
-        it.run();
-      }
-      double[] t = new double[Math.max(1, runs)];
-      for (int i = 0; i < t.length; i++) {
-        long s = System.nanoTime();
-        it.run();
-        t[i] = (System.nanoTime() - s) / 1e6;
-      }
-      Arrays.sort(t);
-      return t[(t.length - 1) / 2];
-    }
   }
 
   private static int argmax(float[] v) {
