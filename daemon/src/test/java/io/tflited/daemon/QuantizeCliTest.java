@@ -84,6 +84,45 @@ class QuantizeCliTest {
   }
 
   @Test
+  void reportComparesOtherQuantizedFilesOnTheSameData() throws Exception {
+    Path in = TestModels.write(tmp, "classifier", TestModels.classifier());
+    Path theirs = tmp.resolve("theirs.tflite");
+    String cal = calibrationDir(4).toString();
+    CliTest.Result r =
+        CliTest.run(
+            "quantize", "--mode", "int8", "--io", "int8", "--calibration", cal, in.toString(),
+            theirs.toString());
+    assertEquals(0, r.code(), r.err());
+    r =
+        CliTest.run(
+            "quantize", "--mode", "float16", "--calibration", cal, "--report", "--json", "--runs",
+            "2", "--compare", theirs.toString(), in.toString(), tmp.resolve("f16.tflite").toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    JsonNode j = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode last = j.get("variants").get(j.get("variants").size() - 1);
+    assertEquals("theirs.tflite", last.get("name").asText());
+    assertEquals(Files.size(theirs), last.get("file_bytes").asLong());
+    // the int8-I/O file is fed the same samples, quantized: it agrees like our int8 row
+    assertEquals(
+        j.get("variants").get(3).get("top1_agreement").asDouble(),
+        last.get("top1_agreement").asDouble());
+
+    r =
+        CliTest.run(
+            "quantize", "--mode", "float16", "--report", "--compare",
+            tmp.resolve("missing.tflite").toString(), in.toString(),
+            tmp.resolve("o.tflite").toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("missing.tflite"), r.err());
+    r =
+        CliTest.run(
+            "quantize", "--mode", "float16", "--compare", theirs.toString(), in.toString(),
+            tmp.resolve("o.tflite").toString());
+    assertEquals(2, r.code(), r.err());
+  }
+
+  @Test
   void usageErrors() throws Exception {
     Path in = TestModels.write(tmp, "classifier", TestModels.classifier());
     String o = tmp.resolve("o.tflite").toString();

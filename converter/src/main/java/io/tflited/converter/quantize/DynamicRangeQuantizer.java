@@ -21,6 +21,11 @@ final class DynamicRangeQuantizer {
   private DynamicRangeQuantizer() {}
 
   static byte[] quantize(ModelFile model) throws ModelException {
+    return quantize(model, MIN_ELEMENTS);
+  }
+
+  /** As {@link #quantize(ModelFile)}, quantizing weights of at least {@code minElements} values. */
+  static byte[] quantize(ModelFile model, int minElements) throws ModelException {
     Graph graph = model.graph();
     GraphCopy c = new GraphCopy(graph);
     for (Node n : graph.nodes()) {
@@ -49,7 +54,7 @@ final class DynamicRangeQuantizer {
       TensorSpec w = c.spec(ins[1]);
       if (in.type() != DataType.FLOAT32
           || !GraphCopy.isFloatConstant(w)
-          || w.elementCount() < MIN_ELEMENTS) {
+          || w.elementCount() < minElements) {
         c.copy(n);
         continue;
       }

@@ -36,6 +36,8 @@ final class FullIntegerQuantizer {
   private final float[][] ranges;
   private final GraphCopy c;
   private final Quantization[] params;
+  /** The float {min, max} each int8 tensor stands for (null for fixed parameters). */
+  private final float[][] recorded;
   private final int[] quantized;
   private final boolean[] floatReady;
   private final List<String> floatOperators = new ArrayList<>();
@@ -45,6 +47,7 @@ final class FullIntegerQuantizer {
     this.ranges = ranges;
     this.c = new GraphCopy(graph);
     this.params = new Quantization[graph.tensors().size()];
+    this.recorded = new float[graph.tensors().size()][];
     this.quantized = new int[graph.tensors().size()];
     Arrays.fill(quantized, -1);
     this.floatReady = new boolean[graph.tensors().size()];
@@ -66,7 +69,7 @@ final class FullIntegerQuantizer {
         newIns[i] = c.tensor(t);
         continue;
       }
-      params[t] = fromRange(t);
+      calibrate(t);
       switch (io) {
         case FLOAT -> {
           newIns[i] = c.tensor(t);
@@ -127,19 +130,19 @@ final class FullIntegerQuantizer {
       case BuiltinOperator.DEPTHWISE_CONV_2D -> weighted(n, 3, 3);
       case BuiltinOperator.FULLY_CONNECTED -> weighted(n, -1, 4);
       case BuiltinOperator.ADD, BuiltinOperator.SUB, BuiltinOperator.MUL -> {
-        params[outs[0]] = fromRange(outs[0]);
+        calibrate(outs[0]);
         emit(n, 2, constantsAsymmetric(ins));
       }
       case BuiltinOperator.MEAN, BuiltinOperator.RELU, BuiltinOperator.RELU6 -> {
-        params[outs[0]] = fromRange(outs[0]);
+        calibrate(outs[0]);
         emit(n, 2, constantsAsymmetric(ins));
       }
       case BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.MAX_POOL_2D, BuiltinOperator.PAD -> {
-        params[outs[0]] = params[ins[0]];
+        passThrough(ins[0], outs[0]);
         emit(n, 2, mapped(ins));
       }
       case BuiltinOperator.RESHAPE, BuiltinOperator.SQUEEZE, BuiltinOperator.EXPAND_DIMS -> {
-        params[outs[0]] = params[ins[0]];
+        passThrough(ins[0], outs[0]);
         emit(n, Math.max(1, n.version()), mapped(ins));
       }
       case BuiltinOperator.SOFTMAX, BuiltinOperator.LOGISTIC -> {
@@ -160,10 +163,12 @@ final class FullIntegerQuantizer {
         }
         Quantization out = asymmetric(min, max);
         params[outs[0]] = out;
+        recorded[outs[0]] = new float[] {min, max};
         int[] newIns = constantsAsymmetric(ins);
         for (int i = 0; i < ins.length; i++) {
           if (!out.equals(params[ins[i]])) {
             int r = c.like(ins[i], "_requantized", DataType.INT8, out);
+            c.builder.setRecordedRange(r, new float[] {min}, new float[] {max});
             c.builder.addOperator(GraphCopy.QUANTIZE, 2, new int[] {newIns[i]}, new int[] {r});
             newIns[i] = r;
           }
@@ -197,7 +202,7 @@ final class FullIntegerQuantizer {
     for (int o : n.outputs()) {
       if (o >= 0 && c.spec(o).type() == DataType.FLOAT32) {
         floatReady[o] = true;
-        params[o] = fromRange(o);
+        calibrate(o);
         c.builder.addOperator(GraphCopy.QUANTIZE, 1, new int[] {c.tensor(o)}, new int[] {q(o)});
       }
     }
@@ -211,21 +216,27 @@ final class FullIntegerQuantizer {
     if (!GraphCopy.isFloatConstant(w)) {
       throw error(n, "weights '" + w.name() + "' are not a float32 constant");
     }
-    params[n.outputs()[0]] = fromRange(n.outputs()[0]);
-    WeightQuantizer.Quantized qw =
-        WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), channelDim);
-    int[] newIns = new int[ins.length];
-    Arrays.fill(newIns, -1);
-    newIns[0] = q(ins[0]);
-    newIns[1] =
-        c.builder.addConstant(w.name(), DataType.INT8, w.shape(), qw.quantization(), qw.values());
+    calibrate(n.outputs()[0]);
+    float[] bias = null;
     if (ins.length > 2 && ins[2] >= 0) {
       TensorSpec b = c.spec(ins[2]);
       if (!GraphCopy.isFloatConstant(b)) {
         throw error(n, "bias '" + b.name() + "' is not a float32 constant");
       }
-      WeightQuantizer.Quantized qb =
-          WeightQuantizer.bias(GraphCopy.floats(b), params[ins[0]].scale(), qw.scales());
+      bias = GraphCopy.floats(b);
+    }
+    float inputScale = params[ins[0]].scale();
+    WeightQuantizer.Quantized qw =
+        WeightQuantizer.symmetric(GraphCopy.floats(w), w.shape(), channelDim, bias, inputScale);
+    int[] newIns = new int[ins.length];
+    Arrays.fill(newIns, -1);
+    newIns[0] = q(ins[0]);
+    newIns[1] =
+        c.builder.addConstant(w.name(), DataType.INT8, w.shape(), qw.quantization(), qw.values());
+    c.builder.setRecordedRange(newIns[1], qw.min(), qw.max());
+    if (bias != null) {
+      TensorSpec b = c.spec(ins[2]);
+      WeightQuantizer.Quantized qb = WeightQuantizer.bias(bias, inputScale, qw.scales());
       newIns[2] =
           c.builder.addConstant(
               b.name(), DataType.INT32, b.shape(), qb.quantization(), qb.values());
@@ -258,6 +269,7 @@ final class FullIntegerQuantizer {
         }
         TensorSpec s = c.spec(t);
         quantized[t] = c.builder.addConstant(s.name(), DataType.INT8, s.shape(), p, data);
+        c.builder.setRecordedRange(quantized[t], new float[] {min}, new float[] {max});
       }
     }
     return mapped(ins);
@@ -285,8 +297,24 @@ final class FullIntegerQuantizer {
         throw new IllegalStateException("no quantization parameters for " + s);
       }
       quantized[t] = c.like(t, "", DataType.INT8, params[t]);
+      if (recorded[t] != null) {
+        c.builder.setRecordedRange(
+            quantized[t], new float[] {recorded[t][0]}, new float[] {recorded[t][1]});
+      }
     }
     return quantized[t];
+  }
+
+  /** Parameters from the calibrated range of t, which is recorded in the file like TFLite does. */
+  private void calibrate(int t) throws ModelException {
+    params[t] = fromRange(t);
+    recorded[t] = new float[] {ranges[t][0], ranges[t][1]};
+  }
+
+  /** An operator that cannot rescale: its output keeps the input's parameters and range. */
+  private void passThrough(int in, int out) {
+    params[out] = params[in];
+    recorded[out] = recorded[in];
   }
 
   private float[] range(int t) {

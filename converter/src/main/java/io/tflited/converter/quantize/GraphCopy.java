@@ -116,7 +116,7 @@ final class GraphCopy {
   /**
    * Sets the rewritten graph's inputs and outputs and carries the model's signatures (each alias
    * mapped to the new tensor at the same input or output position) and metadata over; {@code
-   * min_runtime_version} is dropped because it described the original operators.
+   * min_runtime_version} is recomputed for the rewritten operators (call after the last one).
    */
   void finishIo(ModelFile model, int[] newInputs, int[] newOutputs) {
     builder.setInputs(newInputs).setOutputs(newOutputs);
@@ -137,8 +137,14 @@ final class GraphCopy {
         builder.addMetadata(m.getKey(), data);
       }
     }
+    String minRuntime = MinRuntimeVersion.of(builder.operatorVersions());
+    if (minRuntime != null) {
+      builder.addMetadata("min_runtime_version", MinRuntimeVersion.metadataBytes(minRuntime));
+    }
+    String tag = " (tflited quantize)";
     if (!model.description().isEmpty()) {
-      builder.setDescription(model.description() + " (tflited quantize)");
+      builder.setDescription(
+          model.description().endsWith(tag) ? model.description() : model.description() + tag);
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.Locale;
 
 /**
  * The measurements behind {@code tflited quantize --report}: for each variant of a model, its file
- * size, the median latency of {@code runs} tflited invocations, and its agreement with the float
+ * size, the median latency of {@code runs} tflited invocations (all variants timed in one
+ * interleaved pass, see {@link #measureLatencies()}), and its agreement with the float
  * model on the evaluation samples: max and mean absolute error of output 0 and, for a classifier (a
  * model whose first output is written by SOFTMAX), top-1 agreement.
  *
@@ -26,6 +27,8 @@ import java.util.Locale;
  * quantized with its input's scale and zero point (round half away from zero, clamped).
  */
 public final class QuantizationReport {
+  /** Warm-up time per timed run: 1 s at the CLI's default of 50 runs. */
+  private static final long WARMUP_NANOS_PER_RUN = 20_000_000L;
   /** One measured variant; {@code top1} is NaN for a non-classifier. */
   public record Row(
       String name,
@@ -37,6 +40,10 @@ public final class QuantizationReport {
 
   private final boolean classifier;
   private final List<Row> rows = new ArrayList<>();
+  /** Model bytes of each row, kept until the latencies are measured together. */
+  private final List<byte[]> models = new ArrayList<>();
+  private int runs;
+  private boolean timed;
 
   private QuantizationReport(boolean classifier) {
     this.classifier = classifier;
@@ -46,7 +53,9 @@ public final class QuantizationReport {
     return classifier;
   }
 
-  public List<Row> rows() {
+  /** The rows, latencies measured (see {@link #table()}). */
+  public List<Row> rows() throws TfLitedException {
+    measureLatencies();
     return List.copyOf(rows);
   }
 
@@ -64,6 +73,7 @@ public final class QuantizationReport {
       }
     }
     QuantizationReport r = new QuantizationReport(classifier);
+    r.runs = runs;
     r.reference = outputs(floatModel, samples);
     r.samples = samples;
     r.add(name, floatModel, runs);
@@ -73,8 +83,16 @@ public final class QuantizationReport {
   private float[][] reference;
   private List<byte[][]> samples;
 
-  /** Measures one variant against the float model. */
+  /**
+   * Adds a variant: its size and agreement with the float model are measured now, its latency
+   * when the table or JSON is first asked for (all variants together, see {@link #table()}); the
+   * returned row's {@code medianMs} is NaN.
+   */
   public Row add(String name, byte[] model, int runs) throws TfLitedException {
+    if (timed) {
+      throw new IllegalStateException("latencies already measured; add variants before table()");
+    }
+    this.runs = Math.max(this.runs, runs);
     float[][] got = outputs(model, samples);
     int agree = 0;
     double maxAbs = 0;
@@ -96,21 +114,84 @@ public final class QuantizationReport {
         new Row(
             name,
             model.length,
-            medianMs(model, samples.get(0), runs),
+            Double.NaN,
             top1,
             maxAbs,
             sumAbs / Math.max(1, count));
     rows.add(row);
+    models.add(model);
     return row;
   }
 
-  /** The report as an aligned text table. */
-  public String table() {
+  /**
+   * Times every variant in one interleaved pass: each is warmed up (at least {@code runs}
+   * invocations and runs x 20 ms, so the JIT has compiled its kernels), then {@code runs} rounds
+   * time one invocation of each variant in turn, on the first sample. Timed one after the other,
+   * the variant measured right after the slow hybrid one came out up to 10x slower than the same
+   * kernels later in the run (JIT recompilation and machine load land on one variant);
+   * interleaving spreads both over all of them.
+   */
+  private void measureLatencies() throws TfLitedException {
+    if (timed) {
+      return;
+    }
+    timed = true;
+    List<Interpreter> its = new ArrayList<>();
+    try {
+      for (byte[] model : models) {
+        CompiledModel m =
+            CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+        Interpreter it = m.newInterpreter();
+        its.add(it);
+        feed(it, samples.get(0));
+      }
+      for (Interpreter it : its) {
+        long warmUntil = System.nanoTime() + WARMUP_NANOS_PER_RUN * runs;
+        for (int i = 0; i < runs || System.nanoTime() < warmUntil; i++) {
+          it.run();
+        }
+      }
+      double[][] t = new double[its.size()][Math.max(1, runs)];
+      for (int round = 0; round < t[0].length; round++) {
+        for (int v = 0; v < its.size(); v++) {
+          long start = System.nanoTime();
+          its.get(v).run();
+          t[v][round] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+      for (int v = 0; v < rows.size(); v++) {
+        Arrays.sort(t[v]);
+        Row r = rows.get(v);
+        rows.set(
+            v,
+            new Row(
+                r.name(),
+                r.fileBytes(),
+                t[v][(t[v].length - 1) / 2],
+                r.top1(),
+                r.maxAbsError(),
+                r.meanAbsError()));
+      }
+    } finally {
+      for (Interpreter it : its) {
+        it.close();
+      }
+    }
+  }
+
+  /** The report as an aligned text table (measures the latencies on first use). */
+  public String table() throws TfLitedException {
+    measureLatencies();
+    int width = "variant".length();
+    for (Row r : rows) {
+      width = Math.max(width, r.name().length());
+    }
+    String name = "%-" + width + "s";
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-12s %12s %11s %-13s %-13s%s%n",
+            name + " %12s %11s %-13s %-13s%s%n",
             "variant",
             "size (bytes)",
             "median ms",
@@ -119,7 +200,8 @@ public final class QuantizationReport {
             classifier ? " top-1 agreement" : ""));
     for (Row r : rows) {
       sb.append(
-          String.format(Locale.ROOT, "%-12s %12d %11.3f ", r.name(), r.fileBytes(), r.medianMs()));
+          String.format(
+              Locale.ROOT, name + " %12d %11.3f ", r.name(), r.fileBytes(), r.medianMs()));
       sb.append(String.format(Locale.ROOT, "%-13.6g %-13.6g", r.maxAbsError(), r.meanAbsError()));
       if (classifier) {
         sb.append(
@@ -135,8 +217,9 @@ public final class QuantizationReport {
     return sb.toString();
   }
 
-  /** The report as one JSON object. */
-  public String json() {
+  /** The report as one JSON object (measures the latencies on first use). */
+  public String json() throws TfLitedException {
+    measureLatencies();
     StringBuilder sb =
         new StringBuilder("{\"classifier\":")
             .append(classifier)
@@ -207,23 +290,6 @@ public final class QuantizationReport {
       q[i] = (byte) Math.max(lo, Math.min(hi, v));
     }
     return q;
-  }
-
-  private static double medianMs(byte[] model, byte[][] sample, int runs) throws TfLitedException {
-    CompiledModel m =
-        CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
-    try (Interpreter it = m.newInterpreter()) {
-      feed(it, sample);
-      it.run();
-      double[] t = new double[Math.max(1, runs)];
-      for (int i = 0; i < t.length; i++) {
-        long s = System.nanoTime();
-        it.run();
-        t[i] = (System.nanoTime() - s) / 1e6;
-      }
-      Arrays.sort(t);
-      return t[(t.length - 1) / 2];
-    }
   }
 
   private static int argmax(float[] v) {

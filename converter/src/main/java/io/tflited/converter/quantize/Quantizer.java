@@ -49,7 +49,7 @@ public final class Quantizer {
    */
   public static byte[] quantize(ModelFile model, Mode mode, IoType io, CalibrationData calibration)
       throws TfLitedException {
-    return quantize(model, mode, io, calibration, Calibrator.Method.MINMAX);
+    return quantize(model, mode, io, calibration, Calibrator.Method.DEFAULT);
   }
 
   /** As {@link #quantize(ModelFile, Mode, IoType, CalibrationData)} with a calibration method. */
@@ -63,13 +63,17 @@ public final class Quantizer {
   public static Result quantizeWithDetails(
       ModelFile model, Mode mode, IoType io, CalibrationData calibration, Calibrator.Method method)
       throws TfLitedException {
-    Graph g = model.graph();
     if (model.subgraphCount() != 1) {
       throw new ModelException(
           "cannot quantize a model with "
               + model.subgraphCount()
               + " subgraphs: only single-subgraph models are supported");
     }
+    if (HybridWeights.present(model.graph())) {
+      // a dynamic-range file is quantized as the float model it stands for
+      model = HybridWeights.dequantized(model);
+    }
+    Graph g = model.graph();
     return switch (mode) {
       case FLOAT16 -> new Result(Float16Quantizer.quantize(model), List.of());
       case DYNAMIC -> new Result(DynamicRangeQuantizer.quantize(model), List.of());

@@ -2,6 +2,7 @@ package io.tflited.converter.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.CompiledModel;
@@ -16,6 +17,11 @@ import io.tflited.runtime.model.ModelFile;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.AddOptions;
 import io.tflited.runtime.model.fb.BuiltinOperator;
+import io.tflited.runtime.model.fb.Model;
+import io.tflited.runtime.model.fb.QuantizationParameters;
+import io.tflited.runtime.model.fb.SubGraph;
+import io.tflited.runtime.model.fb.Tensor;
+import io.tflited.runtime.model.fb.TensorType;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.ConcatenationOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
@@ -60,6 +66,30 @@ class QuantizeOpsTest {
   }
 
   @Test
+  void perSampleRangesAreCombinedByMethod() {
+    float[] mins = new float[11];
+    float[] maxes = new float[11];
+    for (int i = 0; i < 11; i++) {
+      mins[i] = -(i + 1);
+      maxes[10 - i] = i + 1; // unsorted on purpose
+    }
+    assertArrayEquals(
+        new float[] {-11, 11}, Calibrator.combine(mins, maxes, Calibrator.Method.MINMAX));
+    assertArrayEquals(
+        new float[] {-6, 6}, Calibrator.combine(mins, maxes, Calibrator.Method.MEAN));
+    // 90th percentile of 1..11 is the 10th value; the most extreme sample is left out
+    assertArrayEquals(
+        new float[] {-10, 10}, Calibrator.combine(mins, maxes, Calibrator.Method.PERCENTILE));
+    assertEquals(1.8f, Calibrator.quantile(new float[] {0, 1, 2}, 0.9), 1e-6);
+    // one sample: every method gives its range
+    for (Calibrator.Method m : Calibrator.Method.values()) {
+      assertArrayEquals(
+          new float[] {-2, 3}, Calibrator.combine(new float[] {-2}, new float[] {3}, m));
+    }
+    assertEquals(Calibrator.Method.PERCENTILE, Calibrator.Method.DEFAULT);
+  }
+
+  @Test
   void symmetricPerChannelWeights() {
     // shape [2, 3]: channel 0 max |w| = 2, channel 1 max |w| = 0.5
     float[] w = {1f, -2f, 0.5f, 0.25f, -0.5f, 0f};
@@ -81,6 +111,33 @@ class QuantizeOpsTest {
         200, ByteBuffer.wrap(b.values()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0));
     assertEquals(
         -100, ByteBuffer.wrap(b.values()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4));
+  }
+
+  /**
+   * A channel whose weights are ~0 but whose bias is not (vww_96 has hundreds) gets its range
+   * widened until the bias fits in half the int32 range, as TFLite's converter does; quantizing
+   * with max|w| alone would clip the bias to int32 and lose the channel's output.
+   */
+  @Test
+  void nearZeroChannelIsWidenedSoItsBiasFitsInInt32() {
+    float[] w = {1e-30f, -2e-30f, 0.5f, -1f};
+    float[] bias = {0.75f, 0.25f};
+    float inputScale = 0.02f;
+    WeightQuantizer.Quantized q = WeightQuantizer.symmetric(w, new int[] {2, 2}, 0, bias, inputScale);
+    float widened = (float) (2.0 * 0.75f / Integer.MAX_VALUE * (127 / inputScale));
+    assertEquals(widened, q.max()[0]);
+    assertEquals(-widened, q.min()[0]);
+    assertEquals(widened / 127, q.scales()[0]);
+    assertEquals(1f / 127, q.scales()[1]); // a channel whose bias fits keeps max|w|
+    assertArrayEquals(new byte[] {0, 0, 64, -127}, q.values());
+    WeightQuantizer.Quantized b = WeightQuantizer.bias(bias, inputScale, q.scales());
+    int quantizedBias = ByteBuffer.wrap(b.values()).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
+    assertTrue(
+        quantizedBias > Integer.MAX_VALUE / 4 && quantizedBias < Integer.MAX_VALUE,
+        "bias " + quantizedBias + " is represented, not clipped");
+    // per tensor: the largest |bias| decides
+    q = WeightQuantizer.symmetric(new float[] {1e-30f, 0f}, new int[] {2, 1}, -1, bias, inputScale);
+    assertEquals(widened / 127, q.scales()[0]);
   }
 
   /** A float graph exercising the non-trivial rules; two outputs. */
@@ -289,6 +346,147 @@ class QuantizeOpsTest {
         };
     assertEquals(edge, t.get(q.graph().inputs()[0]).type());
     assertEquals(edge, t.get(q.graph().outputs()[0]).type());
+  }
+
+  /**
+   * Like TensorFlow's converter, the int8 file records the float range behind every quantized
+   * tensor (QuantizationParameters min/max: calibrated activations, per-channel weights; none where
+   * the parameters are fixed or derived, as for softmax outputs and int32 biases) and the oldest
+   * TFLite release that runs it.
+   */
+  @Test
+  void int8FileRecordsRangesAndMinRuntimeVersion() throws Exception {
+    byte[] f = floatGraph(3);
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(f));
+    CalibrationData cal = new CalibrationData(samples(f, 8, 300));
+    for (Quantizer.IoType io : Quantizer.IoType.values()) {
+      byte[] q = Quantizer.quantize(mf, Quantizer.Mode.INT8, io, cal);
+      Model m = Model.getRootAsModel(ByteBuffer.wrap(q).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+      ModelFile parsed = ModelFile.parse(ByteBuffer.wrap(q));
+      java.util.Set<Integer> fixed = new java.util.HashSet<>();
+      java.util.Set<Integer> weights = new java.util.HashSet<>();
+      for (Node n : parsed.graph().nodes()) {
+        int code = n.builtinCode();
+        if (code == BuiltinOperator.CONV_2D
+            || code == BuiltinOperator.DEPTHWISE_CONV_2D
+            || code == BuiltinOperator.FULLY_CONNECTED) {
+          weights.add(n.inputs()[1]);
+        }
+        if (code == BuiltinOperator.SOFTMAX
+            || code == BuiltinOperator.LOGISTIC
+            || code == BuiltinOperator.TANH) {
+          fixed.add(n.outputs()[0]);
+        }
+      }
+      SubGraph g = m.subgraphs(0);
+      int withRange = 0;
+      for (int i = 0; i < g.tensorsLength(); i++) {
+        Tensor t = g.tensors(i);
+        QuantizationParameters p = t.quantization();
+        boolean quantized = p != null && p.scaleLength() > 0;
+        if (!quantized || t.type() == TensorType.INT32 || fixed.contains(i)) {
+          assertTrue(p == null || p.minLength() == 0, t.name() + " has no recorded range");
+          continue;
+        }
+        if (t.type() == TensorType.UINT8) {
+          continue;
+        }
+        assertEquals(p.scaleLength(), p.minLength(), t.name());
+        assertEquals(p.scaleLength(), p.maxLength(), t.name());
+        withRange++;
+        for (int c = 0; c < p.scaleLength(); c++) {
+          float expected =
+              weights.contains(i)
+                  ? Math.max(Math.abs(p.min(c)), Math.abs(p.max(c))) / 127
+                  : FullIntegerQuantizer.asymmetric(p.min(c), p.max(c)).scale();
+          assertEquals(expected, p.scale(c), expected * 1e-6, t.name() + " channel " + c);
+        }
+      }
+      assertTrue(withRange > 10, withRange + " tensors with a recorded range");
+      // the concatenation's requantizing QUANTIZE (v2) first ran in TFLite 1.15; the other
+      // operators (CONV_2D v3, SOFTMAX v2, ...) in 1.14
+      assertEquals(
+          "1.15.0",
+          new String(parsed.metadata().get("min_runtime_version") == null
+                  ? new byte[0]
+                  : bytes(parsed.metadata().get("min_runtime_version")),
+                  java.nio.charset.StandardCharsets.US_ASCII)
+              .replace("\0", ""),
+          io.toString());
+    }
+    assertEquals(0, MinRuntimeVersion.compare("1.14.0", "1.14.0"));
+    assertTrue(MinRuntimeVersion.compare("1.15.0", "1.14.0") > 0);
+    assertTrue(MinRuntimeVersion.compare("2.3.0", "1.15.0") > 0);
+    assertTrue(MinRuntimeVersion.compare("1.13.1", "1.14.0") < 0);
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
+  /**
+   * A dynamic-range file is quantized as the float model it stands for: its int8 weights are read
+   * as scale * q, so re-quantizing it dynamically gives back the same weight bytes, and int8 and
+   * float16 files made from it run bit-exact / within 1e-4 in TFLite.
+   */
+  @Test
+  void dynamicRangeInputIsReadAsItsFloatModel() throws Exception {
+    byte[] f = floatGraph(4);
+    ModelFile mf = ModelFile.parse(ByteBuffer.wrap(f));
+    // every weight hybrid, however small (the CLI's threshold is 1024 values)
+    byte[] dyn = DynamicRangeQuantizer.quantize(mf, 1);
+    ModelFile hybrid = ModelFile.parse(ByteBuffer.wrap(dyn));
+    assertTrue(HybridWeights.present(hybrid.graph()));
+    ModelFile asFloat = HybridWeights.dequantized(hybrid);
+    assertFalse(HybridWeights.present(asFloat.graph()));
+    int checked = 0;
+    for (int i = 0; i < hybrid.graph().tensors().size(); i++) {
+      TensorSpec t = hybrid.graph().tensors().get(i);
+      if (t.isConstant() && t.type() == DataType.INT8) {
+        TensorSpec d =
+            asFloat.graph().tensors().stream()
+                .filter(x -> x.name().equals(t.name()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(DataType.FLOAT32, d.type());
+        Quantization q = t.quantization();
+        int channels = q.channelCount();
+        int inner = 1;
+        for (int dim = q.quantizedDimension() + 1; dim < t.rank(); dim++) {
+          inner *= t.dim(dim);
+        }
+        for (int k = 0; k < (int) t.elementCount(); k++) {
+          int c = channels == 1 ? 0 : (k / inner) % channels;
+          assertEquals(
+              (float) ((double) q.scale(c) * t.constantData().get(k)),
+              d.constantData().getFloat(4 * k),
+              t.name() + "[" + k + "]");
+        }
+        checked++;
+      }
+    }
+    assertTrue(checked > 0);
+    byte[] again = DynamicRangeQuantizer.quantize(HybridWeights.dequantized(hybrid), 1);
+    ModelFile againFile = ModelFile.parse(ByteBuffer.wrap(again));
+    for (TensorSpec t : hybrid.graph().tensors()) {
+      if (t.isConstant() && t.type() == DataType.INT8) {
+        TensorSpec a =
+            againFile.graph().tensors().stream()
+                .filter(x -> x.name().equals(t.name()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(t.constantData(), a.constantData(), t.name());
+      }
+    }
+    CalibrationData cal = new CalibrationData(samples(f, 8, 400));
+    byte[] i8 = Quantizer.quantize(hybrid, Quantizer.Mode.INT8, Quantizer.IoType.FLOAT, cal);
+    byte[] f16 = Quantizer.quantize(hybrid, Quantizer.Mode.FLOAT16, Quantizer.IoType.FLOAT, null);
+    for (byte[][] s : samples(f, 2, 4000)) {
+      Differential.assertMatchesTfLite(i8, s);
+      Differential.assertMatchesTfLite(f16, s);
+    }
   }
 
   @Test

@@ -42,7 +42,7 @@ public final class ConvertCommand implements Command {
   @Override
   public String usage() {
     return "tflited convert MODEL.h5|MODEL.keras OUT.tflite [--quantize float16|dynamic|int8"
-        + " [--calibration DIR] [--io float|int8|uint8] [--calibration-method minmax|mean]"
+        + " [--calibration DIR] [--io float|int8|uint8] [--calibration-method percentile|minmax|mean]"
         + " [--image-max X]]";
   }
 
@@ -52,7 +52,7 @@ public final class ConvertCommand implements Command {
         .option("quantize", "MODE", "also quantize: float16, dynamic or int8 (as tflited quantize)")
         .option("calibration", "DIR", "int8: representative dataset (as tflited quantize)")
         .option("io", "TYPE", "int8: dtype of the inputs and outputs (float, int8, uint8)")
-        .option("calibration-method", "M", "int8: minmax (default) or mean")
+        .option("calibration-method", "M", "int8: percentile (default), minmax or mean")
         .option("image-max", "X", "int8: calibration images are scaled to [0, X] (default 1)");
   }
 
@@ -75,7 +75,9 @@ public final class ConvertCommand implements Command {
         parse(
             Calibrator.Method.class,
             "calibration-method",
-            args.get("calibration-method", "minmax"));
+            args.get(
+                "calibration-method",
+                Calibrator.Method.DEFAULT.name().toLowerCase(java.util.Locale.ROOT)));
     for (String o : List.of("calibration", "io", "calibration-method", "image-max")) {
       if (args.has(o) && mode != Quantizer.Mode.INT8) {
         throw new UsageException("--" + o + " needs --quantize int8");

@@ -35,7 +35,7 @@ public final class QuantizeCommand implements Command {
   @Override
   public String usage() {
     return "tflited quantize --mode float16|dynamic|int8 [--calibration DIR] [--io"
-               + " float|int8|uint8] [--calibration-method minmax|mean] [--report [--json]]"
+               + " float|int8|uint8] [--calibration-method percentile|minmax|mean] [--report [--json] [--compare FILES]]"
                + " IN.tflite OUT.tflite";
   }
 
@@ -55,10 +55,16 @@ public final class QuantizeCommand implements Command {
         .option(
             "calibration-method",
             "M",
-            "minmax (overall min/max, TFLite's calibrator; default)"
-                + " or mean (mean of per-sample min and max: outliers clipped)")
+            "percentile (default: 10th/90th percentile of the per-sample min/max),"
+                + " minmax (overall min and max, TFLite's calibrator) or mean (mean of the"
+                + " per-sample min and max)")
         .option("image-max", "X", "calibration images are scaled to [0, X] (default 1)")
         .option("runs", "N", "report: timed runs per variant (default 50)")
+        .option(
+            "compare",
+            "FILES",
+            "report: also measure these already-quantized models of the same network"
+                + " (comma-separated; e.g. TensorFlow's own int8 file) on the same data")
         .flag(
             "report",
             "measure float32, float16, dynamic and int8: size, median latency,"
@@ -80,7 +86,9 @@ public final class QuantizeCommand implements Command {
         parse(
             Calibrator.Method.class,
             "calibration-method",
-            args.get("calibration-method", "minmax"));
+            args.get(
+                "calibration-method",
+                Calibrator.Method.DEFAULT.name().toLowerCase(java.util.Locale.ROOT)));
     if (io != Quantizer.IoType.FLOAT && mode != Quantizer.Mode.INT8) {
       throw new UsageException("--io " + args.get("io") + " needs --mode int8");
     }
@@ -94,6 +102,19 @@ public final class QuantizeCommand implements Command {
     boolean report = args.flag("report");
     if (args.flag("json") && !report) {
       throw new UsageException("--json needs --report");
+    }
+    List<Path> compare = new ArrayList<>();
+    if (args.has("compare")) {
+      if (!report) {
+        throw new UsageException("--compare needs --report");
+      }
+      for (String f : args.get("compare").split(",")) {
+        Path p = Path.of(f.strip());
+        if (!Files.isRegularFile(p)) {
+          throw new CommandFailedException("--compare: model file not found: " + p);
+        }
+        compare.add(p);
+      }
     }
     if (mode == Quantizer.Mode.INT8 && !args.has("calibration")) {
       throw new UsageException("--mode int8 needs --calibration DIR");
@@ -149,6 +170,14 @@ public final class QuantizeCommand implements Command {
         }
         byte[] variant = m == mode ? result : quantize(model, m, io, cal, method, in).model();
         r.add(m.name().toLowerCase(java.util.Locale.ROOT), variant, runs);
+      }
+      for (Path p : compare) {
+        try {
+          r.add(p.getFileName().toString(), Files.readAllBytes(p), runs);
+        } catch (TfLitedException | IllegalArgumentException | IllegalStateException e) {
+          throw new CommandFailedException(
+              "--compare: cannot run " + p + " on the report data: " + e.getMessage(), e);
+        }
       }
       out.print(r.table());
       if (args.flag("json")) {

@@ -16,6 +16,7 @@ import io.tflited.runtime.model.fb.TensorMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,7 @@ public final class ModelBuilder {
   private final List<OpDef> ops = new ArrayList<>();
   private final List<SignatureDefn> signatures = new ArrayList<>();
   private final Map<String, byte[]> metadata = new LinkedHashMap<>();
+  private final Map<Integer, float[][]> recordedRanges = new HashMap<>();
   private int[] inputs = new int[0];
   private int[] outputs = new int[0];
   private String description = "tflited";
@@ -184,6 +186,28 @@ public final class ModelBuilder {
     return this;
   }
 
+  /**
+   * Records the float range a quantized tensor was derived from (the {@code min} and {@code max}
+   * arrays of its QuantizationParameters, one entry per channel), as TensorFlow's converter
+   * writes them; interpreters ignore them, tools read them.
+   */
+  public ModelBuilder setRecordedRange(int tensor, float[] min, float[] max) {
+    if (min.length != max.length) {
+      throw new IllegalArgumentException(min.length + " mins but " + max.length + " maxes");
+    }
+    recordedRanges.put(tensor, new float[][] {min.clone(), max.clone()});
+    return this;
+  }
+
+  /** The (builtin code, version) of every operator added so far, in order. */
+  public List<int[]> operatorVersions() {
+    List<int[]> out = new ArrayList<>(ops.size());
+    for (OpDef op : ops) {
+      out.add(new int[] {op.builtinCode(), op.version()});
+    }
+    return out;
+  }
+
   /** Adds a named metadata entry (stored in its own buffer). */
   public ModelBuilder addMetadata(String name, byte[] data) {
     metadata.put(name, data.clone());
@@ -228,7 +252,14 @@ public final class ModelBuilder {
       if (t.quantization().isQuantized()) {
         int scales = QuantizationParameters.createScaleVector(fbb, t.quantization().scales());
         int zps = QuantizationParameters.createZeroPointVector(fbb, t.quantization().zeroPoints());
+        float[][] range = recordedRanges.get(i);
+        int min = range == null ? 0 : QuantizationParameters.createMinVector(fbb, range[0]);
+        int max = range == null ? 0 : QuantizationParameters.createMaxVector(fbb, range[1]);
         QuantizationParameters.startQuantizationParameters(fbb);
+        if (range != null) {
+          QuantizationParameters.addMin(fbb, min);
+          QuantizationParameters.addMax(fbb, max);
+        }
         QuantizationParameters.addScale(fbb, scales);
         QuantizationParameters.addZeroPoint(fbb, zps);
         QuantizationParameters.addQuantizedDimension(fbb, t.quantization().quantizedDimension());

@@ -234,7 +234,7 @@ public final class DepthwiseKernels {
 
   /**
    * Hybrid depthwise conv of batch b: int8 input (zero point zp, scale s) x int8 per-channel
-   * weights -> float: float(acc) * (chScale[c] * s) + bias[c], clamped.
+   * weights -> float: float(acc) * s * chScale[c] + bias[c] (in that order), clamped.
    */
   public static void convHybrid(
       ConvGeometry g, int dm, int b, byte[] q, int qOff, byte[] w, int zp, float s,
@@ -261,8 +261,9 @@ public final class DepthwiseKernels {
               acc += w[wr + kx] * (q[rowBase + (ix0 + kx * g.dilW()) * inC] - zp);
             }
           }
-          float v = acc;
-          v *= chScale[c] * s;
+          // TFLite 2.4.1's optimized (x86) epilogue: (acc * inputScale) * channelScale, in that
+          // order; the reference kernel's acc * (channelScale * inputScale) rounds differently.
+          float v = acc * s * chScale[c];
           v += bias[c];
           LittleEndian.setFloat(out, o, Math.min(Math.max(v, actMin), actMax));
           o += 4;

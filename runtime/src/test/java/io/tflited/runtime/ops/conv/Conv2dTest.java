@@ -308,4 +308,31 @@ class Conv2dTest {
   void hybridPerChannelMatchesTfLite() throws Exception {
     differential(F32, I8, true, 60, 6000);
   }
+
+  /**
+   * Hybrid outputs are TFLite 2.4.1's bytes, not just within 1e-4 (per-tensor and per-channel
+   * weights): a hybrid layer downstream of identical float tensors gives identical results.
+   */
+  @Test
+  void hybridIsBitExactWithTfLite() throws Exception {
+    TfLiteOracle.assumeAvailable();
+    Random r = new Random(6500);
+    int done = 0;
+    while (done < 60) {
+      boolean perChannel = done % 2 == 0;
+      ModelBuilder b = randomConv(r, F32, I8, perChannel);
+      if (b == null) {
+        continue;
+      }
+      byte[] model = b.buildBytes();
+      CompiledModel m =
+          CompiledModel.fromBuffer(ByteBuffer.wrap(model), InterpreterOptions.defaults());
+      byte[][] inputs = Differential.randomInputs(m.inputs(), 6500 + done, 3f);
+      assertArrayEquals(
+          TfLiteOracle.run(model, inputs)[0],
+          Differential.run(m, inputs)[0],
+          "case " + done + ": " + lastDescription);
+      done++;
+    }
+  }
 }
