@@ -39,6 +39,7 @@ public final class Images {
           throw new ApiException(413, "image is " + w + "x" + h + " = " + (long) w * h
               + " pixels; the limit is " + maxPixels);
         }
+        checkHeadroom(w, h);
         BufferedImage img = r.read(0);
         float[] px = new float[w * h * 3];
         int[] row = new int[w];
@@ -58,6 +59,24 @@ public final class Images {
       }
     } catch (IOException | RuntimeException e) {
       throw ApiException.badRequest("cannot decode the image: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Decoding costs about 16 bytes of heap per pixel (the decoder's 4-byte ARGB raster and three
+   * floats); an image within max_image_pixels that would not fit in the free heap is refused
+   * with 413 rather than risking an OutOfMemoryError for every request in flight.
+   */
+  private static void checkHeadroom(int w, int h) throws ApiException {
+    long need = 16L * w * h;
+    if (need < (8L << 20)) {
+      return;
+    }
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (need > free) {
+      throw new ApiException(413, "image is " + w + "x" + h + ": decoding needs about " + (need >> 20)
+          + " MiB of heap and " + (free >> 20) + " MiB are free");
     }
   }
 
