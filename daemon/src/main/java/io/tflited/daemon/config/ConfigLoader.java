@@ -209,6 +209,9 @@ public final class ConfigLoader {
     if (!v.isValueNode()) {
       throw new UsageException("config key '" + key + "' must be a single value, got " + v);
     }
+    if (key.equals("model_control") && v.isBoolean() && !v.booleanValue()) {
+      return "off"; // YAML 1.1 reads an unquoted off as false
+    }
     if (key.equals("socket_mode") && v.isIntegralNumber()) {
       // YAML reads an unquoted 0660 as the octal number 432.
       return Integer.toOctalString(v.asInt());
