@@ -238,6 +238,11 @@ public final class HttpServer {
     return uds == null ? null : socketPath;
   }
 
+  /** Requests received and not yet answered (or dropped with their connection). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   void requestStarted() {
     inFlight.incrementAndGet();
   }

@@ -112,6 +112,11 @@ final class Raw implements AutoCloseable {
     return new Reply(code, h, b);
   }
 
+  /** The next {@code n} bytes as they come (fewer only at the end of the stream). */
+  byte[] readSome(int n) throws IOException {
+    return in.readNBytes(n);
+  }
+
   /** Reads until the server closes (EOF or reset); the byte count received. */
   long drain() {
     long n = 0;
