@@ -62,7 +62,7 @@ public final class HttpServer {
 
   /**
    * The pipeline of one connection: [TLS] -> write timeout -> read/idle deadlines -> HTTP codec
-   * (line and header limits) -> body limit -> API. Connections beyond max_connections get a
+   * (line and header limits) -> access check on the head -> body limit -> API. Connections beyond max_connections get a
    * 503 and are closed; the count is released by the channel's close future, whatever closes it.
    */
   private ChannelInitializer<Channel> initializer(SslContext ssl) {
@@ -88,6 +88,7 @@ public final class HttpServer {
         ConnectionTimeouts timeouts = new ConnectionTimeouts(config.readTimeoutMs, config.idleTimeoutMs, api.metrics());
         p.addLast("timeouts", timeouts)
             .addLast("codec", new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 65536))
+            .addLast("access", new AccessGate(policy))
             .addLast("aggregate", new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes), api.metrics()))
             .addLast("api", new RequestHandler(api, HttpServer.this, policy, timeouts));
       }

@@ -157,6 +157,30 @@ class SecurityTest {
   }
 
   @Test
+  void refusedRequestsAreAnsweredBeforeTheirBody() throws Exception {
+    // 50 MB announced, nothing sent: the 401 comes from the head alone, no 100 Continue, no
+    // buffering; the connection closes since the body would follow.
+    try (Raw h = tcp()) {
+      h.send("POST /v2/models/demo/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Expect: 100-continue\r\nContent-Length: 50000000\r\n\r\n");
+      Raw.Reply r = h.read();
+      assertEquals(401, r.status(), r.text());
+      assertEquals("close", r.header("connection"));
+      assertTrue(h.closedByServer());
+    }
+    // Chunked, likewise.
+    try (Raw h = tcp()) {
+      h.send("POST /v2/models/demo/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n");
+      assertEquals(401, h.read().status());
+    }
+    // Without a body the connection stays open.
+    try (Raw h = tcp()) {
+      assertEquals(401, h.get("/v2/models", Map.of()).status());
+      assertEquals(200, h.get("/v2/models", Map.of("Authorization", "Bearer " + TOKEN)).status());
+    }
+  }
+
+  @Test
   void healthProbesAreOpen() throws Exception {
     try (Raw h = tcp()) {
       assertEquals(200, h.get("/v2/health/live", Map.of()).status());
