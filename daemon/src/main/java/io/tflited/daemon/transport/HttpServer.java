@@ -90,7 +90,7 @@ public final class HttpServer {
             .addLast("codec", new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 65536))
             .addLast("access", new AccessGate(policy))
             .addLast("aggregate", new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes), api.metrics()))
-            .addLast("api", new RequestHandler(api, HttpServer.this, policy, timeouts));
+            .addLast("api", new RequestHandler(api, HttpServer.this, timeouts));
       }
     };
   }

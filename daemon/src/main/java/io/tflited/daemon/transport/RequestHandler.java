@@ -45,7 +45,6 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private final Api api;
   private final HttpServer server;
-  private final AccessPolicy policy;
   private final ConnectionTimeouts timeouts;
   /** Received requests not yet dispatched (retained). */
   private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>();
@@ -69,10 +68,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   /** The answer; {@code close} ends the connection after it (the request could not be framed). */
   private record Answer(String model, Response response, boolean close) {}
 
-  RequestHandler(Api api, HttpServer server, AccessPolicy policy, ConnectionTimeouts timeouts) {
+  RequestHandler(Api api, HttpServer server, ConnectionTimeouts timeouts) {
     this.api = api;
     this.server = server;
-    this.policy = policy;
     this.timeouts = timeouts;
   }
 
@@ -115,10 +113,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       p.answer.complete(new Answer("", Response.error(400, bad, Map.of()), false));
       return;
     }
-    Response refused = policy.check(qs.path(), msg.headers().get(HttpHeaderNames.AUTHORIZATION),
-        ctx.channel().remoteAddress());
-    if (refused != null) {
-      p.answer.complete(new Answer("", refused, false));
+    if (msg instanceof AccessGate.Refused r) {
+      p.answer.complete(new Answer("", r.refusal, false));
       return;
     }
     Map<String, String> headers = new HashMap<>();

@@ -125,8 +125,13 @@ class LimitsTest {
 
   @Test
   void bodiesOverTheLimitGet413WithOrWithoutContentLength() throws Exception {
-    Raw.Reply r = post("/v2/models/dyn/infer", JSON, new byte[(1 << 20) + 1]);
-    assertEquals(413, r.status(), r.text());
+    Raw.Reply r;
+    try (Raw h = raw()) { // refused from Content-Length alone, before any body byte is sent
+      h.send("POST /v2/models/dyn/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + ((1 << 20) + 1) + "\r\n\r\n");
+      r = h.read();
+      assertEquals(413, r.status(), r.text());
+    }
     try (Raw h = raw()) {
       h.send("POST /v2/models/dyn/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n");
