@@ -93,6 +93,20 @@ class SecurityTest {
     assertTrue(e.getMessage().contains("auth_token_file"), e.getMessage());
     e = assertThrows(UsageException.class, () -> load(Map.of(), "--auth-token-file", tmp.resolve("nope").toString()));
     assertTrue(e.getMessage().contains("auth_token_file"), e.getMessage());
+    // A token readable by every user still works, and start-up says so.
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try {
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+      assertEquals(TOKEN, load(Map.of(), "--auth-token-file", f.toString()).authToken);
+      assertTrue(seen.list.stream().anyMatch(ev -> ev.getLevel() == ch.qos.logback.classic.Level.WARN
+          && ev.getFormattedMessage().contains("readable by every user")), seen.list.toString());
+    } finally {
+      log.detachAppender(seen);
+    }
     Files.writeString(f, "has a space in it, quite long\n");
     e = assertThrows(UsageException.class, () -> load(Map.of(), "--auth-token-file", f.toString()));
     assertTrue(e.getMessage().contains("printable"), e.getMessage());
