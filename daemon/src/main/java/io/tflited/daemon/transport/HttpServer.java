@@ -61,9 +61,15 @@ public final class HttpServer {
   }
 
   /**
-   * The pipeline of one connection: [TLS] -> write timeout -> read/idle deadlines -> HTTP codec
-   * (line and header limits) -> access check on the head -> body limit -> API. Connections beyond max_connections get a
-   * 503 and are closed; the count is released by the channel's close future, whatever closes it.
+   * The pipeline of one connection:
+   *
+   * <pre>
+   *   [TLS] -> write timeout -> read/idle deadlines -> HTTP codec (line and header limits)
+   *         -> access check on the head -> body limit -> API
+   * </pre>
+   *
+   * Connections beyond max_connections get a 503 and are closed; the count is released by the
+   * channel's close future, whatever closes it.
    */
   private ChannelInitializer<Channel> initializer(SslContext ssl) {
     return new ChannelInitializer<>() {
