@@ -98,6 +98,7 @@ public final class Images {
       throw ApiException.badRequest("raw image of " + width + "x" + height + " needs " + n * 3
           + " bytes (RGB) or " + n + " bytes (gray), got " + data.length);
     }
+    checkHeadroom(width, height);
     float[] px = new float[(int) n * 3];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 3; c++) {
