@@ -33,6 +33,20 @@ class ConfigTest {
       {"model_settings:\n  m:\n    colour: red", "model_settings.m"},
       {"models: /definitely/not/here", "models"},
       {"http: [1, 2", "cannot parse"},
+      {"http: \"0.0.0.0:1\"", "allow_remote"},
+      {"allow_remote: perhaps", "allow_remote"},
+      {"allow_remote: true\nhttp: \"0.0.0.0:1\"", "allow_remote"},
+      {"auth_token_file: /definitely/not/here", "auth_token_file"},
+      {"tls_cert: /nope\ntls_key: /nope", "tls_cert"},
+      {"tls_key: /nope", "tls_cert"},
+      {"model_control: maybe", "model_control"},
+      {"max_header_bytes: 10", "max_header_bytes"},
+      {"max_tensor_elements: 0", "max_tensor_elements"},
+      {"max_batch: -1", "max_batch"},
+      {"max_connections: none", "max_connections"},
+      {"read_timeout_ms: 0", "read_timeout_ms"},
+      {"idle_timeout_ms: 5", "idle_timeout_ms"},
+      {"write_timeout_ms: 1.5", "write_timeout_ms"},
     };
     for (String[] c : cases) {
       Path f = tmp.resolve("c.yaml");
@@ -69,6 +83,34 @@ class ConfigTest {
     c = load(Map.of());
     assertNull(c.models, "no config, no models dir: demo model");
     assertEquals("127.0.0.1:8080", c.http);
+  }
+
+  @Test
+  void securityAndLimitKeysFollowTheSamePrecedence() throws Exception {
+    DaemonConfig d = load(Map.of());
+    assertEquals(false, d.allowRemote);
+    assertNull(d.authToken);
+    assertEquals(DaemonConfig.ModelControl.LOCAL, d.modelControl);
+    assertEquals(16384, d.maxHeaderBytes);
+    assertEquals(16L << 20, d.maxTensorElements);
+    assertEquals(64, d.maxBatch);
+    assertEquals(256, d.maxConnections);
+    assertEquals(30_000, d.readTimeoutMs);
+    assertEquals(60_000, d.idleTimeoutMs);
+    assertEquals(30_000, d.writeTimeoutMs);
+    Path f = tmp.resolve("s.yaml");
+    Files.writeString(f, "model_control: off\nmax_batch: 4\nmax_connections: 9\nread_timeout_ms: 500\n");
+    DaemonConfig c = load(Map.of("TFLITED_MAX_BATCH", "5", "TFLITED_MODEL_CONTROL", "all"), "--config", f.toString(),
+        "--max-batch", "6", "--max-header-bytes", "2048", "--idle-timeout-ms", "700", "--write-timeout-ms", "800",
+        "--max-tensor-elements", "100");
+    assertEquals(DaemonConfig.ModelControl.ALL, c.modelControl);
+    assertEquals(6, c.maxBatch);
+    assertEquals(9, c.maxConnections);
+    assertEquals(500, c.readTimeoutMs);
+    assertEquals(2048, c.maxHeaderBytes);
+    assertEquals(700, c.idleTimeoutMs);
+    assertEquals(800, c.writeTimeoutMs);
+    assertEquals(100, c.maxTensorElements);
   }
 
   @Test

@@ -22,7 +22,15 @@ public final class ConfigLoader {
   public static final List<String> KEYS =
       List.of("http", "socket", "models", "log_level", "max_body_bytes", "request_timeout_ms",
           "queue_size", "workers", "threads", "drain_timeout_ms", "warmup", "max_image_pixels",
-          "top_k", "image_mean", "image_std", "socket_mode", "model_settings");
+          "top_k", "image_mean", "image_std", "socket_mode", "allow_remote", "auth_token_file",
+          "tls_cert", "tls_key", "model_control", "max_header_bytes", "max_tensor_elements",
+          "max_batch", "max_connections", "read_timeout_ms", "idle_timeout_ms", "write_timeout_ms",
+          "model_settings");
+
+  /** The bearer token itself comes from the environment (never a flag: it would show in ps). */
+  public static final String TOKEN_ENV = "TFLITED_AUTH_TOKEN";
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
   private static final Set<String> MODEL_KEYS =
       Set.of("labels", "labels_file", "workers", "queue_size", "image_mean", "image_std");
@@ -45,11 +53,23 @@ public final class ConfigLoader {
     a.option("threads", "N", "intra-op threads per interpreter (default 1)");
     a.option("drain-timeout-ms", "MS", "how long SIGTERM waits for in-flight requests (default 10000)");
     a.option("warmup", "BOOL", "run one inference per model at load (default true)");
-    a.option("max-image-pixels", "N", "largest image accepted by :classify (default 40000000)");
+    a.option("max-image-pixels", "N", "largest image accepted by :classify (default 16777216)");
     a.option("top-k", "N", "labels returned by :classify (default 5)");
     a.option("image-mean", "M[,M,M]", "mean subtracted from 0..255 pixels for float models (default 0)");
     a.option("image-std", "S[,S,S]", "divisor of pixels for float models (default 255: [0,1])");
     a.option("socket-mode", "OCTAL", "permissions of the socket file (default 0660)");
+    a.option("allow-remote", "BOOL", "allow a non-loopback --http address; needs a token (default false)");
+    a.option("auth-token-file", "FILE", "bearer token every TCP request must carry (or $TFLITED_AUTH_TOKEN)");
+    a.option("tls-cert", "PEM", "certificate chain: HTTPS on the TCP listener (with --tls-key)");
+    a.option("tls-key", "PEM", "PKCS#8 private key of --tls-cert");
+    a.option("model-control", "WHO", "local|all|off: who may load/unload models (default local)");
+    a.option("max-header-bytes", "N", "largest request line and header block (default 16384)");
+    a.option("max-tensor-elements", "N", "largest number of tensor elements per request (default 16777216)");
+    a.option("max-batch", "N", "largest batch per request (default 64)");
+    a.option("max-connections", "N", "open connections over all listeners (default 256)");
+    a.option("read-timeout-ms", "MS", "time for a whole request to arrive (default 30000)");
+    a.option("idle-timeout-ms", "MS", "idle keep-alive connections close after it (default 60000)");
+    a.option("write-timeout-ms", "MS", "time a client has to take a response (default 30000)");
     return a;
   }
 
@@ -113,7 +133,69 @@ public final class ConfigLoader {
     if (c.http.isEmpty() && c.socket != null && c.socket.isEmpty()) {
       throw new UsageException("both transports are disabled (keys 'http' and 'socket' are empty)");
     }
+    security(c, env);
     return c;
+  }
+
+  /** Token, TLS files and the bind rule; every message names its key. */
+  private static void security(DaemonConfig c, Map<String, String> env) throws UsageException {
+    String fromEnv = env.get(TOKEN_ENV);
+    if (fromEnv != null && fromEnv.isEmpty()) {
+      fromEnv = null;
+    }
+    if (fromEnv != null && c.authTokenFile != null) {
+      throw new UsageException("both key 'auth_token_file' and $" + TOKEN_ENV + " are set; use one");
+    }
+    if (c.authTokenFile != null) {
+      c.authToken = readToken(c.authTokenFile);
+    } else if (fromEnv != null) {
+      c.authToken = checkToken(fromEnv.strip(), "environment variable " + TOKEN_ENV);
+    }
+    if ((c.tlsCert == null) != (c.tlsKey == null)) {
+      throw new UsageException("key '" + (c.tlsCert == null ? "tls_cert" : "tls_key")
+          + "' is missing: HTTPS needs both tls_cert and tls_key");
+    }
+    for (Path p : new Path[] {c.tlsCert, c.tlsKey}) {
+      if (p != null && !Files.isReadable(p)) {
+        throw new UsageException("key '" + (p == c.tlsCert ? "tls_cert" : "tls_key") + "': cannot read " + p);
+      }
+    }
+    String problem = c.remoteAccessProblem();
+    if (problem != null) {
+      throw new UsageException(problem);
+    }
+  }
+
+  private static String readToken(Path p) throws UsageException {
+    String where = "key 'auth_token_file' (" + p + ")";
+    String token;
+    try {
+      token = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8).strip();
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException(where + ": cannot read: " + e.getMessage());
+    }
+    try {
+      int mode = (Integer) Files.getAttribute(p, "unix:mode");
+      if ((mode & 0004) != 0) {
+        LOG.warn("{} is readable by every user (mode {}): chmod 0600 or 0640 it", p, Integer.toOctalString(mode & 0777));
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+      LOG.debug("cannot check the mode of {}: {}", p, e.toString());
+    }
+    return checkToken(token, where);
+  }
+
+  private static String checkToken(String token, String where) throws UsageException {
+    if (token.length() < 16 || token.length() > 4096) {
+      throw new UsageException(where + ": the token must have 16 to 4096 characters, got " + token.length());
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char ch = token.charAt(i);
+      if (ch < 0x21 || ch > 0x7e) {
+        throw new UsageException(where + ": the token must be printable ASCII without spaces");
+      }
+    }
+    return token;
   }
 
   private static String scalar(String key, JsonNode v) throws UsageException {
@@ -126,6 +208,9 @@ public final class ConfigLoader {
     }
     if (!v.isValueNode()) {
       throw new UsageException("config key '" + key + "' must be a single value, got " + v);
+    }
+    if (key.equals("model_control") && v.isBoolean() && !v.booleanValue()) {
+      return "off"; // YAML 1.1 reads an unquoted off as false
     }
     if (key.equals("socket_mode") && v.isIntegralNumber()) {
       // YAML reads an unquoted 0660 as the octal number 432.
@@ -168,6 +253,24 @@ public final class ConfigLoader {
           throw new UsageException(where + " must be an octal mode like 0660, got '" + v + "'");
         }
       }
+      case "allow_remote" -> c.allowRemote = bool(v, where);
+      case "auth_token_file" -> c.authTokenFile = v.trim().isEmpty() ? null : Path.of(v.trim());
+      case "tls_cert" -> c.tlsCert = v.trim().isEmpty() ? null : Path.of(v.trim());
+      case "tls_key" -> c.tlsKey = v.trim().isEmpty() ? null : Path.of(v.trim());
+      case "model_control" -> {
+        try {
+          c.modelControl = DaemonConfig.ModelControl.valueOf(v.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(where + " must be local, all or off, got '" + v + "'");
+        }
+      }
+      case "max_header_bytes" -> c.maxHeaderBytes = (int) longIn(v, where, 1024, 1 << 20);
+      case "max_tensor_elements" -> c.maxTensorElements = longIn(v, where, 1, Integer.MAX_VALUE);
+      case "max_batch" -> c.maxBatch = (int) longIn(v, where, 1, 1_000_000);
+      case "max_connections" -> c.maxConnections = (int) longIn(v, where, 1, 1_000_000);
+      case "read_timeout_ms" -> c.readTimeoutMs = longIn(v, where, 100, 86_400_000);
+      case "idle_timeout_ms" -> c.idleTimeoutMs = longIn(v, where, 100, 86_400_000);
+      case "write_timeout_ms" -> c.writeTimeoutMs = longIn(v, where, 100, 86_400_000);
       default -> throw new UsageException("unknown key '" + key + "'");
     }
   }

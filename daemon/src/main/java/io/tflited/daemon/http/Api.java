@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tflited.daemon.Main;
 import io.tflited.daemon.cli.Json;
 import io.tflited.daemon.config.DaemonConfig;
+import io.tflited.daemon.config.ModelPaths;
 import io.tflited.daemon.metrics.Metrics;
 import io.tflited.daemon.registry.ModelEntry;
 import io.tflited.daemon.registry.ModelRegistry;
@@ -54,7 +55,18 @@ public final class Api {
         return t;
       });
 
+  /**
+   * Limits of request JSON (Jackson's StreamReadConstraints): tensors nest a few levels, so a
+   * depth of 64 is ample and keeps recursion bounded; numbers longer than 100 characters are
+   * refused before BigDecimal parsing (quadratic in length) sees them. Strings (b64 tensors)
+   * are bounded by max_body_bytes.
+   */
+  static final int MAX_JSON_DEPTH = 64;
+
+  static final int MAX_JSON_NUMBER_CHARS = 100;
+
   private final DaemonConfig config;
+  private final com.fasterxml.jackson.databind.ObjectMapper requestJson;
   private final ModelRegistry registry;
   private final Metrics metrics;
   private volatile boolean ready;
@@ -64,6 +76,13 @@ public final class Api {
 
   public Api(DaemonConfig config, ModelRegistry registry, Metrics metrics) {
     this.config = config;
+    this.requestJson = new com.fasterxml.jackson.databind.ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+        .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_JSON_DEPTH)
+            .maxNumberLength(MAX_JSON_NUMBER_CHARS)
+            .maxStringLength((int) Math.min(Integer.MAX_VALUE, Math.max(config.maxBodyBytes, 1)))
+            .build())
+        .build());
     this.registry = registry;
     this.metrics = metrics;
   }
@@ -82,10 +101,12 @@ public final class Api {
       Matcher m;
       String p = req.path();
       if ((m = V2_MODEL.matcher(p)).matches()) {
+        checkName(m.group(1));
         model = known(m.group(1));
         return new Outcome(model, v2Model(req, m.group(1), m.group(2), m.group(3)));
       }
       if ((m = V1_MODEL.matcher(p)).matches()) {
+        checkName(m.group(1));
         model = known(m.group(1));
         return new Outcome(model, v1Model(req, m.group(1), m.group(2), m.group(3)));
       }
@@ -93,6 +114,7 @@ public final class Api {
         requireMethod(req, "POST");
         String name = m.group(1);
         String action = m.group(2);
+        checkName(name);
         // Loading compiles and warms up a model: keep it off the network threads.
         return new Outcome(known(name), CompletableFuture.supplyAsync(() -> {
           try {
@@ -107,6 +129,14 @@ public final class Api {
       return new Outcome(model, done(Response.error(e)));
     } catch (RuntimeException e) {
       return new Outcome(model, done(Response.error(500, "internal error: " + e, Map.of())));
+    }
+  }
+
+  /** Every model name taken from a URL passes here: 400 unless {@link ModelPaths} accepts it. */
+  private static void checkName(String name) throws ApiException {
+    String problem = ModelPaths.nameProblem(name);
+    if (problem != null) {
+      throw ApiException.badRequest(problem);
     }
   }
 
@@ -169,6 +199,15 @@ public final class Api {
 
   private Response repository(String name, String action) throws ApiException {
     if (action.equals("load")) {
+      if (config.models != null) {
+        try {
+          ModelPaths.resolve(config.models, name);
+        } catch (ModelPaths.EscapeException ex) {
+          throw ApiException.badRequest("refusing to load '" + name + "': " + ex.getMessage());
+        } catch (IOException ex) {
+          throw new ApiException(500, "cannot read the model directory: " + ex.getMessage());
+        }
+      }
       ModelEntry e = registry.load(name);
       if (e == null) {
         throw new ApiException(404, "no model file for '" + name + "' in the model directory");
@@ -245,6 +284,29 @@ public final class Api {
     return v2Infer(req, entry(name, version, true));
   }
 
+  /**
+   * Adds the elements of a client-chosen shape to the request's running total; 413 when the
+   * total exceeds max_tensor_elements. Called before anything is allocated for the tensor.
+   */
+  private long countElements(int[] shape, long sofar, String what) throws ApiException {
+    long n;
+    try {
+      n = 1;
+      for (int d : shape) {
+        n = Math.multiplyExact(n, d);
+      }
+      n = Math.addExact(sofar, n);
+    } catch (ArithmeticException ex) {
+      n = Long.MAX_VALUE;
+    }
+    if (n > config.maxTensorElements) {
+      throw new ApiException(413, what + " (shape " + Arrays.toString(shape) + ") brings the request to "
+          + (n == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(n)) + " tensor elements; the limit is "
+          + config.maxTensorElements + " (max_tensor_elements)");
+    }
+    return n;
+  }
+
   private static ArrayNode v2Tensors(List<TensorInfo> list) {
     ArrayNode a = Json.MAPPER.createArrayNode();
     for (TensorInfo t : list) {
@@ -298,6 +360,7 @@ public final class Api {
     byte[][] data = new byte[ins.size()][];
     int[][] shapes = new int[ins.size()][];
     int cursor = jsonLen;
+    long elements = 0;
     for (JsonNode in : inputs) {
       String iname = text(in, "name", "input");
       int pos = position(e, ins, iname, true, inputs.size());
@@ -321,6 +384,12 @@ public final class Api {
         throw ApiException.badRequest(what + " has shape " + Arrays.toString(shape) + " but the model expects "
             + Arrays.toString(t.shape()));
       }
+      int[] declared = e.declaredShape(pos);
+      if (shape.length > 0 && declared.length > 0 && declared[0] == -1 && shape[0] > config.maxBatch) {
+        throw ApiException.badRequest(what + " has a batch of " + shape[0] + "; the limit is " + config.maxBatch
+            + " (max_batch)");
+      }
+      elements = countElements(shape, elements, what);
       if (!Arrays.equals(shape, t.shape())) {
         t = new TensorInfo(t.index(), t.name(), t.dataType(), shape, t.quantization());
       }
@@ -539,13 +608,13 @@ public final class Api {
     return s;
   }
 
-  private static JsonNode parse(byte[] b, int off, int len) throws ApiException {
+  private JsonNode parse(byte[] b, int off, int len) throws ApiException {
     if (len == 0) {
       throw ApiException.badRequest("empty request body (expected JSON)");
     }
     checkHeadroom(len);
     try {
-      JsonNode n = Json.MAPPER.readTree(b, off, len);
+      JsonNode n = requestJson.readTree(b, off, len);
       if (n == null || n.isMissingNode()) {
         throw ApiException.badRequest("empty request body (expected JSON)");
       }
@@ -764,6 +833,15 @@ public final class Api {
       }
       isDynamic = dynamic;
       batched = dynamic || allBatch && batch > 1 || allBatch && !allOne;
+      if (batch > config.maxBatch && !allBatch) {
+        throw ApiException.badRequest(batch + " instances exceed the limit of " + config.maxBatch + " (max_batch)");
+      }
+      long elements = 0;
+      for (TensorInfo t : ins) {
+        long per = batched && t.rank() > 0 ? t.elementCount() / Math.max(1, t.shape()[0]) : t.elementCount();
+        int[] total = {(int) Math.min(Integer.MAX_VALUE, per), batch};
+        elements = countElements(total, elements, batch + " instances of input '" + t.name() + "'");
+      }
       if (!allBatch && !allOne && !dynamic) {
         throw ApiException.badRequest(batch + " instances do not fit the model's batch dimension (inputs "
             + names(ins) + ")");

@@ -39,6 +39,7 @@ public final class Images {
           throw new ApiException(413, "image is " + w + "x" + h + " = " + (long) w * h
               + " pixels; the limit is " + maxPixels);
         }
+        checkHeadroom(w, h);
         BufferedImage img = r.read(0);
         float[] px = new float[w * h * 3];
         int[] row = new int[w];
@@ -61,6 +62,24 @@ public final class Images {
     }
   }
 
+  /**
+   * Decoding costs about 16 bytes of heap per pixel (the decoder's 4-byte ARGB raster and three
+   * floats); an image within max_image_pixels that would not fit in the free heap is refused
+   * with 413 rather than risking an OutOfMemoryError for every request in flight.
+   */
+  private static void checkHeadroom(int w, int h) throws ApiException {
+    long need = 16L * w * h;
+    if (need < (8L << 20)) {
+      return;
+    }
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (need > free) {
+      throw new ApiException(413, "image is " + w + "x" + h + ": decoding needs about " + (need >> 20)
+          + " MiB of heap and " + (free >> 20) + " MiB are free");
+    }
+  }
+
   /** Raw interleaved RGB (3 bytes per pixel) or gray (1 byte per pixel) data. */
   public static Rgb raw(byte[] data, int width, int height, long maxPixels) throws ApiException {
     if (width <= 0 || height <= 0) {
@@ -79,6 +98,7 @@ public final class Images {
       throw ApiException.badRequest("raw image of " + width + "x" + height + " needs " + n * 3
           + " bytes (RGB) or " + n + " bytes (gray), got " + data.length);
     }
+    checkHeadroom(width, height);
     float[] px = new float[(int) n * 3];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 3; c++) {

@@ -1,6 +1,7 @@
 package io.tflited.daemon.registry;
 
 import io.tflited.daemon.config.DaemonConfig;
+import io.tflited.daemon.config.ModelPaths;
 import io.tflited.daemon.config.ModelSettings;
 import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
@@ -79,9 +80,19 @@ public final class ModelRegistry {
     Map<String, Path> found = new TreeMap<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(config.models, "*" + EXTENSION)) {
       for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          String n = p.getFileName().toString();
-          found.put(n.substring(0, n.length() - EXTENSION.length()), p);
+        String n = p.getFileName().toString();
+        n = n.substring(0, n.length() - EXTENSION.length());
+        String problem = ModelPaths.nameProblem(n);
+        if (problem != null) {
+          LOG.warn("skipping {}: {}", p, problem);
+          continue;
+        }
+        try {
+          if (ModelPaths.inside(config.models, p) != null) {
+            found.put(n, p);
+          }
+        } catch (ModelPaths.EscapeException e) {
+          LOG.warn("skipping {}: {}", p, e.getMessage());
         }
       }
     }
@@ -115,14 +126,15 @@ public final class ModelRegistry {
       return null;
     }
     Path p = config.models.resolve(name + EXTENSION);
-    if (!validName(name) || !Files.isRegularFile(p)) {
+    try {
+      if (ModelPaths.resolve(config.models, name) == null) {
+        return null;
+      }
+    } catch (IOException e) {
+      LOG.warn("not loading {}: {}", p, e.getMessage());
       return null;
     }
     return load(name, p);
-  }
-
-  static boolean validName(String name) {
-    return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
   }
 
   private ModelEntry load(String name, Path p) {

@@ -3,6 +3,9 @@ package io.tflited.daemon.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -11,6 +14,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.http.Api;
@@ -37,6 +45,8 @@ public final class HttpServer {
   private final EventLoopGroup group;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AccessPolicy policy;
   private Channel tcp;
   private Channel uds;
   private Path socketPath;
@@ -45,26 +55,85 @@ public final class HttpServer {
   public HttpServer(DaemonConfig config, Api api) {
     this.config = config;
     this.api = api;
+    this.policy = new AccessPolicy(config.authToken, config.modelControl);
     this.group = new MultiThreadIoEventLoopGroup(
         Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())), NioIoHandler.newFactory());
   }
 
-  private ChannelInitializer<Channel> initializer() {
+  /**
+   * The pipeline of one connection:
+   *
+   * <pre>
+   *   [TLS] -> write timeout -> read/idle deadlines -> HTTP codec (line and header limits)
+   *         -> access check on the head -> body limit -> API
+   * </pre>
+   *
+   * Connections beyond max_connections get a 503 and are closed; the count is released by the
+   * channel's close future, whatever closes it.
+   */
+  private ChannelInitializer<Channel> initializer(SslContext ssl) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         channels.add(ch);
-        ch.pipeline()
-            .addLast("codec", new HttpServerCodec(8192, 32768, 65536))
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+          SslHandler tls = ssl.newHandler(ch.alloc());
+          tls.setHandshakeTimeoutMillis(config.readTimeoutMs);
+          p.addLast("tls", tls);
+        }
+        p.addLast("write-timeout", new WriteTimeoutHandler(config.writeTimeoutMs, TimeUnit.MILLISECONDS));
+        boolean admitted = connections.incrementAndGet() <= config.maxConnections;
+        if (!admitted) {
+          connections.decrementAndGet();
+          p.addLast("codec", new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 65536))
+              .addLast("reject", new TooManyConnections(config.maxConnections, api.metrics()));
+          return;
+        }
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        ConnectionTimeouts timeouts = new ConnectionTimeouts(config.readTimeoutMs, config.idleTimeoutMs, api.metrics());
+        p.addLast("timeouts", timeouts)
+            .addLast("codec", new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 65536))
+            .addLast("access", new AccessGate(policy))
             .addLast("aggregate", new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes), api.metrics()))
-            .addLast("api", new RequestHandler(api, HttpServer.this));
+            .addLast("api", new RequestHandler(api, HttpServer.this, timeouts));
       }
     };
+  }
+
+  private ServerBootstrap bootstrap(Class<? extends io.netty.channel.ServerChannel> type, SslContext ssl) {
+    return new ServerBootstrap().group(group).channel(type)
+        // Outbound bytes above the high mark make the channel unwritable; answers are written
+        // one at a time, so a client that stops reading holds at most one answer here.
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+        .childHandler(initializer(ssl));
+  }
+
+  /** Open connections (admitted ones, over all listeners). */
+  public int openConnections() {
+    return connections.get();
+  }
+
+  private SslContext tls() throws IOException {
+    if (config.tlsCert == null) {
+      return null;
+    }
+    try {
+      return SslContextBuilder.forServer(config.tlsCert.toFile(), config.tlsKey.toFile())
+          .sslProvider(SslProvider.JDK).build();
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new IOException("cannot load the TLS certificate/key (keys tls_cert " + config.tlsCert
+          + ", tls_key " + config.tlsKey + "; PEM, PKCS#8 key): " + e.getMessage(), e);
+    }
   }
 
   /** Binds the configured listeners. */
   public void start(Path defaultSocket) throws IOException, InterruptedException {
     try {
+      String problem = config.remoteAccessProblem();
+      if (problem != null) {
+        throw new IOException(problem);
+      }
       if (!config.http.isEmpty()) {
         int colon = config.http.lastIndexOf(':');
         String host = config.http.substring(0, colon);
@@ -72,15 +141,17 @@ public final class HttpServer {
           host = host.substring(1, host.length() - 1);
         }
         int port = Integer.parseInt(config.http.substring(colon + 1));
+        SslContext ssl = tls();
         SocketAddress addr = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         try {
-          tcp = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-              .childHandler(initializer()).bind(addr).sync().channel();
+          tcp = bootstrap(NioServerSocketChannel.class, ssl).bind(addr).sync().channel();
         } catch (Exception e) {
           throw new java.net.BindException("cannot listen on " + config.http + ": " + e.getMessage());
         }
         channels.add(tcp);
-        LOG.info("listening on http://{}", hostPort(tcpAddress()));
+        LOG.info("listening on {}://{} ({}; model control: {})", ssl == null ? "http" : "https",
+            hostPort(tcpAddress()), config.authToken == null ? "no token" : "bearer token required",
+            config.modelControl.name().toLowerCase());
       }
       if (config.socket == null || !config.socket.isEmpty()) {
         socketPath = config.socket == null ? defaultSocket : Path.of(config.socket);
@@ -95,8 +166,8 @@ public final class HttpServer {
         }
         removeStaleSocket(socketPath);
         try {
-          uds = new ServerBootstrap().group(group).channel(NioServerDomainSocketChannel.class)
-              .childHandler(initializer()).bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
+          uds = bootstrap(NioServerDomainSocketChannel.class, null)
+              .bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
         } catch (Exception e) {
           throw new IOException("cannot listen on unix:" + socketPath + ": " + e.getMessage(), e);
         }
@@ -172,6 +243,11 @@ public final class HttpServer {
   /** The Unix socket path (null when disabled). */
   public Path socketPath() {
     return uds == null ? null : socketPath;
+  }
+
+  /** Requests received and not yet answered (or dropped with their connection). */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   void requestStarted() {

@@ -3,6 +3,7 @@ package io.tflited.daemon.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tflited.daemon.cli.Args;
+import io.tflited.daemon.cli.UsageException;
 import io.tflited.daemon.config.ConfigLoader;
 import io.tflited.daemon.config.DaemonConfig;
 import java.nio.file.Files;
@@ -87,6 +89,17 @@ class DeployRecipesTest {
     pod.path("volumes").forEach(v -> volumes.add(v.path("name").asText()));
     c.path("volumeMounts").forEach(m -> assertTrue(volumes.contains(m.path("name").asText()), m.toString()));
     assertTrue(pod.toString().contains("\"configMap\":{\"name\":\"tflited-config\"}"));
+    // The bearer token comes from a Secret, never from a literal value in the manifest.
+    JsonNode token = null;
+    for (JsonNode e : c.path("env")) {
+      if (e.path("name").asText().equals(ConfigLoader.TOKEN_ENV)) {
+        token = e;
+      }
+    }
+    assertNotNull(token, "the container gets " + ConfigLoader.TOKEN_ENV);
+    assertTrue(token.path("value").isMissingNode(), "no literal token: " + token);
+    assertFalse(token.at("/valueFrom/secretKeyRef/name").asText().isEmpty(), token.toString());
+    assertFalse(token.at("/valueFrom/secretKeyRef/key").asText().isEmpty(), token.toString());
   }
 
   @Test
@@ -96,12 +109,15 @@ class DeployRecipesTest {
     assertEquals("tflited-config", cm.at("/metadata/name").asText());
     Path file = dir.resolve("tflited.yaml");
     Files.writeString(file, cm.at("/data/tflited.yaml").asText());
-    DaemonConfig config =
-        ConfigLoader.load(
-            ConfigLoader.declare(new Args("serve")).parse(new String[] {"--config", file.toString()}),
-            // The model directory exists on the node, not here: point it at a temp dir.
-            Map.of("TFLITED_MODELS", dir.toString()));
-    assertNotNull(config);
+    Args args = ConfigLoader.declare(new Args("serve")).parse(new String[] {"--config", file.toString()});
+    // The model directory exists on the node, not here: point it at a temp dir.
+    UsageException noToken = assertThrows(UsageException.class,
+        () -> ConfigLoader.load(args, Map.of("TFLITED_MODELS", dir.toString())));
+    assertTrue(noToken.getMessage().contains("token"), "the pod listens on the network: " + noToken.getMessage());
+    DaemonConfig config = ConfigLoader.load(args,
+        Map.of("TFLITED_MODELS", dir.toString(), ConfigLoader.TOKEN_ENV, "from-the-secret-0123456789"));
+    assertTrue(config.allowRemote);
+    assertNotNull(config.authToken);
   }
 
   @Test
@@ -115,5 +131,25 @@ class DeployRecipesTest {
     assertTrue(lines.stream().anyMatch(l -> l.contains("HEALTHCHECK")));
     assertTrue(String.join("\n", lines).contains("/v2/health/ready"));
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("ENTRYPOINT") && l.contains("serve")));
+  }
+
+  /** The ENTRYPOINT's flags form a configuration that starts only with a token. */
+  @Test
+  void containerEntrypointListensRemotelyOnlyWithAToken(@TempDir Path dir) throws Exception {
+    String entry = Files.readAllLines(DEPLOY.resolve("Dockerfile")).stream()
+        .filter(l -> l.startsWith("ENTRYPOINT")).reduce((a, b) -> b).orElseThrow();
+    List<String> argv = new ArrayList<>();
+    new ObjectMapper().readTree(entry.substring("ENTRYPOINT".length())).forEach(n -> argv.add(n.asText()));
+    assertEquals(List.of("tflited", "serve"), argv.subList(0, 2));
+    List<String> flags = new ArrayList<>(argv.subList(2, argv.size()));
+    int models = flags.indexOf("--models");
+    if (models >= 0) {
+      flags.set(models + 1, dir.toString()); // the volume exists in the image, not here
+    }
+    Args args = ConfigLoader.declare(new Args("serve")).parse(flags.toArray(String[]::new));
+    UsageException noToken = assertThrows(UsageException.class, () -> ConfigLoader.load(args, Map.of()));
+    assertTrue(noToken.getMessage().contains(ConfigLoader.TOKEN_ENV), noToken.getMessage());
+    DaemonConfig c = ConfigLoader.load(args, Map.of(ConfigLoader.TOKEN_ENV, "docker-run-e-token-0123456789"));
+    assertTrue(c.allowRemote);
   }
 }
