@@ -63,7 +63,9 @@ class BackpressureTest {
     Path models = Files.createDirectories(tmp.resolve("m"));
     // 8 layers x batch 16: 128M multiply-adds per request, tens of milliseconds at least.
     TestModels.write(models, "slow", slow(8, 16));
-    TestModels.write(models, "slower", slow(8, 16));
+    // About 2G multiply-adds (tens of ms): the 1 ms timeout below must fire first even when a
+    // loaded machine delays CompletableFuture's timer thread by several milliseconds.
+    TestModels.write(models, "slower", slow(32, 64));
     DaemonConfig c = new DaemonConfig();
     c.http = "127.0.0.1:0";
     c.socket = "";
@@ -114,7 +116,7 @@ class BackpressureTest {
       HttpClient client = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + d.tcpAddress().getPort();
       StringBuilder v1 = new StringBuilder("{\"inputs\":[");
-      for (int i = 0; i < 16 * 1024; i++) {
+      for (int i = 0; i < 64 * 1024; i++) {
         v1.append(i == 0 ? "" : ",").append("1");
       }
       v1.append("]}");
