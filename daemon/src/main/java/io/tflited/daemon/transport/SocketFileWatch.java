@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The check compares the path's file key (device and inode) with the one bound; it runs
  * every {@link #PERIOD_MS} and on demand (SIGHUP). A path that now holds some other file
- * (another daemon's socket, a regular file) is left alone and reported once.
+ * (another daemon's socket, a regular file) is left alone while serving and reported once; at
+ * shutdown Netty's listener deletes its path whatever it holds by then (another tflited there
+ * binds again within one period).
  */
 public final class SocketFileWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SocketFileWatch.class);
@@ -87,16 +89,6 @@ public final class SocketFileWatch implements AutoCloseable {
       return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     } catch (NoSuchFileException e) {
       return null;
-    }
-  }
-
-  /** Whether the path is still the socket this daemon bound (so shutdown may delete it). */
-  synchronized boolean ownsPath() {
-    try {
-      Object key = fileKey(path);
-      return key != null && key.equals(boundKey);
-    } catch (IOException e) {
-      return false;
     }
   }
 
