@@ -246,7 +246,7 @@ public final class HttpServer {
     stopAccepting();
     channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-    if (uds != null && socketPath != null && (socketWatch == null || socketWatch.ownsPath())) {
+    if (uds != null && socketPath != null) {
       try {
         Files.deleteIfExists(socketPath);
       } catch (IOException e) {
