@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (wrk cannot reach a Unix socket). Each connection is one platform thread with a blocking
  * {@link SocketChannel}, keep-alive, requests prebuilt as bytes and chosen by weight from a mix
  * file; it records every latency (microseconds, into a growing int array per connection) and
- * counts answers by status. At the end it prints requests/s, p50/p99/p99.9/max and the
- * status counts on one line of {@code key=value} pairs (bench/load.sh and bench/soak.sh parse
+ * counts answers by status. At the end it prints requests/s, p50/p99/p99.9/max of the 2xx
+ * answers, p50/p99 of the others (a full queue's 503/429 must be fast) and the status counts
+ * on one line of {@code key=value} pairs (bench/load.sh and bench/soak.sh parse
  * it).
  *
  * <pre>
@@ -227,27 +228,37 @@ public final class LoadClient {
     for (Thread t : threads) {
       t.join(5000);
     }
-    int n = 0;
-    for (Worker w : workers) {
-      n += w.count;
-    }
-    int[] all = new int[n];
-    int at = 0;
-    for (Worker w : workers) {
-      System.arraycopy(w.latenciesMicros, 0, all, at, w.count);
-      at += w.count;
-    }
-    Arrays.sort(all);
+    int[] all = merge(workers, false);
+    int[] refused = merge(workers, true);
+    int n = all.length + refused.length;
     out.println(String.format(Locale.ROOT,
-        "result connections=%d seconds=%.1f requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f %s",
+        "result connections=%d seconds=%.1f requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f"
+            + " non2xx_p50_ms=%.3f non2xx_p99_ms=%.3f %s",
         connections, elapsed, n, n / elapsed, pct(all, 0.50), pct(all, 0.99), pct(all, 0.999),
-        n == 0 ? 0 : all[n - 1] / 1000.0, counts()));
+        all.length == 0 ? 0 : all[all.length - 1] / 1000.0, pct(refused, 0.50), pct(refused, 0.99), counts()));
     out.flush();
     long bad = ioErrors.get(0);
     for (int i = 0; i < unexpected.length(); i++) {
       bad += unexpected.get(i);
     }
     return bad == 0;
+  }
+
+  /** Sorted latencies of the 2xx answers (or of the others). */
+  private static int[] merge(Worker[] workers, boolean non2xx) {
+    int n = 0;
+    for (Worker w : workers) {
+      n += non2xx ? w.otherCount : w.count;
+    }
+    int[] all = new int[n];
+    int at = 0;
+    for (Worker w : workers) {
+      int c = non2xx ? w.otherCount : w.count;
+      System.arraycopy(non2xx ? w.otherMicros : w.latenciesMicros, 0, all, at, c);
+      at += c;
+    }
+    Arrays.sort(all);
+    return all;
   }
 
   /** "status=200:123,503:4 unexpected=503:4 io_errors=0" */
@@ -288,6 +299,8 @@ public final class LoadClient {
     private SocketChannel ch;
     private int[] latenciesMicros = new int[1 << 14];
     private int count;
+    private int[] otherMicros = new int[1 << 10];
+    private int otherCount;
 
     Worker(int id, int thinkMs) {
       this.random = new SplittableRandom(42 + id);
@@ -327,10 +340,18 @@ public final class LoadClient {
           if (!r.expected()[status]) {
             unexpected.incrementAndGet(status);
           }
-          if (count == latenciesMicros.length) {
-            latenciesMicros = Arrays.copyOf(latenciesMicros, count * 2);
+          int us = (int) Math.min(Integer.MAX_VALUE, micros);
+          if (status / 100 != 2) {
+            if (otherCount == otherMicros.length) {
+              otherMicros = Arrays.copyOf(otherMicros, otherCount * 2);
+            }
+            otherMicros[otherCount++] = us;
+          } else {
+            if (count == latenciesMicros.length) {
+              latenciesMicros = Arrays.copyOf(latenciesMicros, count * 2);
+            }
+            latenciesMicros[count++] = us;
           }
-          latenciesMicros[count++] = (int) Math.min(Integer.MAX_VALUE, micros);
         }
         if (thinkMs > 0) {
           sleep(thinkMs);
