@@ -52,7 +52,7 @@ start_serve() { # $1 log, then serve options; sets pid, port, sock
 }
 stop_serve() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
-row() { printf '%-28s %-5s %5s %9s %9s %9s %9s %-26s %6s %7s\n' "$@"; }
+row() { printf '%-36s %-5s %5s %9s %9s %9s %9s %-26s %6s %7s\n' "$@"; }
 run_points() { # $1 label, $2 mix
   for transport in tcp unix; do
     local target="tcp:127.0.0.1:$port"
