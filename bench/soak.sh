@@ -10,7 +10,8 @@
 # thread growth, RSS or heap growth (thresholds below), an error in the log other than the
 # deliberate bad reloads, or an unclean stop.
 #   bench/soak.sh [MINUTES] [--reload-seconds S] [--connections N] [--think-ms T] [--out DIR]
-# Run it niced on a shared machine: nice -n 10 bench/soak.sh 30
+# Run it niced on a shared machine: nice -n 10 bench/soak.sh 30 (in the background: setsid,
+# not nohup, which makes the daemon ignore SIGHUP)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 . "$ROOT/scripts/find-jdk.sh"
@@ -102,6 +103,11 @@ for _ in $(seq 1 600); do
 done
 base="http://127.0.0.1:$port"
 echo "soak: daemon pid $pid, $base and unix:$sock"
+if grep -q "SIGHUP unavailable" "$work/serve.log"; then
+  # nohup and some launchers start children with SIGHUP ignored; the JVM then keeps it so.
+  echo "soak.sh: the daemon cannot receive SIGHUP (started with SIGHUP ignored, e.g. under nohup); use setsid" >&2
+  exit 2
+fi
 
 seconds=$((MINUTES * 60))
 run_client() { # $1 target, $2 log
