@@ -94,6 +94,7 @@ cleanup() {
   kill -TERM "$pid" 2>/dev/null || true
 }
 trap cleanup EXIT
+trap 'echo "soak.sh: failed at line $LINENO" >&2' ERR
 port=""
 for _ in $(seq 1 600); do
   port="$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.log" | head -n1)"
@@ -110,8 +111,8 @@ if grep -q "SIGHUP unavailable" "$work/serve.log"; then
 fi
 
 seconds=$((MINUTES * 60))
-run_client() { # $1 target, $2 log
-  "${JAVA[@]}" -Xmx128m -cp "$work/cp/client" io.tflited.bench.load.LoadClient --target "$1" \
+run_client() { # $1 target, $2 log (exec: the background job's pid is the client's)
+  exec "${JAVA[@]}" -Xmx128m -cp "$work/cp/client" io.tflited.bench.load.LoadClient --target "$1" \
     --mix "$work/req/mix" --connections "$CONNECTIONS" --seconds "$seconds" --warmup-seconds 0 \
     --think-ms "$THINK_MS" --report-seconds 60 --strict >"$2" 2>&1
 }
@@ -149,7 +150,7 @@ while :; do
   "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null 2>&1 || true
   metrics="$(curl -s "$base/metrics" || true)"
   heap="$(metric tflited_heap_used_bytes "$metrics")"
-  reqs="$(grep '^tflited_requests_total' <<<"$metrics" | awk '{s += $2} END {printf "%d", s}')"
+  reqs="$(awk '/^tflited_requests_total/ {s += $2} END {printf "%d", s}' <<<"$metrics")"
   rss="$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")"
   fds="$(ls "/proc/$pid/fd" | wc -l)"
   threads="$(awk '/Threads/ {print $2}' "/proc/$pid/status")"
