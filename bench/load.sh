@@ -4,8 +4,8 @@
 # built-in demo model (KServe JSON) and a mobilenet (KServe binary extension), at several
 # connection counts. Prints requests/s, p50/p99/p99.9 of the 2xx answers, the status counts,
 # I/O errors and the daemon's RSS; then the bare Interpreter.run median from `tflited bench`
-# (so the HTTP overhead is visible) and a queue-limit check: with --queue-size 4 and 64
-# connections the excess must get fast 503s (429 on /v1), no other error.
+# (so the HTTP overhead is visible) and a queue-limit check: with --queue-size 4, 1 worker
+# and 16 connections the excess must get fast 503s (429 on /v1), no other error.
 # Bounded: each point runs --seconds (default 5) after a 1 s warm-up.
 #   bench/load.sh [--seconds S] [--connections "1 4 16 64"] [--model PATH.tflite]
 set -euo pipefail
@@ -70,6 +70,7 @@ cat >"$work/demo.mix" <<'EOF'
 path=/v2/models/demo/infer type=application/json json={"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[0.1,0.2,0.3,0.4]}]}
 EOF
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 row model transport conns req/s p50_ms p99_ms p99.9_ms status io_err rss_mb
 
 # 1. the built-in demo model
@@ -96,17 +97,18 @@ if [ -f "$MODEL" ]; then
   stop_serve
   bare="$("$ROOT/tflited" bench --model "$MODEL" --num-runs 30 --json 2>/dev/null | tail -n1 | sed -n 's/.*"median_ms": *\([0-9.]*\).*/\1/p')"
   echo
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "idle RSS: demo $demo_idle MB, $name $model_idle MB"
   echo "bare Interpreter.run median for $name: ${bare} ms (tflited bench, 1 thread)"
 
-  # 3. above the queue limit: 64 connections, queue of 4, one worker -> only 200 and fast
+  # 3. above the queue limit: 16 connections, queue of 4, one worker -> only 200 and fast
   #    503 (KServe) / 429 (TF Serving), half of the requests each.
   sed 's/$/ expect=200,503/' "$work/image.mix" >"$work/limit.mix"
   { printf '{"inputs":{"b64":"'; head -c "$bytes" /dev/zero | tr '\0' '\200' | base64 -w0; printf '"}}'; } >"$work/image.v1.json"
   echo "path=/v1/models/$name:predict type=application/json body=@image.v1.json expect=200,429" >>"$work/limit.mix"
   start_serve "$work/limit.log" --models "$work/models" --queue-size 4 --workers 1
-  out="$(client --target "unix:$sock" --mix "$work/limit.mix" --connections 64 --seconds "$SECONDS_PER_POINT" --strict | grep '^result')" \
+  out="$(client --target "unix:$sock" --mix "$work/limit.mix" --connections 16 --seconds "$SECONDS_PER_POINT" --strict | grep '^result')" \
     || { echo "load.sh: FAIL: answers other than 200/503 or I/O errors above the queue limit: $out"; exit 1; }
   stop_serve
-  echo "queue limit (queue 4, 1 worker, 64 connections, unix): $(field status "$out"), io_errors $(field io_errors "$out"); 200 p50 $(field p50_ms "$out") ms; 503/429 p50 $(field non2xx_p50_ms "$out") ms p99 $(field non2xx_p99_ms "$out") ms"
+  echo "queue limit (queue 4, 1 worker, 16 connections, unix): $(field status "$out"), io_errors $(field io_errors "$out"); 200 p50 $(field p50_ms "$out") ms; 503/429 p50 $(field non2xx_p50_ms "$out") ms p99 $(field non2xx_p99_ms "$out") ms"
 fi
