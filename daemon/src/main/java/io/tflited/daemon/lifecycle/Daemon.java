@@ -23,9 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-  /** Drain: how long no request must be in flight before connections are closed. */
-  static final long QUIET_MS = 100;
-
   private final DaemonConfig config;
   private final Map<String, String> env;
   private final ModelRegistry registry;
@@ -143,7 +140,7 @@ public final class Daemon {
     api.setReady(false);
     server.stopAccepting();
     try {
-      if (!awaitQuiet(config.drainTimeoutMs)) {
+      if (!server.awaitIdle(config.drainTimeoutMs)) {
         LOG.warn("drain timeout: closing with requests still in flight");
       }
       registry.drain(Math.min(1000, config.drainTimeoutMs));
@@ -156,28 +153,6 @@ public final class Daemon {
     }
     LOG.info("stopped");
     stopped.countDown();
-  }
-
-  /**
-   * Waits until no request has been in flight for {@link #QUIET_MS}: a keep-alive client that
-   * got an answer just before the drain began may already have sent its next request, which
-   * is still in transit; closing at the first idle instant would drop it unanswered.
-   */
-  private boolean awaitQuiet(long millis) throws InterruptedException {
-    long end = System.nanoTime() + millis * 1_000_000;
-    while (true) {
-      if (!server.awaitIdle(Math.max(0, (end - System.nanoTime()) / 1_000_000))) {
-        return false;
-      }
-      long quiet = Math.min(QUIET_MS, (end - System.nanoTime()) / 1_000_000);
-      if (quiet <= 0) {
-        return true;
-      }
-      Thread.sleep(quiet);
-      if (server.awaitIdle(0)) {
-        return true;
-      }
-    }
   }
 
   public void awaitStopped() throws InterruptedException {
