@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A minimal HTTP/1.1 client over a JDK SocketChannel (TCP or Unix domain), keep-alive. */
-final class RawHttp implements AutoCloseable {
-  record Reply(int status, Map<String, String> headers, byte[] body) {
-    String text() {
+public final class RawHttp implements AutoCloseable {
+  public record Reply(int status, Map<String, String> headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -23,13 +23,13 @@ final class RawHttp implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
 
-  RawHttp(SocketAddress addr) throws IOException {
+  public RawHttp(SocketAddress addr) throws IOException {
     ch = SocketChannel.open(addr);
     in = Channels.newInputStream(ch);
     out = Channels.newOutputStream(ch);
   }
 
-  Reply send(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
+  public Reply send(String method, String path, Map<String, String> headers, byte[] body) throws IOException {
     StringBuilder sb = new StringBuilder();
     sb.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: localhost\r\n");
     headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
@@ -45,12 +45,12 @@ final class RawHttp implements AutoCloseable {
     return read();
   }
 
-  void raw(byte[] bytes) throws IOException {
+  public void raw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
 
-  Reply read() throws IOException {
+  public Reply read() throws IOException {
     String status = line();
     int code = Integer.parseInt(status.split(" ")[1]);
     Map<String, String> h = new LinkedHashMap<>();

@@ -114,6 +114,7 @@ public final class Daemon {
   /** Rescans the model directory (SIGHUP). */
   public void reload() {
     notify.send("RELOADING=1");
+    server.checkSocketFile();
     try {
       var changed = registry.rescan();
       LOG.info("rescan: {} model(s) changed {}", changed.size(), changed);

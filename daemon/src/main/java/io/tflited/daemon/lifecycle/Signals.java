@@ -10,7 +10,10 @@ import java.lang.reflect.Proxy;
 public final class Signals {
   private Signals() {}
 
-  /** Runs {@code action} on each delivery of the signal ("TERM", "INT", "HUP"); false if unavailable. */
+  /**
+   * Runs {@code action} on each delivery of the signal ("TERM", "INT", "HUP"); false if
+   * unavailable, including a signal the process was started with ignored.
+   */
   public static boolean handle(String name, Runnable action) {
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
@@ -28,8 +31,10 @@ public final class Signals {
               default -> "signal handler " + name;
             };
           });
-      signal.getMethod("handle", signal, handler).invoke(null, sig, h);
-      return true;
+      Object previous = signal.getMethod("handle", signal, handler).invoke(null, sig, h);
+      // A signal ignored when the JVM started (nohup ignores HUP) keeps being ignored: the JVM
+      // reports SIG_IGN as the previous handler and does not install the new one.
+      return previous != handler.getField("SIG_IGN").get(null);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;
     }

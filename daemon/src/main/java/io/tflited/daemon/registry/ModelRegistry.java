@@ -9,6 +9,7 @@ import io.tflited.runtime.InterpreterOptions;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.model.ModelFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -144,10 +145,11 @@ public final class ModelRegistry {
     ModelEntry e;
     long t0 = System.nanoTime();
     try {
-      CompiledModel m = CompiledModel.open(p, options());
+      ByteBuffer bytes = readPrivateCopy(p);
+      CompiledModel m = CompiledModel.fromBuffer(bytes, options());
       warmUp(m);
       e = ModelEntry.ready(name, v, p, st, m, labels(name, p, s), s);
-      e.setInputSignatures(signatures(ModelFile.open(p)));
+      e.setInputSignatures(signatures(ModelFile.parse(bytes)));
       LOG.info("model {} v{} ready from {} ({} ms, arena {} bytes)", name, v, p,
           (System.nanoTime() - t0) / 1_000_000, m.arenaBytes());
     } catch (Exception ex) {
@@ -161,6 +163,23 @@ public final class ModelRegistry {
     }
     swap(e);
     return e;
+  }
+
+  /**
+   * The model file's bytes in memory of our own, not a mapping of the file: a served version
+   * keeps reading its model after the load (re-preparing for a resized input reads the
+   * constant tensors again), and an operator who truncates or overwrites the file in place
+   * would otherwise make those reads fault (SIGBUS) or see other weights. The cost is the file
+   * size in the heap per loaded version; a mapping's pages count in RSS all the same once
+   * prepare has read them.
+   */
+  static ByteBuffer readPrivateCopy(Path p) throws IOException, ModelException {
+    long size = Files.size(p);
+    if (size > ModelFile.MAX_FILE_BYTES) {
+      throw new ModelException(
+          "model " + p + " is " + size + " bytes; models over 2 GiB are not supported");
+    }
+    return ByteBuffer.wrap(Files.readAllBytes(p));
   }
 
   private void warmUp(CompiledModel m) throws Exception {

@@ -48,7 +48,8 @@ public final class HttpServer {
   private final AtomicInteger connections = new AtomicInteger();
   private final AccessPolicy policy;
   private Channel tcp;
-  private Channel uds;
+  private volatile Channel uds;
+  private SocketFileWatch socketWatch;
   private Path socketPath;
   private volatile boolean closing;
 
@@ -165,23 +166,51 @@ public final class HttpServer {
           }
         }
         removeStaleSocket(socketPath);
-        try {
-          uds = bootstrap(NioServerDomainSocketChannel.class, null)
-              .bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
-        } catch (Exception e) {
-          throw new IOException("cannot listen on unix:" + socketPath + ": " + e.getMessage(), e);
-        }
-        channels.add(uds);
-        try {
-          Files.setPosixFilePermissions(socketPath, perms(config.socketMode));
-        } catch (UnsupportedOperationException | IOException e) {
-          LOG.warn("cannot set the mode of {}: {}", socketPath, e.toString());
-        }
+        uds = bindUnix();
         LOG.info("listening on unix:{}", socketPath);
+        socketWatch = new SocketFileWatch(socketPath, this::rebindUnix);
       }
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private Channel bindUnix() throws IOException {
+    Channel ch;
+    try {
+      ch = bootstrap(NioServerDomainSocketChannel.class, null)
+          .bind(UnixDomainSocketAddress.of(socketPath)).sync().channel();
+    } catch (Exception e) {
+      throw new IOException("cannot listen on unix:" + socketPath + ": " + e.getMessage(), e);
+    }
+    channels.add(ch);
+    try {
+      Files.setPosixFilePermissions(socketPath, perms(config.socketMode));
+    } catch (UnsupportedOperationException | IOException e) {
+      LOG.warn("cannot set the mode of {}: {}", socketPath, e.toString());
+    }
+    return ch;
+  }
+
+  /** The socket file was deleted: listen at the path again (open connections stay). */
+  private synchronized void rebindUnix() throws IOException {
+    if (closing) {
+      return;
+    }
+    Path dir = socketPath.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    // Close first: Netty deletes the path when a domain-socket listener closes.
+    uds.close().awaitUninterruptibly();
+    uds = bindUnix();
+  }
+
+  /** Checks now that the socket file is still ours and listens again if it was deleted (SIGHUP). */
+  public void checkSocketFile() {
+    if (socketWatch != null) {
+      socketWatch.check();
     }
   }
 
@@ -263,8 +292,11 @@ public final class HttpServer {
   }
 
   /** Stops accepting connections; answered requests then close their connection. */
-  public void stopAccepting() {
+  public synchronized void stopAccepting() {
     closing = true;
+    if (socketWatch != null) {
+      socketWatch.close();
+    }
     if (tcp != null) {
       tcp.close().awaitUninterruptibly();
     }
@@ -287,7 +319,7 @@ public final class HttpServer {
 
   /** Closes every connection, the event loops and removes the socket file. */
   public void close() {
-    closing = true;
+    stopAccepting();
     channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     if (uds != null && socketPath != null) {
