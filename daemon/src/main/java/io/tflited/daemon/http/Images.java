@@ -39,6 +39,11 @@ public final class Images {
           throw new ApiException(413, "image is " + w + "x" + h + " = " + (long) w * h
               + " pixels; the limit is " + maxPixels);
         }
+        if (embeddedBmp(data)) {
+          // The JDK's BMP reader allocates the header's image size for an embedded JPEG/PNG
+          // before reading it: 5 header bytes can ask for gigabytes (found by fuzzing).
+          throw new ApiException(415, "BMP images with embedded JPEG or PNG data are not supported");
+        }
         BufferedImage img = r.read(0);
         float[] px = new float[w * h * 3];
         int[] row = new int[w];
@@ -59,6 +64,16 @@ public final class Images {
     } catch (IOException | RuntimeException e) {
       throw ApiException.badRequest("cannot decode the image: " + e.getMessage());
     }
+  }
+
+  /** A BMP whose info header (40 bytes or more) declares BI_JPEG (4) or BI_PNG (5) compression. */
+  static boolean embeddedBmp(byte[] d) {
+    if (d.length < 34 || d[0] != 'B' || d[1] != 'M') {
+      return false;
+    }
+    ByteBuffer b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+    int compression = b.getInt(30);
+    return Integer.toUnsignedLong(b.getInt(14)) >= 40 && (compression == 4 || compression == 5);
   }
 
   /** Raw interleaved RGB (3 bytes per pixel) or gray (1 byte per pixel) data. */

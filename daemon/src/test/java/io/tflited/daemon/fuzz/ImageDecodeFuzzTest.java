@@ -1,6 +1,7 @@
 package io.tflited.daemon.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tflited.daemon.config.DaemonConfig;
@@ -40,6 +41,21 @@ class ImageDecodeFuzzTest {
       assertEquals(ImageSeeds.HEIGHT, img.height(), e.getKey());
       assertEquals(INPUT.byteSize(), Images.toTensor(Images.resize(img, 32, 32), INPUT,
           new float[] {0}, new float[] {255}).length, e.getKey());
+    }
+  }
+
+  /** The first finding: a 57-byte BMP whose header asks the JDK reader for a 1 GiB buffer. */
+  @Test
+  void bmpWithEmbeddedImageIsRefusedBeforeItsBuffer() throws Exception {
+    byte[] bomb = regressionInput("bmp-embedded-png-declares-1gib");
+    ApiException e = assertThrows(ApiException.class, () -> Images.decode(bomb, MAX_PIXELS));
+    assertEquals(415, e.status(), e.getMessage());
+  }
+
+  static byte[] regressionInput(String name) throws Exception {
+    try (var in = ImageDecodeFuzzTest.class.getResourceAsStream(
+        "ImageDecodeFuzzTestInputs/decodeImage/" + name)) {
+      return in.readAllBytes();
     }
   }
 
