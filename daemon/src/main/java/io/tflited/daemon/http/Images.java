@@ -39,6 +39,7 @@ public final class Images {
           throw new ApiException(413, "image is " + w + "x" + h + " = " + (long) w * h
               + " pixels; the limit is " + maxPixels);
         }
+        checkHeadroom(w, h);
         if (embeddedBmp(data)) {
           // The JDK's BMP reader allocates the header's image size for an embedded JPEG/PNG
           // before reading it: 5 header bytes can ask for gigabytes (found by fuzzing).
@@ -63,6 +64,23 @@ public final class Images {
       }
     } catch (IOException | RuntimeException e) {
       throw ApiException.badRequest("cannot decode the image: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Decoding holds the reader's raster (up to 8 bytes per pixel, 16-bit RGBA) and the float
+   * pixels (12 bytes) at once. An image within max_image_pixels can still exceed a small heap
+   * (a 6300x6300 PNG of 5 KB needs ~790 MiB; the service runs with -Xmx256m and exits on
+   * OutOfMemoryError): it is refused with 413 like an oversized JSON body.
+   */
+  static void checkHeadroom(int w, int h) throws ApiException {
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long need = 20L * w * h;
+    if (need > free) {
+      throw new ApiException(413, "decoding a " + w + "x" + h + " image needs up to " + (need >> 20)
+          + " MiB of heap and " + (free >> 20) + " MiB are free: send a smaller image or give the"
+          + " JVM a larger heap (-Xmx)");
     }
   }
 
