@@ -58,10 +58,10 @@ JAZZER_FUZZ=1 mvn -B ${MVN_OFFLINE--o} test -pl "$module" -am \
   -Djazzer.internal.arg.3=-print_final_stats=1 \
   ${FUZZ_ARGS:+-Djazzer.internal.arg.4="$FUZZ_ARGS"} \
   2>&1 | tee "$log" \
-  | grep -E --line-buffered '^#[0-9]+ +(pulse|DONE)|== Java Exception|FuzzerSecurityIssue|Tests run:|BUILD|ERROR'
+  | grep -E --line-buffered '^#[0-9]+[[:space:]]+(pulse|DONE)|== Java Exception|FuzzerSecurityIssue|Tests run:|BUILD|ERROR'
 rc=${PIPESTATUS[0]}
 set -e
 echo "---- $target, $seconds s (log: $log)"
-grep -E '^#[0-9]+ +DONE|^stat::|^Done [0-9]+ runs' "$log" || true
+grep -E '^#[0-9]+[[:space:]]+DONE|^stat::|^Done [0-9]+ runs' "$log" || true
 grep -E '^(crash|timeout|oom|slow-unit)-|artifact_prefix|Test unit written to' "$log" || true
 exit "$rc"
