@@ -114,15 +114,20 @@ public final class ModelRegistry {
       }
       return null;
     }
+    // Checked before resolving: a name the file system cannot hold (NUL) must not reach it.
+    if (!validName(name)) {
+      return null;
+    }
     Path p = config.models.resolve(name + EXTENSION);
-    if (!validName(name) || !Files.isRegularFile(p)) {
+    if (!Files.isRegularFile(p)) {
       return null;
     }
     return load(name, p);
   }
 
   static boolean validName(String name) {
-    return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
+    return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".")
+        && name.indexOf('\0') < 0;
   }
 
   private ModelEntry load(String name, Path p) {
