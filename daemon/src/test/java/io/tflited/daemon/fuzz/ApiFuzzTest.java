@@ -118,7 +118,7 @@ class ApiFuzzTest {
         seeds.size(), registry.all().stream().map(e -> e.name()).sorted().toList());
   }
 
-  @FuzzTest(maxDuration = "35s")
+  @FuzzTest(maxDuration = "25s")
   @DictionaryEntries({
     "/v2/health/live", "/v2/health/ready", "/v2/models/", "/v2/models/demo", "/infer", "/ready",
     "/versions/1", "/v2/repository/index", "/v2/repository/models/", "/load", "/unload",

@@ -59,7 +59,7 @@ class ImageDecodeFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "35s")
+  @FuzzTest(maxDuration = "25s")
   void decodeImage(byte[] data) {
     try {
       Images.Rgb img = Images.decode(data, MAX_PIXELS);

@@ -27,7 +27,7 @@ class ModelInspectFuzzTest {
     FuzzCorpus.seed(ModelInspectFuzzTest.class, "verifyAndInspect", seeds);
   }
 
-  @FuzzTest(maxDuration = "35s")
+  @FuzzTest(maxDuration = "25s")
   void verifyAndInspect(byte[] data) {
     ModelFile file;
     try {

@@ -37,7 +37,7 @@ class ModelLoaderFuzzTest {
     FuzzCorpus.seed(ModelLoaderFuzzTest.class, "loadAndRun", seeds);
   }
 
-  @FuzzTest(maxDuration = "35s")
+  @FuzzTest(maxDuration = "25s")
   void loadAndRun(byte[] data) {
     CompiledModel model;
     try {
