@@ -40,6 +40,11 @@ public final class Images {
               + " pixels; the limit is " + maxPixels);
         }
         checkHeadroom(w, h);
+        if (embeddedBmp(data)) {
+          // The JDK's BMP reader allocates the header's image size for an embedded JPEG/PNG
+          // before reading it: 5 header bytes can ask for gigabytes (found by fuzzing).
+          throw new ApiException(415, "BMP images with embedded JPEG or PNG data are not supported");
+        }
         BufferedImage img = r.read(0);
         float[] px = new float[w * h * 3];
         int[] row = new int[w];
@@ -63,21 +68,30 @@ public final class Images {
   }
 
   /**
-   * Decoding costs about 16 bytes of heap per pixel (the decoder's 4-byte ARGB raster and three
-   * floats); an image within max_image_pixels that would not fit in the free heap is refused
-   * with 413 rather than risking an OutOfMemoryError for every request in flight.
+   * Decoding holds the reader's raster (up to 8 bytes per pixel, 16-bit RGBA) and the float
+   * pixels (12 bytes) at once. An image within max_image_pixels can still exceed a small heap
+   * (a 6300x6300 PNG of 5 KB needs ~790 MiB; the service runs with -Xmx256m and exits on
+   * OutOfMemoryError): it is refused with 413 like an oversized JSON body.
    */
-  private static void checkHeadroom(int w, int h) throws ApiException {
-    long need = 16L * w * h;
-    if (need < (8L << 20)) {
-      return;
-    }
+  static void checkHeadroom(int w, int h) throws ApiException {
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long need = 20L * w * h;
     if (need > free) {
-      throw new ApiException(413, "image is " + w + "x" + h + ": decoding needs about " + (need >> 20)
-          + " MiB of heap and " + (free >> 20) + " MiB are free");
+      throw new ApiException(413, "decoding a " + w + "x" + h + " image needs up to " + (need >> 20)
+          + " MiB of heap and " + (free >> 20) + " MiB are free: send a smaller image or give the"
+          + " JVM a larger heap (-Xmx)");
     }
+  }
+
+  /** A BMP whose info header (40 bytes or more) declares BI_JPEG (4) or BI_PNG (5) compression. */
+  static boolean embeddedBmp(byte[] d) {
+    if (d.length < 34 || d[0] != 'B' || d[1] != 'M') {
+      return false;
+    }
+    ByteBuffer b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
+    int compression = b.getInt(30);
+    return Integer.toUnsignedLong(b.getInt(14)) >= 40 && (compression == 4 || compression == 5);
   }
 
   /** Raw interleaved RGB (3 bytes per pixel) or gray (1 byte per pixel) data. */

@@ -126,6 +126,10 @@ public final class ModelRegistry {
       }
       return null;
     }
+    // Checked before resolving: a name the file system cannot hold (NUL) must not reach it.
+    if (ModelPaths.nameProblem(name) != null) {
+      return null;
+    }
     Path p = config.models.resolve(name + EXTENSION);
     try {
       if (ModelPaths.resolve(config.models, name) == null) {

@@ -132,7 +132,9 @@ final class ModelReader {
       int opts = v.subTable(op, 4, "Operator.builtin_options");
       if (opts >= 0) {
         // Options tables hold scalars, except these int vectors (field 0 in both).
-        int type = bb.get(v.scalar(op, 3, 1, "Operator.builtin_options_type")) & 0xff;
+        // An absent type field means NONE (0); it is no position to read (found by fuzzing).
+        int typeAt = v.scalar(op, 3, 1, "Operator.builtin_options_type");
+        int type = typeAt < 0 ? 0 : bb.get(typeAt) & 0xff;
         if (type == io.tflited.runtime.model.fb.BuiltinOptions.ReshapeOptions
             || type == io.tflited.runtime.model.fb.BuiltinOptions.SqueezeOptions) {
           v.vector(opts, 0, 4, "options vector");
