@@ -53,8 +53,8 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
     }
     Response refusal;
     if (msg instanceof HttpRequest req && !(msg instanceof FullHttpRequest) && req.decoderResult().isSuccess()
-        && RequestHandler.badSegment(req.uri()) == null
-        && (refusal = policy.check(new QueryStringDecoder(req.uri()).path(),
+        && RequestHandler.badSegment(req.uri()) == null && decodedPath(req.uri()) != null
+        && (refusal = policy.check(decodedPath(req.uri()),
             req.headers().get(HttpHeaderNames.AUTHORIZATION), ctx.channel().remoteAddress())) != null) {
       Refused head = new Refused(req, refusal);
       discarding = !(msg instanceof LastHttpContent);
@@ -67,5 +67,14 @@ final class AccessGate extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** The percent-decoded path, or null when the URI is malformed (RequestHandler answers 400). */
+  private static String decodedPath(String uri) {
+    try {
+      return new QueryStringDecoder(uri).path();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

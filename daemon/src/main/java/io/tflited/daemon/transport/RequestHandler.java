@@ -121,8 +121,17 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     for (Entry<String, String> h : msg.headers()) {
       headers.put(h.getKey().toLowerCase(), h.getValue());
     }
+    String path;
+    Map<String, java.util.List<String>> parameters;
+    try {
+      path = qs.path();
+      parameters = qs.parameters();
+    } catch (IllegalArgumentException e) { // bad percent-encoding such as "%zz" (found by fuzzing)
+      p.answer.complete(new Answer("", Response.error(400, "malformed request URI: " + e.getMessage(), Map.of()), false));
+      return;
+    }
     byte[] body = ByteBufUtil.getBytes(msg.content());
-    Request req = new Request(msg.method().name(), qs.path(), qs.parameters(), headers, body);
+    Request req = new Request(msg.method().name(), path, parameters, headers, body);
     // Decoding (JSON, images) runs on a virtual thread, off the network event loop.
     DECODERS.execute(() -> {
       Api.Outcome out;

@@ -110,6 +110,12 @@ class ModelNameTest {
     assertEquals(400, get("/v1/models/..:predict").status());
     assertEquals(400, get("/v1/models/%2e%2e%2fgood").status());
     assertEquals(400, post("/v2/repository/models/%2e%2e/unload").status());
+    // Malformed percent-encoding is a 400 answer, not a dropped connection.
+    for (String bad : new String[] {"/v2/models/%zz", "/v2/models/good%", "/v2/models/good?x=%zz"}) {
+      Raw.Reply r = get(bad);
+      assertEquals(400, r.status(), bad + " -> " + r.text());
+      assertTrue(r.text().contains("\"error\""), r.text());
+    }
   }
 
   @Test
