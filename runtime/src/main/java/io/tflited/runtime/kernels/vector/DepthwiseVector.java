@@ -2,6 +2,7 @@ package io.tflited.runtime.kernels.vector;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
@@ -221,29 +222,25 @@ public final class DepthwiseVector {
       IntVector so = first
           ? IntVector.fromArray(Species.I, biasInterior, c + lanes)
           : IntVector.fromArray(Species.I, acc, ai + lanes);
-      IntVector p0 = pairs(in, xi, byteMask);
-      IntVector p1 = pairs(in, xi + depth, byteMask);
-      IntVector p2 = pairs(in, xi + 2 * depth, byteMask);
-      se = se.add(even(p0).mul(e0)).add(even(p1).mul(e1)).add(even(p2).mul(e2));
-      so = so.add(odd(p0).mul(o0)).add(odd(p1).mul(o1)).add(odd(p2).mul(o2));
+      // Pairs: 2L input bytes widened to shorts, as L ints of (even, odd) channel pairs;
+      // even = pair << 16 >> 16, odd = pair >> 16 (inlined by hand: no vector crosses a call).
+      IntVector p0 = ((ShortVector) ByteVector.fromArray(BH, in, xi).castShape(Species.S, 0))
+          .and(byteMask).reinterpretAsInts();
+      IntVector p1 =
+          ((ShortVector) ByteVector.fromArray(BH, in, xi + depth).castShape(Species.S, 0))
+              .and(byteMask).reinterpretAsInts();
+      IntVector p2 =
+          ((ShortVector) ByteVector.fromArray(BH, in, xi + 2 * depth).castShape(Species.S, 0))
+              .and(byteMask).reinterpretAsInts();
+      se = se.add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16).mul(e0))
+          .add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16).mul(e1))
+          .add(p2.lanewise(LSHL, 16).lanewise(ASHR, 16).mul(e2));
+      so = so.add(p0.lanewise(ASHR, 16).mul(o0))
+          .add(p1.lanewise(ASHR, 16).mul(o1))
+          .add(p2.lanewise(ASHR, 16).mul(o2));
       se.intoArray(acc, ai);
       so.intoArray(acc, ai + lanes);
     }
-  }
-
-  /** 2L input bytes widened to shorts, as L ints of (even, odd) channel pairs. */
-  private static IntVector pairs(byte[] in, int i, short byteMask) {
-    return ((ShortVector) ByteVector.fromArray(BH, in, i).castShape(Species.S, 0))
-        .and(byteMask)
-        .reinterpretAsInts();
-  }
-
-  private static IntVector even(IntVector pairs) {
-    return pairs.lanewise(LSHL, 16).lanewise(ASHR, 16);
-  }
-
-  private static IntVector odd(IntVector pairs) {
-    return pairs.lanewise(ASHR, 16);
   }
 
   /** Accumulators of one output pixel's block at channel c, taps [ky0, ky1) x [kx0, kx1). */
@@ -260,9 +257,12 @@ public final class DepthwiseVector {
       int xi = base + ky * rowStep + kx0 * colStep;
       int wi = (ky * g.kw() + kx0) * depth + c;
       for (int kx = kx0; kx < kx1; kx++, xi += colStep, wi += depth) {
-        IntVector p = pairs(in, xi, byteMask);
-        se = se.add(even(p).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi)));
-        so = so.add(odd(p).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi + lanes)));
+        IntVector p = ((ShortVector) ByteVector.fromArray(BH, in, xi).castShape(Species.S, 0))
+            .and(byteMask).reinterpretAsInts();
+        se = se.add(p.lanewise(LSHL, 16).lanewise(ASHR, 16).add(inOffset)
+            .mul(IntVector.fromArray(Species.I, w, wi)));
+        so = so.add(p.lanewise(ASHR, 16).add(inOffset)
+            .mul(IntVector.fromArray(Species.I, w, wi + lanes)));
       }
     }
     se.intoArray(acc, a);
@@ -290,15 +290,27 @@ public final class DepthwiseVector {
     }
   }
 
+  /**
+   * {@link RequantizeVector}'s multiply (see its proof) written out here, so that no vector
+   * crosses a method call, then zero point and clamp, in place.
+   */
   private static void requantizeInPlace(
       int[] acc, int a, RequantizeVector.Params rq, int c, int outZp, int actMin, int actMax) {
-    RequantizeVector.multiply(
-            IntVector.fromArray(Species.I, acc, a),
-            IntVector.fromArray(Species.I, rq.mHigh(), c),
-            IntVector.fromArray(Species.I, rq.mLow(), c),
-            IntVector.fromArray(Species.I, rq.left(), c),
-            IntVector.fromArray(Species.I, rq.right(), c),
-            IntVector.fromArray(Species.I, rq.mask(), c))
+    IntVector mh = IntVector.fromArray(Species.I, rq.mHigh(), c);
+    IntVector ml = IntVector.fromArray(Species.I, rq.mLow(), c);
+    IntVector right = IntVector.fromArray(Species.I, rq.right(), c);
+    IntVector mask = IntVector.fromArray(Species.I, rq.mask(), c);
+    IntVector x = IntVector.fromArray(Species.I, acc, a)
+        .lanewise(LSHL, IntVector.fromArray(Species.I, rq.left(), c));
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(ml);
+    IntVector b2 = xl.mul(mh).add(xl.mul(ml).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(mh).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = mask.lanewise(ASHR, 1).sub(r.lanewise(ASHR, 31));
+    r.lanewise(ASHR, right).add(thr.sub(r.and(mask)).lanewise(LSHR, 31))
         .add(outZp)
         .max(actMin)
         .min(actMax)
