@@ -72,6 +72,10 @@ public final class PreparedGraph {
   public static PreparedGraph prepare(
       Graph graph, OpRegistry registry, InterpreterOptions options, int[][] inputShapes)
       throws ModelException {
+    if (io.tflited.runtime.kernels.KernelChoice.useVector(options.kernels())) {
+      // Get C2 to compile the vector kernels while this model is prepared (see VectorWarmup).
+      io.tflited.runtime.kernels.vector.VectorWarmup.startOnce();
+    }
     return new Builder(graph, registry, options, inputShapes).build();
   }
 

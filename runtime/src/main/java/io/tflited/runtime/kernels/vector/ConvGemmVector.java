@@ -253,10 +253,11 @@ public final class ConvGemmVector implements RangeTask {
     byte[] sc = ctx.array(scratch);
     int base = ctx.offset(scratch) + s * slotBytes;
     int panelBytes = 4 * MR * k;
+    boolean vector = VectorWarmup.ready();
     for (int mb = b0; mb < b1; mb += macroBlocks) {
       int mbEnd = Math.min(b1, mb + macroBlocks);
       for (int blk = mb; blk < mbEnd; blk++) {
-        packPanel(x, xOff, blk * MR, sc, base + (blk - mb) * panelBytes);
+        packPanel(x, xOff, blk * MR, sc, base + (blk - mb) * panelBytes, vector);
       }
       for (int t = t0; t < t1; t++) {
         int bOff = t * k * NR;
@@ -264,7 +265,9 @@ public final class ConvGemmVector implements RangeTask {
           int pOff = base + (blk - mb) * panelBytes;
           int m0 = blk * MR;
           int rows = Math.min(MR, m - m0);
-          if (kind == Kind.F32) {
+          if (!vector) {
+            scalarTile(sc, pOff, bOff, t, m0, rows, y, yOff);
+          } else if (kind == Kind.F32) {
             floatTile(sc, pOff, bOff, t, m0, rows, y, yOff, base + tileOff);
           } else {
             int tOff = base + tileOff;
@@ -370,14 +373,74 @@ public final class ConvGemmVector implements RangeTask {
     }
   }
 
+  /**
+   * The micro-kernel and epilogue in scalar form on the same panel and packed weights, for
+   * the first inferences while C2 has not compiled the vector code ({@link VectorWarmup}).
+   * Bit-identical to the vector path: 8-bit sums are exact integers in the same f32 blocks;
+   * float sums use the same FMA order per column (the one-row tile's even/odd split included).
+   */
+  private void scalarTile(byte[] sc, int pOff, int bOff, int t, int m0, int rows, byte[] y,
+      int yOff) {
+    int c0 = t * NR;
+    int cols = Math.min(NR, n - c0);
+    for (int r = 0; r < rows; r++) {
+      int pr = pOff + 4 * r * k;
+      for (int j = 0; j < cols; j++) {
+        int c = c0 + j;
+        int bj = bOff + j;
+        if (kind == Kind.F32) {
+          float even = 0f;
+          float odd = 0f;
+          float v;
+          if (rows == 1) {
+            int kk = 0;
+            for (; kk + 2 <= k; kk += 2) {
+              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+              odd = Math.fma(packedB[bj + (kk + 1) * NR], LittleEndian.getFloat(sc, pr + 4 * kk + 4),
+                  odd);
+            }
+            for (; kk < k; kk++) {
+              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+            }
+            v = even + odd + floatBias[c];
+          } else {
+            for (int kk = 0; kk < k; kk++) {
+              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+            }
+            v = even + floatBias[c];
+          }
+          LittleEndian.setFloat(y, yOff + 4 * ((m0 + r) * n + c),
+              Math.min(Math.max(v, floatMin), floatMax));
+        } else {
+          int acc = 0;
+          for (int k0 = 0; k0 < k; k0 += kBlock) {
+            int k1 = Math.min(k, k0 + kBlock);
+            float s = 0f;
+            for (int kk = k0; kk < k1; kk++) {
+              s += packedB[bj + kk * NR] * LittleEndian.getFloat(sc, pr + 4 * kk);
+            }
+            acc += (int) s;
+          }
+          acc += padBias[c];
+          int mult = (padMultHigh[c] << 16) | padMultLow[c];
+          int shift = padLeft[c] > 0 ? padLeft[c] : -padRight[c];
+          int v = (kind == Kind.S8
+              ? RuyRequantize.apply(acc, mult, shift)
+              : FixedPoint.multiplyByQuantizedMultiplier(acc, mult, shift)) + outZp;
+          y[yOff + (m0 + r) * n + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+        }
+      }
+    }
+  }
+
   /** Packs MR output pixels starting at {@code m0} into a [MR][K] float panel. */
-  private void packPanel(byte[] x, int xOff, int m0, byte[] p, int pOff) {
+  private void packPanel(byte[] x, int xOff, int m0, byte[] p, int pOff, boolean vector) {
     int inC = g.inC();
     int es = kind == Kind.F32 ? 4 : 1;
     int rows = Math.min(MR, m - m0);
     if (pointwise) {
       // 1x1, stride 1, no padding: the block's pixels are contiguous in the input.
-      convertRow(x, xOff + es * m0 * inC, rows * k, p, pOff);
+      convertRow(x, xOff + es * m0 * inC, rows * k, p, pOff, vector);
       Arrays.fill(p, pOff + 4 * rows * k, pOff + 4 * MR * k, (byte) 0);
       return;
     }
@@ -410,7 +473,7 @@ public final class ConvGemmVector implements RangeTask {
           Arrays.fill(p, dst, dst + 4 * kx0 * inC, (byte) 0);
           if (kx1 > kx0) {
             convertRow(x, rowSrc + es * (ix0 + kx0) * inC, (kx1 - kx0) * inC, p,
-                dst + 4 * kx0 * inC);
+                dst + 4 * kx0 * inC, vector);
           }
           Arrays.fill(p, dst + 4 * kx1 * inC, dst + 4 * kwC, (byte) 0);
           continue;
@@ -419,7 +482,7 @@ public final class ConvGemmVector implements RangeTask {
           int ix = ix0 + kx * g.dilW();
           int d = dst + 4 * kx * inC;
           if (ix >= 0 && ix < g.inW()) {
-            convertRow(x, rowSrc + es * ix * inC, inC, p, d);
+            convertRow(x, rowSrc + es * ix * inC, inC, p, d, vector);
           } else {
             Arrays.fill(p, d, d + 4 * inC, (byte) 0);
           }
@@ -429,9 +492,14 @@ public final class ConvGemmVector implements RangeTask {
   }
 
   /** {@code len} input elements at {@code src} -> floats (minus the input zero point). */
-  private void convertRow(byte[] x, int src, int len, byte[] p, int dst) {
+  private void convertRow(byte[] x, int src, int len, byte[] p, int dst, boolean vector) {
     if (kind == Kind.F32) {
       System.arraycopy(x, src, p, dst, 4 * len);
+    } else if (!vector) {
+      int mask = kind == Kind.S8 ? -1 : 0xff;
+      for (int i = 0; i < len; i++) {
+        LittleEndian.setFloat(p, dst + 4 * i, (x[src + i] & mask) - inZp);
+      }
     } else if (kind == Kind.S8) {
       convertS8(x, src, len, -inZp, p, dst);
     } else {

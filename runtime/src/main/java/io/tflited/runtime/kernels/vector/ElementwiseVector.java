@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar twin. 8-bit ADD needs three requantizations per element; it runs in three passes
  * over chunks of {@link #CHUNK} elements through a per-thread int32 buffer (input 1 rescaled,
  * input 2 rescaled and added, output), so that no compiled method exceeds C2's inlining
- * budget (a method that does would box its vectors).
+ * budget (a method that does would box its vectors). While {@link VectorWarmup} runs, the 8-bit
+ * rows go to the scalar twin.
  */
 public final class ElementwiseVector {
   private ElementwiseVector() {}
@@ -95,7 +96,7 @@ public final class ElementwiseVector {
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
       int k = 0;
-      if ((as | bs) == 1) {
+      if ((as | bs) == 1 && VectorWarmup.ready()) {
         for (; k + lanes <= n; k += lanes) {
           mulBlock(a, ai + k * as, as == 0, b, bi + k * bs, bs == 0, byteMask, off1, off2,
               outOff, mh, ml, left, right, mask, lo, hi, o, oi + k);
@@ -149,7 +150,7 @@ public final class ElementwiseVector {
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
       int k = 0;
-      if ((as | bs) == 1 && n >= lanes) {
+      if ((as | bs) == 1 && n >= lanes && VectorWarmup.ready()) {
         int[] buf = BUFFER.get();
         int vecN = n - n % lanes;
         for (; k < vecN; ) {
