@@ -27,7 +27,12 @@ public final class VectorWarmup {
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static volatile boolean ready = true;
   /** Calls per kernel: past C2's tier-4 invocation and back-edge thresholds. */
-  static final int ROUNDS = 3000;
+  static final int ROUNDS = 4000;
+  /**
+   * Longest warm-up: on a starved machine the vector kernels then start before C2 is done
+   * (slower for a while, never wrong), rather than a small model staying on the scalar path.
+   */
+  static final long MAX_NANOS = 2_000_000_000L;
 
   private VectorWarmup() {}
 
@@ -55,7 +60,7 @@ public final class VectorWarmup {
   private static void runQuietly() {
     long start = System.nanoTime();
     try {
-      run(ROUNDS);
+      run(ROUNDS, System.nanoTime() + MAX_NANOS);
       LOG.debug("vector kernels warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
     } catch (ModelException | RuntimeException e) {
       // A warm-up failure only costs speed; the kernels' own tests guard correctness.
@@ -65,25 +70,30 @@ public final class VectorWarmup {
     }
   }
 
-  /** Runs each kernel family {@code rounds} times on small synthetic tensors. */
-  static void run(int rounds) throws ModelException {
+  /**
+   * Runs each kernel family {@code rounds} times (or until {@code deadline}, System.nanoTime)
+   * on tiny synthetic tensors: just big enough to take every path (M and N tails, padding,
+   * the depthwise interior), so that each round is cheap even before C2.
+   */
+  static void run(int rounds, long deadline) throws ModelException {
     Random r = new Random(1);
-    // Conv 3x3 stride 1 SAME over 6x6x19 -> 37 channels (panel packing with borders, K tail),
-    // and a pointwise 7x7x32 -> 40 layer (the contiguous panel path, a one-row M tail).
-    ConvGeometry conv = new ConvGeometry(1, 6, 6, 19, 6, 6, 37, 3, 3, 1, 1, 1, 1, 1, 1);
-    ConvGeometry point = new ConvGeometry(1, 7, 7, 32, 7, 7, 40, 1, 1, 1, 1, 1, 1, 0, 0);
+    // Conv 3x3 stride 1 SAME over 3x3x5 -> 3 channels (padding, a one-row M tail, one half
+    // tile) and a pointwise 5 pixels x 8 -> L + 1 layer (contiguous panels, both tile halves).
+    ConvGeometry conv = new ConvGeometry(1, 3, 3, 5, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+    ConvGeometry point =
+        new ConvGeometry(1, 1, 5, 8, 1, 5, GemmVector.L + 1, 1, 1, 1, 1, 1, 1, 0, 0);
     Gemm[] gemms = {
       Gemm.of(ConvGemmVector.Kind.S8, conv, r), Gemm.of(ConvGemmVector.Kind.S8, point, r),
       Gemm.of(ConvGemmVector.Kind.U8, conv, r), Gemm.of(ConvGemmVector.Kind.U8, point, r),
       Gemm.of(ConvGemmVector.Kind.F32, conv, r), Gemm.of(ConvGemmVector.Kind.F32, point, r),
     };
-    // Depthwise 3x3 over 7x7 with 2L + 3 channels: interior fast path, borders, overlap block.
+    // Depthwise 3x3 over 4x4 with 2L + 3 channels: interior fast path, borders, overlap block.
     int dc = 2 * DepthwiseVector.lanes8() + 3;
-    ConvGeometry dw = new ConvGeometry(1, 7, 7, dc, 7, 7, dc, 3, 3, 1, 1, 1, 1, 1, 1);
-    byte[] dwIn = bytes(r, 7 * 7 * dc);
-    byte[] dwOut = new byte[7 * 7 * dc];
-    byte[] dwInF = new byte[4 * 7 * 7 * dc];
-    byte[] dwOutF = new byte[4 * 7 * 7 * dc];
+    ConvGeometry dw = new ConvGeometry(1, 4, 4, dc, 4, 4, dc, 3, 3, 1, 1, 1, 1, 1, 1);
+    byte[] dwIn = bytes(r, 4 * 4 * dc);
+    byte[] dwOut = new byte[4 * 4 * dc];
+    byte[] dwInF = new byte[4 * 4 * 4 * dc];
+    byte[] dwOutF = new byte[4 * 4 * 4 * dc];
     byte[] dwW = bytes(r, 9 * dc);
     int[] perChannel = new int[dc];
     int[] mult = new int[dc];
@@ -111,13 +121,13 @@ public final class VectorWarmup {
         1 << 30, -19, -128, 127, none);
     BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
     boolean rows8 = ElementwiseVector.eightBitSupported();
-    for (int i = 0; i < rounds; i++) {
+    for (int i = 0; i < rounds && System.nanoTime() - deadline < 0; i++) {
       for (Gemm g : gemms) {
         g.op.eval(g.ctx);
       }
       DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn, 0, dwInts[i & 1], dwBias[i & 1],
-          dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127, dwOut, 0, 0, 7);
-      DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 7);
+          dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127, dwOut, 0, 0, 4);
+      DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 4);
       if (rows8) {
         add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
         mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
