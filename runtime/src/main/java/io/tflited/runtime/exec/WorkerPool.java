@@ -18,8 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  * nobody parks; between inferences the workers go back to sleep after that short spin.
  */
 public final class WorkerPool implements AutoCloseable {
-  /** How long a thread busy-waits for the next dispatch or for completion before parking. */
-  static final long SPIN_NANOS = 100_000;
+  /**
+   * How long a thread busy-waits for the next dispatch or for completion before parking
+   * ({@code -Dtflited.pool.spinMicros}, default 100; 0 parks at once, for CPUs shared with
+   * other busy processes, where a spinning thread can hold the core its peer needs).
+   */
+  static final long SPIN_NANOS = 1000L * Long.getLong("tflited.pool.spinMicros", 100);
 
   private final Thread[] workers;
   private final AtomicInteger pending = new AtomicInteger();
