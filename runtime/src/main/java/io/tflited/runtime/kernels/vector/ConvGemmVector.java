@@ -41,8 +41,6 @@ public final class ConvGemmVector implements RangeTask {
   private static final int MR = GemmVector.MR;
   private static final int NR = GemmVector.NR;
   private static final int L = GemmVector.L;
-  /** Weights from which a single-row 8-bit GEMM keeps them as bytes (see quantized). */
-  private static final long GEMV8_MIN = 1 << 18;
   /**
    * Row stride of the byte staging tile: half h of a row stores a whole byte vector (4L bytes,
    * L valid) at h * L, so a row's two stores end at 5L and never reach the next row.
@@ -64,9 +62,6 @@ public final class ConvGemmVector implements RangeTask {
   private final int n;
   private final int tiles;
   private final float[] packedB;
-  /** Raw 8-bit weights ({@link GemmVector#packB8}) instead of packedB for single-row GEMMs. */
-  private final byte[] packedB8;
-  private final int wZp;
   private final int kBlock;
   private final int inZp;
   // Per-column epilogue parameters padded to tiles * NR (see requantizeTileVector).
@@ -94,8 +89,7 @@ public final class ConvGemmVector implements RangeTask {
   private final int tileOff;
   private final int stageOff;
 
-  private ConvGemmVector(ConvGeometry g, Kind kind, float[] packedB, byte[] packedB8, int wZp,
-      int kBlock, int inZp,
+  private ConvGemmVector(ConvGeometry g, Kind kind, float[] packedB, int kBlock, int inZp,
       int[] bias, int[] mult, int[] shift, int outZp, int actMin, int actMax, float[] floatBias,
       float floatMin, float floatMax, int in, int out, Scratch scratch, int threads) throws ModelException {
     this.g = g;
@@ -105,8 +99,6 @@ public final class ConvGemmVector implements RangeTask {
     this.n = g.outC();
     this.tiles = GemmVector.tiles(n);
     this.packedB = packedB;
-    this.packedB8 = packedB8;
-    this.wZp = wZp;
     this.kBlock = kBlock;
     this.inZp = inZp;
     if (kind != Kind.F32) {
@@ -205,13 +197,7 @@ public final class ConvGemmVector implements RangeTask {
     int maxA = kind == Kind.U8 ? Math.max(inZp, 255 - inZp) : Math.max(inZp + 128, 127 - inZp);
     int kBlock = GemmVector.exactBlock(maxA, maxB);
     int[] b = bias == null ? new int[n] : bias.clone();
-    // A single-row GEMM (fully connected at batch 1) reads each weight once per inference:
-    // large ones keep raw 8-bit weights, a quarter of the memory and of the traffic (measured
-    // 1024x1000: 16.6 -> 17.9 GMAC/s, 1280x1001: 15.6 -> 17.8); small ones stay in cache,
-    // where the float layout's fewer instructions win (640x128: 20.6 vs 17.9).
-    boolean singleRow = g.batches() * g.outH() * g.outW() == 1 && (long) n * k >= GEMV8_MIN;
-    return new ConvGemmVector(g, kind, singleRow ? null : GemmVector.packB(wf, n, k),
-        singleRow ? GemmVector.packB8(w, n, k) : null, wZp, kBlock, inZp, b, mult, shift,
+    return new ConvGemmVector(g, kind, GemmVector.packB(wf, n, k), kBlock, inZp, b, mult, shift,
         outZp, actMin, actMax, null, 0f, 0f, in, out, scratch, threads);
   }
 
@@ -224,8 +210,8 @@ public final class ConvGemmVector implements RangeTask {
     if (bias != null) {
       System.arraycopy(bias, 0, fb, 0, n);
     }
-    return new ConvGemmVector(g, Kind.F32, GemmVector.packB(w, n, k), null, 0, k, 0, null, null,
-        null, 0, 0, 0, fb, min, max, in, out, scratch, threads);
+    return new ConvGemmVector(g, Kind.F32, GemmVector.packB(w, n, k), k, 0, null, null, null, 0,
+        0, 0, fb, min, max, in, out, scratch, threads);
   }
 
   /** Runs the op (from PreparedOp.eval). Allocates nothing. */
@@ -285,10 +271,7 @@ public final class ConvGemmVector implements RangeTask {
             floatTile(sc, pOff, bOff, t, m0, rows, y, yOff, base + tileOff);
           } else {
             int tOff = base + tileOff;
-            if (packedB8 != null) {
-              GemmVector.tile1Int8(sc, pOff, packedB8, bOff, k, kBlock, kind == Kind.U8,
-                  kind == Kind.U8 ? 128 - wZp : -wZp, sc, tOff);
-            } else if (rows == 1) {
+            if (rows == 1) {
               GemmVector.tile1Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
             } else {
               GemmVector.tile4Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
@@ -434,10 +417,7 @@ public final class ConvGemmVector implements RangeTask {
             int k1 = Math.min(k, k0 + kBlock);
             float s = 0f;
             for (int kk = k0; kk < k1; kk++) {
-              float wv = packedB8 == null ? packedB[bj + kk * NR]
-                  : (kind == Kind.U8 ? packedB8[bj + kk * NR] & 0xff : packedB8[bj + kk * NR])
-                      - wZp;
-              s += wv * LittleEndian.getFloat(sc, pr + 4 * kk);
+              s += packedB[bj + kk * NR] * LittleEndian.getFloat(sc, pr + 4 * kk);
             }
             acc += (int) s;
           }

@@ -1,11 +1,9 @@
 package io.tflited.runtime.kernels.vector;
 
 import io.tflited.runtime.kernels.LittleEndian;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -172,63 +170,6 @@ public final class GemmVector {
           .add((IntVector) g0.convertShape(VectorOperators.F2I, I, 0));
       i1 = i1.add((IntVector) f1.convertShape(VectorOperators.F2I, I, 0))
           .add((IntVector) g1.convertShape(VectorOperators.F2I, I, 0));
-    }
-    i0.reinterpretAsBytes().intoArray(t, tOff);
-    i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);
-  }
-
-  /** Byte species holding (at least) L bytes: the weights of one float vector. */
-  private static final VectorSpecies<Byte> BQ =
-      VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, Species.BITS / 4)));
-
-  /**
-   * Packs raw 8-bit weights {@code w[n][k]} into column tiles of NR bytes per k (the layout of
-   * {@link #packB}, a quarter of its size), with BQ bytes of padding so that the last vector
-   * load stays inside the array.
-   */
-  public static byte[] packB8(byte[] w, int n, int k) {
-    int tiles = tiles(n);
-    byte[] p = new byte[tiles * k * NR + BQ.length()];
-    for (int c = 0; c < n; c++) {
-      int base = (c / NR) * k * NR + c % NR;
-      for (int kk = 0; kk < k; kk++) {
-        p[base + kk * NR] = w[c * k + kk];
-      }
-    }
-    return p;
-  }
-
-  /**
-   * {@link #tile1Int} on raw 8-bit weights ({@link #packB8}): each weight vector is widened
-   * in registers to {@code float((flip ? w ^ 0x80 : w)) + wAdd}, the centred weight exactly
-   * (uint8: {@code flip} with {@code wAdd = 128 - wZp}; int8: {@code wAdd = -wZp}), so the
-   * products and the exact blocks are the float-packed kernel's. For single-row GEMMs (fully
-   * connected at batch 1), whose weights are read once per inference: a quarter of the bytes.
-   */
-  public static void tile1Int8(
-      byte[] panel, int pOff, byte[] b, int bOff, int k, int kBlock, boolean flip, float wAdd,
-      byte[] t, int tOff) {
-    IntVector i0 = IntVector.zero(I);
-    IntVector i1 = IntVector.zero(I);
-    byte xor = (byte) (flip ? 0x80 : 0);
-    for (int k0 = 0; k0 < k; k0 += kBlock) {
-      int k1 = Math.min(k, k0 + kBlock);
-      FloatVector f0 = FloatVector.zero(F);
-      FloatVector f1 = FloatVector.zero(F);
-      for (int kk = k0; kk < k1; kk++) {
-        int bi = bOff + kk * NR;
-        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
-        FloatVector w0 = ((FloatVector) ByteVector.fromArray(BQ, b, bi)
-            .lanewise(VectorOperators.XOR, xor).convertShape(VectorOperators.B2F, F, 0))
-            .add(wAdd);
-        FloatVector w1 = ((FloatVector) ByteVector.fromArray(BQ, b, bi + L)
-            .lanewise(VectorOperators.XOR, xor).convertShape(VectorOperators.B2F, F, 0))
-            .add(wAdd);
-        f0 = w0.fma(a, f0);
-        f1 = w1.fma(a, f1);
-      }
-      i0 = i0.add((IntVector) f0.convertShape(VectorOperators.F2I, I, 0));
-      i1 = i1.add((IntVector) f1.convertShape(VectorOperators.F2I, I, 0));
     }
     i0.reinterpretAsBytes().intoArray(t, tOff);
     i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);

@@ -82,63 +82,46 @@ class FullyConnectedGemmParityTest {
       int batches = pick(r, 1, 1, 2, 3, 4, 5, 8, 13);
       int depth = pick(r, 1, 7, L - 1, L, L + 1, 64, 300, 1024, 2500);
       int units = pick(r, 1, 5, L - 1, 2 * L, 2 * L + 1, 100);
-      checkQuantized(r, iter, unsigned, batches, depth, units);
-    }
-  }
-
-  /**
-   * Large single-row layers (>= 2^18 weights) keep raw 8-bit weights (GemmVector.tile1Int8):
-   * both types, with and without weight zero points, depths that cross the exact f32 blocks.
-   */
-  @Test
-  void largeSingleRowKeepsByteWeightsExactly() throws ModelException {
-    Random r = new Random(313);
-    for (int iter = 0; iter < 12; iter++) {
-      checkQuantized(r, iter, iter % 2 == 1, 1, iter % 3 == 0 ? 1100 : 2047, 243);
-    }
-  }
-
-  private void checkQuantized(Random r, int iter, boolean unsigned, int batches, int depth,
-      int units) throws ModelException {
-    int fill = iter % 6 < 3 ? 0 : iter % 6 - 2;
-    byte[] x = bytes(r, batches * depth, fill);
-    byte[] w = bytes(r, units * depth, fill == 0 ? 0 : 4 - fill);
-    int inZp = unsigned ? pick(r, 0, 255, r.nextInt(256)) : pick(r, -128, 127, 0);
-    if (!unsigned && r.nextInt(3) == 0) {
-      inZp = r.nextInt(256) - 128;
-    }
-    int wZp = unsigned ? r.nextInt(256) : (r.nextBoolean() ? 0 : r.nextInt(256) - 128);
-    int outZp = unsigned ? r.nextInt(256) : r.nextInt(256) - 128;
-    int[] bias = r.nextInt(4) == 0 ? null : new int[units];
-    if (bias != null) {
-      for (int u = 0; u < units; u++) {
-        bias[u] = r.nextInt(1 << 20) - (1 << 19);
+      int fill = iter % 6 < 3 ? 0 : iter % 6 - 2;
+      byte[] x = bytes(r, batches * depth, fill);
+      byte[] w = bytes(r, units * depth, fill == 0 ? 0 : 4 - fill);
+      int inZp = unsigned ? pick(r, 0, 255, r.nextInt(256)) : pick(r, -128, 127, 0);
+      if (!unsigned && r.nextInt(3) == 0) {
+        inZp = r.nextInt(256) - 128;
       }
-    }
-    int[] mult = new int[units];
-    int[] shift = new int[units];
-    for (int u = 0; u < units; u++) {
-      QuantizedMultiplier q = QuantizedMultiplier.of(Math.pow(2, -16 + 16 * r.nextDouble()));
-      mult[u] = q.multiplier();
-      shift[u] = q.shift();
-    }
-    int min = unsigned ? 0 : -128;
-    int max = unsigned ? 255 : 127;
-    if (r.nextBoolean()) {
-      min = outZp;
-    }
-    int[] rowConst = FcKernels.rowConstants(unsigned, w, 0, units, depth, -wZp, -inZp, bias);
-    byte[] expected = new byte[batches * units];
-    FcKernels.quantizedFc(unsigned, x, 0, w, 0, rowConst, -wZp, expected, 0, batches, depth,
-        units, mult, shift, outZp, min, max);
-    ConvGeometry g = fc(batches, depth, units);
-    int izp = inZp;
-    int lo = min;
-    for (boolean two : new boolean[] {false, true}) {
-      byte[] got = run(null, (s, t) -> ConvGemmVector.quantized(unsigned ? Kind.U8 : Kind.S8,
-          g, w, wZp, izp, bias, mult, shift, outZp, lo, max, 0, 1, s, t), x, expected.length,
-          two);
-      assertArrayEquals(expected, got, (unsigned ? "uint8 " : "int8 ") + g + " two=" + two);
+      int wZp = unsigned ? r.nextInt(256) : (r.nextBoolean() ? 0 : r.nextInt(256) - 128);
+      int outZp = unsigned ? r.nextInt(256) : r.nextInt(256) - 128;
+      int[] bias = r.nextInt(4) == 0 ? null : new int[units];
+      if (bias != null) {
+        for (int u = 0; u < units; u++) {
+          bias[u] = r.nextInt(1 << 20) - (1 << 19);
+        }
+      }
+      int[] mult = new int[units];
+      int[] shift = new int[units];
+      for (int u = 0; u < units; u++) {
+        QuantizedMultiplier q = QuantizedMultiplier.of(Math.pow(2, -16 + 16 * r.nextDouble()));
+        mult[u] = q.multiplier();
+        shift[u] = q.shift();
+      }
+      int min = unsigned ? 0 : -128;
+      int max = unsigned ? 255 : 127;
+      if (r.nextBoolean()) {
+        min = outZp;
+      }
+      int[] rowConst = FcKernels.rowConstants(unsigned, w, 0, units, depth, -wZp, -inZp, bias);
+      byte[] expected = new byte[batches * units];
+      FcKernels.quantizedFc(unsigned, x, 0, w, 0, rowConst, -wZp, expected, 0, batches, depth,
+          units, mult, shift, outZp, min, max);
+      ConvGeometry g = fc(batches, depth, units);
+      int izp = inZp;
+      int lo = min;
+      for (boolean two : new boolean[] {false, true}) {
+        byte[] got = run(null, (s, t) -> ConvGemmVector.quantized(unsigned ? Kind.U8 : Kind.S8,
+            g, w, wZp, izp, bias, mult, shift, outZp, lo, max, 0, 1, s, t), x, expected.length,
+            two);
+        assertArrayEquals(expected, got, (unsigned ? "uint8 " : "int8 ") + g + " two=" + two);
+      }
     }
   }
 
