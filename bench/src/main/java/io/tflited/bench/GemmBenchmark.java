@@ -27,9 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * GEMM micro-kernels on MobileNet-shaped layers, M x K x N (pixels x depth x output channels):
- * 1x1 convs 56x56x128->128 and 14x14x512->512, and the 1024->1000 classifier (M = 1).
+ * 1x1 convs 56x56x128->128 and 14x14x512->512, the 1024->1000 classifier (M = 1), and the
+ * shallow expansion 112x112x16->96 of MobileNet v2 (K = 16: bound by the requantize epilogue).
  * Scores are microseconds per GEMM; GMAC/s = M*K*N / (score * 1000), i.e. 51,380 / score for the
- * two conv shapes (51.38 M MAC each) and 1,024 / score for the classifier (1.024 M MAC). {@code threads} uses the runtime's
+ * two conv shapes (51.38 M MAC each) and 1,024 / score for the classifier (1.024 M MAC), 19,268 / score for the expansion (19.27 M MAC). {@code threads} uses the runtime's
  * intra-op pool (vector kernels only; the scalar kernels are single-threaded).
  *
  * <pre>bench/jmh.sh GemmBenchmark -f 1 -wi 3 -i 5</pre>
@@ -42,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class GemmBenchmark {
   /** "M_K_N". */
-  @Param({"3136_128_128", "196_512_512", "1_1024_1000"})
+  @Param({"3136_128_128", "196_512_512", "1_1024_1000", "12544_16_96"})
   public String shape;
 
   @Param({"1"})

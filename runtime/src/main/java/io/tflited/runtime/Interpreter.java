@@ -1,6 +1,7 @@
 package io.tflited.runtime;
 
 import io.tflited.runtime.exec.WorkerPool;
+import io.tflited.runtime.graph.Node;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.model.Signature;
 import io.tflited.runtime.ops.ExecContext;
@@ -198,6 +199,47 @@ public final class Interpreter implements AutoCloseable {
       }
     }
     graph.run(ctx);
+  }
+
+  /**
+   * Runs the model once like {@link #run()}, adding each node's wall time in nanoseconds to
+   * {@code nanosPerNode[node]} (length {@link #nodeCount()}); for op profiling.
+   */
+  public void runProfiled(long[] nanosPerNode) throws InvocationException {
+    if (pendingShapes != null) {
+      try {
+        allocateTensors();
+      } catch (ModelException e) {
+        throw new InvocationException("cannot apply the new input shapes: " + e.getMessage());
+      }
+    }
+    if (nanosPerNode.length < graph.nodeCount()) {
+      throw new IllegalArgumentException(
+          "need " + graph.nodeCount() + " timing slots, got " + nanosPerNode.length);
+    }
+    graph.runProfiled(ctx, nanosPerNode);
+  }
+
+  /** Number of nodes in execution order. */
+  public int nodeCount() {
+    return graph.nodeCount();
+  }
+
+  /**
+   * Node i (execution order) for profiles: its operator name, the shape of its first input
+   * and its output shapes, e.g. "CONV_2D [1,96,96,3] -> [1,48,48,8]".
+   */
+  public String nodeDescription(int i) {
+    Node node = graph.nodes()[i];
+    StringBuilder sb = new StringBuilder(node.opName());
+    if (node.inputs().length > 0 && node.inputs()[0] >= 0) {
+      sb.append(" ").append(Arrays.toString(graph.tensor(node.inputs()[0]).shape()));
+    }
+    sb.append(" ->");
+    for (int o : node.outputs()) {
+      sb.append(' ').append(Arrays.toString(graph.tensor(o).shape()));
+    }
+    return sb.toString().replace(", ", ",");
   }
 
   /** Resets variable tensors (LSTM/SVDF state) to their initial value. */

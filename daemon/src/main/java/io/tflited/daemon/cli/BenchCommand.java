@@ -27,7 +27,7 @@ public final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return "tflited bench --model MODEL [--threads N] [--warmup-runs N] [--num-runs N] [--json]";
+    return "tflited bench --model MODEL [--threads N] [--warmup-runs N] [--num-runs N] [--enable-op-profiling] [--json]";
   }
 
   @Override
@@ -37,6 +37,10 @@ public final class BenchCommand implements Command {
         .option("threads", "N", "intra-op threads (default 1)")
         .option("warmup-runs", "N", "warm-up inferences after the first (default 1)")
         .option("num-runs", "N", "timed steady-state inferences (default 50)")
+        .flag(
+            "enable-op-profiling",
+            "after the timed runs, time every node over the same number of runs and print the"
+                + " ops by total time (like benchmark_model --enable_op_profiling)")
         .flag("json", "print the results as one JSON object on the last line of stdout");
   }
 
@@ -50,6 +54,7 @@ public final class BenchCommand implements Command {
     int warmup = args.intValue("warmup-runs", 1, 0, 1_000_000);
     int runs = args.intValue("num-runs", 50, 1, 10_000_000);
     boolean json = args.flag("json");
+    boolean profile = args.flag("enable-op-profiling");
 
     long t0 = System.nanoTime();
     CompiledModel model = RunCommand.open(modelPath, threads);
@@ -107,6 +112,9 @@ public final class BenchCommand implements Command {
         "Steady state: count=%d min=%.3f median=%.3f p90=%.3f p99=%.3f max=%.3f mean=%.3f std=%.3f ms%n",
         runs, min, median, p90, p99, max, mean, std);
     out.printf("Peak RSS: %.1f MB%n", peakMb);
+    if (profile) {
+      printOpProfile(it, runs, median, out);
+    }
     if (json) {
       ObjectNode o = Json.MAPPER.createObjectNode();
       o.put("model", modelPath.toString());
@@ -130,6 +138,70 @@ public final class BenchCommand implements Command {
     }
     it.close();
     return 0;
+  }
+
+  /**
+   * Times every node over {@code runs} more inferences (separately from the steady-state
+   * numbers, whose runs are not slowed by the clock reads) and prints the nodes and the
+   * operator types sorted by total time.
+   */
+  private static void printOpProfile(Interpreter it, int runs, double medianMs, PrintStream out)
+      throws Exception {
+    int n = it.nodeCount();
+    long[] nanos = new long[n];
+    long[] mins = new long[n];
+    Arrays.fill(mins, Long.MAX_VALUE);
+    long[] once = new long[n];
+    for (int r = 0; r < runs; r++) {
+      Arrays.fill(once, 0);
+      it.runProfiled(once);
+      for (int i = 0; i < n; i++) {
+        nanos[i] += once[i];
+        mins[i] = Math.min(mins[i], once[i]);
+      }
+    }
+    long sum = 0;
+    for (long v : nanos) {
+      sum += v;
+    }
+    final long total = sum;
+    double totalMs = ms(total) / runs;
+    out.printf(
+        "Op profile: %d runs, sum of nodes %.3f ms per run (steady-state median %.3f ms)%n",
+        runs, totalMs, medianMs);
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(nanos[b], nanos[a]));
+    java.util.Map<String, long[]> byType = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String type = it.nodeDescription(i).split(" ", 2)[0];
+      long[] acc = byType.computeIfAbsent(type, k -> new long[2]);
+      acc[0] += nanos[i];
+      acc[1]++;
+    }
+    out.println("By operator type:");
+    byType.entrySet().stream()
+        .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        .forEach(
+            e ->
+                out.printf(
+                    "  %-28s nodes=%-4d %9.3f ms %5.1f%%%n",
+                    e.getKey(),
+                    e.getValue()[1],
+                    ms(e.getValue()[0]) / runs,
+                    total == 0 ? 0 : 100.0 * e.getValue()[0] / total));
+    out.println("Nodes by average time (min: the fastest run, for a noisy machine):");
+    for (Integer i : order) {
+      if (nanos[i] == 0) {
+        continue;
+      }
+      out.printf(
+          "  %4d avg %9.3f ms %5.1f%%  min %9.3f ms  %s%n",
+          i, ms(nanos[i]) / runs, 100.0 * nanos[i] / total, ms(mins[i]),
+          it.nodeDescription(i));
+    }
   }
 
   /** Nearest-rank percentile of sorted values. */

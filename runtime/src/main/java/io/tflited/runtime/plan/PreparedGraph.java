@@ -72,6 +72,10 @@ public final class PreparedGraph {
   public static PreparedGraph prepare(
       Graph graph, OpRegistry registry, InterpreterOptions options, int[][] inputShapes)
       throws ModelException {
+    if (io.tflited.runtime.kernels.KernelChoice.useVector(options.kernels())) {
+      // Get C2 to compile the vector kernels while this model is prepared (see VectorWarmup).
+      io.tflited.runtime.kernels.vector.VectorWarmup.startOnce();
+    }
     return new Builder(graph, registry, options, inputShapes).build();
   }
 
@@ -158,6 +162,33 @@ public final class PreparedGraph {
             nodes[i].opName() + " (node " + i + ") failed: " + e);
       }
     }
+  }
+
+  /**
+   * As {@link #run(ExecContext)}, adding each node's wall time in nanoseconds to {@code
+   * nanos[node]} (folded nodes add nothing); for op profiling, not for serving.
+   */
+  public void runProfiled(ExecContext ctx, long[] nanos) throws InvocationException {
+    for (int i = 0; i < ops.length; i++) {
+      if (folded[i]) {
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        ops[i].eval(ctx);
+      } catch (InvocationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InvocationException(
+            nodes[i].opName() + " (node " + i + ") failed: " + e);
+      }
+      nanos[i] += System.nanoTime() - start;
+    }
+  }
+
+  /** Number of nodes (the length {@link #runProfiled} expects). */
+  public int nodeCount() {
+    return nodes.length;
   }
 
   /** Operators by name with the number of nodes using each, for inspect. */

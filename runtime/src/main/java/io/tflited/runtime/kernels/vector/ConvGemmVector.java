@@ -10,6 +10,7 @@ import io.tflited.runtime.quant.RuyRequantize;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -39,6 +40,13 @@ public final class ConvGemmVector implements RangeTask {
   private static final VectorSpecies<Float> F = Species.F;
   private static final int MR = GemmVector.MR;
   private static final int NR = GemmVector.NR;
+  private static final int L = GemmVector.L;
+  /**
+   * Row stride of the byte staging tile: half h of a row stores a whole byte vector (4L bytes,
+   * L valid) at h * L, so a row's two stores end at 5L and never reach the next row.
+   */
+  private static final int STAGE_ROW = 5 * L;
+  private static final VectorSpecies<Integer> I = Species.I;
 
   /** Element type of input and output. */
   public enum Kind {
@@ -56,12 +64,14 @@ public final class ConvGemmVector implements RangeTask {
   private final float[] packedB;
   private final int kBlock;
   private final int inZp;
-  private final int[] bias;
-  private final int[] mult;
-  private final int[] shift;
-  private final int[] leftShift;
-  private final int[] rightShift;
-  private final long[] rounding;
+  // Per-column epilogue parameters padded to tiles * NR (see requantizeTileVector).
+  private final int[] padBias;
+  private final int[] padMultHigh;
+  private final int[] padMultLow;
+  private final int[] padLeft;
+  private final int[] padRight;
+  private final int[] padMask;
+  private final int[] padRound;
   private final int outZp;
   private final int actMin;
   private final int actMax;
@@ -77,6 +87,7 @@ public final class ConvGemmVector implements RangeTask {
   private final boolean pointwise;
   private final int slotBytes;
   private final int tileOff;
+  private final int stageOff;
 
   private ConvGemmVector(ConvGeometry g, Kind kind, float[] packedB, int kBlock, int inZp,
       int[] bias, int[] mult, int[] shift, int outZp, int actMin, int actMax, float[] floatBias,
@@ -90,22 +101,31 @@ public final class ConvGemmVector implements RangeTask {
     this.packedB = packedB;
     this.kBlock = kBlock;
     this.inZp = inZp;
-    this.bias = bias;
-    this.mult = mult;
-    this.shift = shift;
-    if (kind == Kind.S8) {
-      leftShift = new int[mult.length];
-      rightShift = new int[mult.length];
-      rounding = new long[mult.length];
-      for (int c = 0; c < mult.length; c++) {
-        leftShift[c] = Math.max(shift[c], 0);
-        rightShift[c] = Math.max(-shift[c], 0);
-        rounding[c] = rightShift[c] == 0 ? 0 : 1L << (rightShift[c] - 1);
+    if (kind != Kind.F32) {
+      int padded = tiles * NR;
+      padBias = Arrays.copyOf(bias, padded);
+      padMultHigh = new int[padded];
+      padMultLow = new int[padded];
+      padLeft = new int[padded];
+      padRight = new int[padded];
+      padMask = new int[padded];
+      padRound = new int[padded];
+      for (int c = 0; c < n; c++) {
+        padMultHigh[c] = mult[c] >> 16;
+        padMultLow[c] = mult[c] & 0xffff;
+        padLeft[c] = Math.max(shift[c], 0);
+        padRight[c] = Math.max(-shift[c], 0);
+        padMask[c] = (int) ((1L << padRight[c]) - 1);
+        padRound[c] = padRight[c] == 0 ? 0 : 1 << (padRight[c] - 1);
       }
     } else {
-      leftShift = null;
-      rightShift = null;
-      rounding = null;
+      padBias = null;
+      padMultHigh = null;
+      padMultLow = null;
+      padLeft = null;
+      padRight = null;
+      padMask = null;
+      padRound = null;
     }
     this.outZp = outZp;
     this.actMin = actMin;
@@ -124,7 +144,9 @@ public final class ConvGemmVector implements RangeTask {
     int perPanel = 4 * MR * k;
     this.macroBlocks = Math.max(1, Math.min(rowBlocks, (192 * 1024) / perPanel));
     this.tileOff = macroBlocks * perPanel;
-    this.slotBytes = tileOff + 4 * MR * NR;
+    this.stageOff = tileOff + 4 * MR * NR;
+    // Byte staging of the requantized tile, STAGE_ROW bytes per row (see requantizeTileVector).
+    this.slotBytes = stageOff + MR * STAGE_ROW;
     this.scratch = scratch.reserve((long) slotBytes * slots);
   }
 
@@ -231,10 +253,11 @@ public final class ConvGemmVector implements RangeTask {
     byte[] sc = ctx.array(scratch);
     int base = ctx.offset(scratch) + s * slotBytes;
     int panelBytes = 4 * MR * k;
+    boolean vector = VectorWarmup.ready();
     for (int mb = b0; mb < b1; mb += macroBlocks) {
       int mbEnd = Math.min(b1, mb + macroBlocks);
       for (int blk = mb; blk < mbEnd; blk++) {
-        packPanel(x, xOff, blk * MR, sc, base + (blk - mb) * panelBytes);
+        packPanel(x, xOff, blk * MR, sc, base + (blk - mb) * panelBytes, vector);
       }
       for (int t = t0; t < t1; t++) {
         int bOff = t * k * NR;
@@ -242,7 +265,9 @@ public final class ConvGemmVector implements RangeTask {
           int pOff = base + (blk - mb) * panelBytes;
           int m0 = blk * MR;
           int rows = Math.min(MR, m - m0);
-          if (kind == Kind.F32) {
+          if (!vector) {
+            scalarTile(sc, pOff, bOff, t, m0, rows, y, yOff);
+          } else if (kind == Kind.F32) {
             floatTile(sc, pOff, bOff, t, m0, rows, y, yOff, base + tileOff);
           } else {
             int tOff = base + tileOff;
@@ -251,7 +276,7 @@ public final class ConvGemmVector implements RangeTask {
             } else {
               GemmVector.tile4Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
             }
-            requantizeTile(sc, tOff, t, m0, rows, y, yOff);
+            requantizeTileVector(sc, tOff, base + stageOff, t, m0, rows, y, yOff);
           }
         }
       }
@@ -288,55 +313,134 @@ public final class ConvGemmVector implements RangeTask {
     }
   }
 
-  private void requantizeTile(byte[] sc, int tOff, int t, int m0, int rows, byte[] y, int yOff) {
+  /**
+   * The 8-bit epilogue in vector form, bit-identical to the scalar twins' epilogue: for each
+   * half-row of L columns, {@code acc + bias}, then the Q31 multiply-high {@code high =
+   * floor(((acc << left) * m + 2^30) / 2^31)} with 32-bit lanes only (the split of {@link
+   * RequantizeVector}: m = mh * 2^16 + ml, x = xh * 2^16 + xl; every partial term fits 32 bits
+   * and so does the result), then the rounding right shift: int8 ({@link RuyRequantize}) rounds
+   * ties up, {@code (high >> r) + (((high & mask) + 2^(r-1)) >>> r)} (the unsigned sum is below
+   * 3 * 2^30 so it cannot wrap, and for high = 2^31 - 1 it gives ruy's {@code 1 << (31 - r)});
+   * uint8 ({@link FixedPoint}) rounds ties away from zero, {@code (high >> r) + (rem > thr)}
+   * with {@code thr = mask/2 + (high < 0)}. Then add the output zero point, clamp, narrow to
+   * bytes into the staging rows and copy the valid columns out. All vectors stay inside this
+   * method (a vector passed to a call that C2 does not inline is boxed).
+   */
+  private void requantizeTileVector(byte[] sc, int tOff, int stage, int t, int m0, int rows,
+      byte[] y, int yOff) {
     int c0 = t * NR;
     int cols = Math.min(NR, n - c0);
-    if (kind == Kind.S8) {
-      requantizeTileRuy(sc, tOff, c0, cols, m0, rows, y, yOff);
-      return;
+    boolean ruy = kind == Kind.S8;
+    int halves = cols > L ? 2 : 1;
+    for (int h = 0; h < halves; h++) {
+      int pc = c0 + h * L;
+      IntVector bv = IntVector.fromArray(I, padBias, pc);
+      IntVector mh = IntVector.fromArray(I, padMultHigh, pc);
+      IntVector ml = IntVector.fromArray(I, padMultLow, pc);
+      IntVector left = IntVector.fromArray(I, padLeft, pc);
+      IntVector right = IntVector.fromArray(I, padRight, pc);
+      IntVector mask = IntVector.fromArray(I, padMask, pc);
+      IntVector rnd = IntVector.fromArray(I, padRound, pc);
+      for (int r = 0; r < rows; r++) {
+        IntVector x = ByteVector.fromArray(B, sc, tOff + 4 * (r * NR + h * L))
+            .reinterpretAsInts().add(bv).lanewise(VectorOperators.LSHL, left);
+        IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
+        IntVector xl = x.and(0xffff);
+        IntVector b1 = xh.mul(ml);
+        IntVector b2 = xl.mul(mh).add(xl.mul(ml).lanewise(VectorOperators.LSHR, 16));
+        IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14)
+            .lanewise(VectorOperators.ASHR, 15);
+        IntVector high = xh.mul(mh).lanewise(VectorOperators.LSHL, 1)
+            .add(b1.lanewise(VectorOperators.ASHR, 15))
+            .add(b2.lanewise(VectorOperators.ASHR, 15)).add(low);
+        IntVector q;
+        if (ruy) {
+          q = high.lanewise(VectorOperators.ASHR, right).add(
+              high.and(mask).add(rnd).lanewise(VectorOperators.LSHR, right));
+        } else {
+          IntVector thr = mask.lanewise(VectorOperators.ASHR, 1)
+              .sub(high.lanewise(VectorOperators.ASHR, 31));
+          q = high.lanewise(VectorOperators.ASHR, right)
+              .add(thr.sub(high.and(mask)).lanewise(VectorOperators.LSHR, 31));
+        }
+        q = q.add(outZp).max(actMin).min(actMax);
+        q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
+            .intoArray(sc, stage + r * STAGE_ROW + h * L);
+      }
     }
     for (int r = 0; r < rows; r++) {
-      int ti = tOff + 4 * r * NR;
-      int o = yOff + (m0 + r) * n + c0;
-      for (int j = 0; j < cols; j++) {
-        int c = c0 + j;
-        int acc = LittleEndian.getInt(sc, ti + 4 * j) + bias[c];
-        int v = FixedPoint.multiplyByQuantizedMultiplier(acc, mult[c], shift[c]) + outZp;
-        y[o + j] = (byte) Math.min(Math.max(v, actMin), actMax);
-      }
+      System.arraycopy(sc, stage + r * STAGE_ROW, y, yOff + (m0 + r) * n + c0, cols);
     }
   }
 
   /**
-   * {@link RuyRequantize#apply} without branches: {@code high = ((x << left) * m + 2^30) >> 31},
-   * then {@code (high + 2^(right-1)) >> right} in 64 bits (0 rounding when right = 0). The
-   * 64-bit form also covers apply's overflow case: for high = 2^31-1 the shifted sum is exactly
-   * its {@code 1 << (31 - right)}.
+   * The micro-kernel and epilogue in scalar form on the same panel and packed weights, for
+   * the first inferences while C2 has not compiled the vector code ({@link VectorWarmup}).
+   * Bit-identical to the vector path: 8-bit sums are exact integers in the same f32 blocks;
+   * float sums use the same FMA order per column (the one-row tile's even/odd split included).
    */
-  private void requantizeTileRuy(byte[] sc, int tOff, int c0, int cols, int m0, int rows,
-      byte[] y, int yOff) {
+  private void scalarTile(byte[] sc, int pOff, int bOff, int t, int m0, int rows, byte[] y,
+      int yOff) {
+    int c0 = t * NR;
+    int cols = Math.min(NR, n - c0);
     for (int r = 0; r < rows; r++) {
-      int ti = tOff + 4 * r * NR;
-      int o = yOff + (m0 + r) * n + c0;
+      int pr = pOff + 4 * r * k;
       for (int j = 0; j < cols; j++) {
         int c = c0 + j;
-        int acc = LittleEndian.getInt(sc, ti + 4 * j) + bias[c];
-        long prod = (long) (acc << leftShift[c]) * mult[c];
-        long high = (int) ((prod + (1L << 30)) >> 31);
-        int v = (int) ((high + rounding[c]) >> rightShift[c]) + outZp;
-        y[o + j] = (byte) Math.min(Math.max(v, actMin), actMax);
+        int bj = bOff + j;
+        if (kind == Kind.F32) {
+          float even = 0f;
+          float odd = 0f;
+          float v;
+          if (rows == 1) {
+            int kk = 0;
+            for (; kk + 2 <= k; kk += 2) {
+              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+              odd = Math.fma(packedB[bj + (kk + 1) * NR], LittleEndian.getFloat(sc, pr + 4 * kk + 4),
+                  odd);
+            }
+            for (; kk < k; kk++) {
+              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+            }
+            v = even + odd + floatBias[c];
+          } else {
+            for (int kk = 0; kk < k; kk++) {
+              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+            }
+            v = even + floatBias[c];
+          }
+          LittleEndian.setFloat(y, yOff + 4 * ((m0 + r) * n + c),
+              Math.min(Math.max(v, floatMin), floatMax));
+        } else {
+          int acc = 0;
+          for (int k0 = 0; k0 < k; k0 += kBlock) {
+            int k1 = Math.min(k, k0 + kBlock);
+            float s = 0f;
+            for (int kk = k0; kk < k1; kk++) {
+              s += packedB[bj + kk * NR] * LittleEndian.getFloat(sc, pr + 4 * kk);
+            }
+            acc += (int) s;
+          }
+          acc += padBias[c];
+          int mult = (padMultHigh[c] << 16) | padMultLow[c];
+          int shift = padLeft[c] > 0 ? padLeft[c] : -padRight[c];
+          int v = (kind == Kind.S8
+              ? RuyRequantize.apply(acc, mult, shift)
+              : FixedPoint.multiplyByQuantizedMultiplier(acc, mult, shift)) + outZp;
+          y[yOff + (m0 + r) * n + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+        }
       }
     }
   }
 
   /** Packs MR output pixels starting at {@code m0} into a [MR][K] float panel. */
-  private void packPanel(byte[] x, int xOff, int m0, byte[] p, int pOff) {
+  private void packPanel(byte[] x, int xOff, int m0, byte[] p, int pOff, boolean vector) {
     int inC = g.inC();
     int es = kind == Kind.F32 ? 4 : 1;
     int rows = Math.min(MR, m - m0);
     if (pointwise) {
       // 1x1, stride 1, no padding: the block's pixels are contiguous in the input.
-      convertRow(x, xOff + es * m0 * inC, rows * k, p, pOff);
+      convertRow(x, xOff + es * m0 * inC, rows * k, p, pOff, vector);
       Arrays.fill(p, pOff + 4 * rows * k, pOff + 4 * MR * k, (byte) 0);
       return;
     }
@@ -369,7 +473,7 @@ public final class ConvGemmVector implements RangeTask {
           Arrays.fill(p, dst, dst + 4 * kx0 * inC, (byte) 0);
           if (kx1 > kx0) {
             convertRow(x, rowSrc + es * (ix0 + kx0) * inC, (kx1 - kx0) * inC, p,
-                dst + 4 * kx0 * inC);
+                dst + 4 * kx0 * inC, vector);
           }
           Arrays.fill(p, dst + 4 * kx1 * inC, dst + 4 * kwC, (byte) 0);
           continue;
@@ -378,7 +482,7 @@ public final class ConvGemmVector implements RangeTask {
           int ix = ix0 + kx * g.dilW();
           int d = dst + 4 * kx * inC;
           if (ix >= 0 && ix < g.inW()) {
-            convertRow(x, rowSrc + es * ix * inC, inC, p, d);
+            convertRow(x, rowSrc + es * ix * inC, inC, p, d, vector);
           } else {
             Arrays.fill(p, d, d + 4 * inC, (byte) 0);
           }
@@ -388,9 +492,14 @@ public final class ConvGemmVector implements RangeTask {
   }
 
   /** {@code len} input elements at {@code src} -> floats (minus the input zero point). */
-  private void convertRow(byte[] x, int src, int len, byte[] p, int dst) {
+  private void convertRow(byte[] x, int src, int len, byte[] p, int dst, boolean vector) {
     if (kind == Kind.F32) {
       System.arraycopy(x, src, p, dst, 4 * len);
+    } else if (!vector) {
+      int mask = kind == Kind.S8 ? -1 : 0xff;
+      for (int i = 0; i < len; i++) {
+        LittleEndian.setFloat(p, dst + 4 * i, (x[src + i] & mask) - inZp);
+      }
     } else if (kind == Kind.S8) {
       convertS8(x, src, len, -inZp, p, dst);
     } else {

@@ -2,6 +2,7 @@ package io.tflited.runtime.kernels.vector;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
@@ -35,8 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Three passes per output row keep each compiled method inside C2's inlining budget (a
  * method doing the taps and the requantization stops inlining and boxes its vectors):
  * (1) int32 accumulators, bias included, into a per-thread row buffer; (2) requantization in
- * place; (3) interleave, narrow, store. Channels past the last whole block go through the
- * scalar arithmetic.
+ * place; (3) interleave, narrow, store. When the depth is not a multiple of 2L, the last
+ * block starts at depth - 2L and overlaps the one before ({@link #packedDepth}): no channel
+ * falls to a scalar tail. Layers of fewer than 2L channels run the scalar arithmetic.
  *
  * <p>Overflow: |w + weightOffset| <= 255 and |x + inputOffset| <= 255, so one product is at
  * most 65025; int32 lanes wrap exactly like TFLite's int32 accumulators, so any filter size
@@ -60,35 +62,54 @@ public final class DepthwiseVector {
     return Species.F.length();
   }
 
-  /** Index in the packed per-channel order of model channel {@code c} (see class doc). */
-  private static int packedIndex(int c, int depth) {
+  /**
+   * Packed channel slots: whole 2L blocks covering every channel, the last block overlapping
+   * the one before when the depth is not a multiple of 2L (both compute the overlapped
+   * channels identically, so the second store rewrites the same bytes); below one block the
+   * depth itself (every channel goes through the scalar arithmetic).
+   */
+  public static int packedDepth(int depth) {
     int block = lanes8();
-    int vecEnd = depth - depth % block;
-    if (c >= vecEnd) {
-      return c;
-    }
-    int c0 = c - c % block;
-    int j = c - c0;
-    return c0 + (j % 2) * (block / 2) + j / 2;
+    return depth < block ? depth : (depth + block - 1) / block * block;
   }
 
-  /** Reorders per-channel values into the packed order. */
+  /** First model channel of the block at packed slot {@code slot0}. */
+  private static int dataChannel(int slot0, int depth) {
+    return Math.min(slot0, depth - lanes8());
+  }
+
+  /** Model channel held by packed slot {@code s} (see the class doc). */
+  private static int modelChannel(int s, int depth) {
+    int block = lanes8();
+    if (depth < block) {
+      return s;
+    }
+    int slot0 = s - s % block;
+    int j = s - slot0;
+    int half = block / 2;
+    return dataChannel(slot0, depth) + (j < half ? 2 * j : 2 * (j - half) + 1);
+  }
+
+  /** Per-channel values ({@code depth} of them) in the packed order ({@link #packedDepth}). */
   public static int[] packChannels(int[] perChannel) {
     int depth = perChannel.length;
-    int[] r = new int[depth];
-    for (int c = 0; c < depth; c++) {
-      r[packedIndex(c, depth)] = perChannel[c];
+    int[] r = new int[packedDepth(depth)];
+    for (int s = 0; s < r.length; s++) {
+      r[s] = perChannel[modelChannel(s, depth)];
     }
     return r;
   }
 
-  /** Packs a [1][kh][kw][C] 8-bit filter as int (w + weightOffset), channels packed. */
+  /** Packs a [1][kh][kw][C] 8-bit filter as int (w + weightOffset), [taps][packed slots]. */
   public static int[] packInts(byte[] w, int depth, boolean signed, int weightOffset) {
-    int[] p = new int[w.length];
-    for (int t = 0; t < w.length / depth; t++) {
-      for (int c = 0; c < depth; c++) {
+    int taps = w.length / depth;
+    int dp = packedDepth(depth);
+    int[] p = new int[taps * dp];
+    for (int t = 0; t < taps; t++) {
+      for (int s = 0; s < dp; s++) {
+        int c = modelChannel(s, depth);
         int v = signed ? w[t * depth + c] : w[t * depth + c] & 0xff;
-        p[t * depth + packedIndex(c, depth)] = v + weightOffset;
+        p[t * dp + s] = v + weightOffset;
       }
     }
     return p;
@@ -107,10 +128,10 @@ public final class DepthwiseVector {
    * of the terms does not change the result). {@code packedBias} is {@link #packChannels}.
    */
   public static int[] interiorBias(int[] w, int[] packedBias, int inputOffset) {
-    int depth = packedBias.length;
+    int slots = packedBias.length;
     int[] r = packedBias.clone();
     for (int i = 0; i < w.length; i++) {
-      r[i % depth] += inputOffset * w[i];
+      r[i % slots] += inputOffset * w[i];
     }
     return r;
   }
@@ -141,9 +162,13 @@ public final class DepthwiseVector {
       int outZp, int actMin, int actMax, byte[] out, int outOff, int rowFrom, int rowTo) {
     final int depth = g.inC();
     final int block = lanes8();
-    final int vecEnd = depth - depth % block;
+    final int dp = packedDepth(depth);
+    // Packed slots [0, vecEnd) run in vector blocks; channels [scalarFrom, depth) are scalar
+    // (all of them below one block, none otherwise).
+    final int vecEnd = depth < block ? 0 : dp;
+    final int scalarFrom = depth < block ? 0 : depth;
     final short byteMask = (short) (signed ? -1 : 0xff);
-    final int[] acc = rowScratch(g.outW() * depth);
+    final int[] acc = rowScratch(g.outW() * dp);
     for (int r = rowFrom; r < rowTo; r++) {
       int b = r / g.outH();
       int oy = r % g.outH();
@@ -165,8 +190,8 @@ public final class DepthwiseVector {
           int xRow = inOff + ((b * g.inH() + iy0 + ky) * g.inW() + oxA * g.strideW() - g.padW())
               * depth;
           for (int c = 0; c < vecEnd; c += block) {
-            interiorRow3(in, xRow + c, colStep, depth, byteMask, w, ky * 3 * depth + c,
-                biasInterior, c, ky == 0, acc, oxA * depth + c, oxB - oxA);
+            interiorRow3(in, xRow + dataChannel(c, depth), colStep, depth, dp, byteMask, w,
+                ky * 3 * dp + c, biasInterior, c, ky == 0, acc, oxA * dp + c, oxB - oxA);
           }
         }
       }
@@ -176,12 +201,12 @@ public final class DepthwiseVector {
         int kx0 = firstTap(ix0, g.dilW(), g.kw());
         int kx1 = endTap(ix0, g.dilW(), g.kw(), g.inW());
         int base = inOff + ((b * g.inH() + iy0) * g.inW() + ix0) * depth;
-        int a = ox * depth;
+        int a = ox * dp;
         for (int c = 0; c < vecEnd && !interior; c += block) {
-          block8(g, in, base + c, byteMask, w, c, bias, inOffset, acc, a + c, ky0, ky1, kx0,
-              kx1);
+          block8(g, in, base + dataChannel(c, depth), byteMask, w, c, dp, bias, inOffset, acc,
+              a + c, ky0, ky1, kx0, kx1);
         }
-        for (int c = vecEnd; c < depth; c++) {
+        for (int c = scalarFrom; c < depth; c++) {
           int sum = bias[c];
           for (int ky = ky0; ky < ky1; ky++) {
             for (int kx = kx0; kx < kx1; kx++) {
@@ -193,8 +218,8 @@ public final class DepthwiseVector {
           acc[a + c] = sum;
         }
       }
-      requantizeRow(acc, g.outW(), depth, vecEnd, rq, mult, shift, outZp, actMin, actMax, out,
-          outOff + r * g.outW() * depth);
+      requantizeRow(acc, g.outW(), depth, dp, vecEnd, scalarFrom, rq, mult, shift, outZp,
+          actMin, actMax, out, outOff + r * g.outW() * depth);
     }
   }
 
@@ -202,53 +227,53 @@ public final class DepthwiseVector {
    * Filter row {@code ky} (three taps, packed weights at {@code wi}) added to the
    * accumulators of the block at channel {@code c} for {@code count} interior columns; the
    * first filter row starts from the interior bias. {@code xi} indexes the first column's
-   * first tap, {@code ai} its accumulators.
+   * first tap, {@code ai} its accumulators; {@code depth} is the input's pixel stride,
+   * {@code dp} the packed weights' tap stride and the accumulators' pixel stride.
    */
   private static void interiorRow3(
-      byte[] in, int xi, int colStep, int depth, short byteMask, int[] w, int wi,
+      byte[] in, int xi, int colStep, int depth, int dp, short byteMask, int[] w, int wi,
       int[] biasInterior, int c, boolean first, int[] acc, int ai, int count) {
     final int lanes = Species.I.length();
     final IntVector e0 = IntVector.fromArray(Species.I, w, wi);
     final IntVector o0 = IntVector.fromArray(Species.I, w, wi + lanes);
-    final IntVector e1 = IntVector.fromArray(Species.I, w, wi + depth);
-    final IntVector o1 = IntVector.fromArray(Species.I, w, wi + depth + lanes);
-    final IntVector e2 = IntVector.fromArray(Species.I, w, wi + 2 * depth);
-    final IntVector o2 = IntVector.fromArray(Species.I, w, wi + 2 * depth + lanes);
-    for (int k = 0; k < count; k++, xi += colStep, ai += depth) {
+    final IntVector e1 = IntVector.fromArray(Species.I, w, wi + dp);
+    final IntVector o1 = IntVector.fromArray(Species.I, w, wi + dp + lanes);
+    final IntVector e2 = IntVector.fromArray(Species.I, w, wi + 2 * dp);
+    final IntVector o2 = IntVector.fromArray(Species.I, w, wi + 2 * dp + lanes);
+    for (int k = 0; k < count; k++, xi += colStep, ai += dp) {
       IntVector se = first
           ? IntVector.fromArray(Species.I, biasInterior, c)
           : IntVector.fromArray(Species.I, acc, ai);
       IntVector so = first
           ? IntVector.fromArray(Species.I, biasInterior, c + lanes)
           : IntVector.fromArray(Species.I, acc, ai + lanes);
-      IntVector p0 = pairs(in, xi, byteMask);
-      IntVector p1 = pairs(in, xi + depth, byteMask);
-      IntVector p2 = pairs(in, xi + 2 * depth, byteMask);
-      se = se.add(even(p0).mul(e0)).add(even(p1).mul(e1)).add(even(p2).mul(e2));
-      so = so.add(odd(p0).mul(o0)).add(odd(p1).mul(o1)).add(odd(p2).mul(o2));
+      // Pairs: 2L input bytes widened to shorts, as L ints of (even, odd) channel pairs;
+      // even = pair << 16 >> 16, odd = pair >> 16 (inlined by hand: no vector crosses a call).
+      IntVector p0 = ((ShortVector) ByteVector.fromArray(BH, in, xi).castShape(Species.S, 0))
+          .and(byteMask).reinterpretAsInts();
+      IntVector p1 =
+          ((ShortVector) ByteVector.fromArray(BH, in, xi + depth).castShape(Species.S, 0))
+              .and(byteMask).reinterpretAsInts();
+      IntVector p2 =
+          ((ShortVector) ByteVector.fromArray(BH, in, xi + 2 * depth).castShape(Species.S, 0))
+              .and(byteMask).reinterpretAsInts();
+      se = se.add(p0.lanewise(LSHL, 16).lanewise(ASHR, 16).mul(e0))
+          .add(p1.lanewise(LSHL, 16).lanewise(ASHR, 16).mul(e1))
+          .add(p2.lanewise(LSHL, 16).lanewise(ASHR, 16).mul(e2));
+      so = so.add(p0.lanewise(ASHR, 16).mul(o0))
+          .add(p1.lanewise(ASHR, 16).mul(o1))
+          .add(p2.lanewise(ASHR, 16).mul(o2));
       se.intoArray(acc, ai);
       so.intoArray(acc, ai + lanes);
     }
   }
 
-  /** 2L input bytes widened to shorts, as L ints of (even, odd) channel pairs. */
-  private static IntVector pairs(byte[] in, int i, short byteMask) {
-    return ((ShortVector) ByteVector.fromArray(BH, in, i).castShape(Species.S, 0))
-        .and(byteMask)
-        .reinterpretAsInts();
-  }
-
-  private static IntVector even(IntVector pairs) {
-    return pairs.lanewise(LSHL, 16).lanewise(ASHR, 16);
-  }
-
-  private static IntVector odd(IntVector pairs) {
-    return pairs.lanewise(ASHR, 16);
-  }
-
-  /** Accumulators of one output pixel's block at channel c, taps [ky0, ky1) x [kx0, kx1). */
+  /**
+   * Accumulators of one output pixel's block at packed slot c (input bytes from {@code base}),
+   * taps [ky0, ky1) x [kx0, kx1).
+   */
   private static void block8(
-      ConvGeometry g, byte[] in, int base, short byteMask, int[] w, int c, int[] bias,
+      ConvGeometry g, byte[] in, int base, short byteMask, int[] w, int c, int dp, int[] bias,
       int inOffset, int[] acc, int a, int ky0, int ky1, int kx0, int kx1) {
     final int depth = g.inC();
     final int lanes = Species.I.length();
@@ -258,47 +283,63 @@ public final class DepthwiseVector {
     IntVector so = IntVector.fromArray(Species.I, bias, c + lanes);
     for (int ky = ky0; ky < ky1; ky++) {
       int xi = base + ky * rowStep + kx0 * colStep;
-      int wi = (ky * g.kw() + kx0) * depth + c;
-      for (int kx = kx0; kx < kx1; kx++, xi += colStep, wi += depth) {
-        IntVector p = pairs(in, xi, byteMask);
-        se = se.add(even(p).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi)));
-        so = so.add(odd(p).add(inOffset).mul(IntVector.fromArray(Species.I, w, wi + lanes)));
+      int wi = (ky * g.kw() + kx0) * dp + c;
+      for (int kx = kx0; kx < kx1; kx++, xi += colStep, wi += dp) {
+        IntVector p = ((ShortVector) ByteVector.fromArray(BH, in, xi).castShape(Species.S, 0))
+            .and(byteMask).reinterpretAsInts();
+        se = se.add(p.lanewise(LSHL, 16).lanewise(ASHR, 16).add(inOffset)
+            .mul(IntVector.fromArray(Species.I, w, wi)));
+        so = so.add(p.lanewise(ASHR, 16).add(inOffset)
+            .mul(IntVector.fromArray(Species.I, w, wi + lanes)));
       }
     }
     se.intoArray(acc, a);
     so.intoArray(acc, a + lanes);
   }
 
-  /** Passes 2 and 3 for a row of {@code width} pixels x {@code depth} accumulators. */
+  /** Passes 2 and 3 for a row of {@code width} pixels x {@code dp} accumulators. */
   private static void requantizeRow(
-      int[] acc, int width, int depth, int vecEnd, RequantizeVector.Params rq, int[] mult,
-      int[] shift, int outZp, int actMin, int actMax, byte[] out, int o) {
+      int[] acc, int width, int depth, int dp, int vecEnd, int scalarFrom,
+      RequantizeVector.Params rq, int[] mult, int[] shift, int outZp, int actMin, int actMax,
+      byte[] out, int o) {
     final int lanes = Species.I.length();
     final boolean perChannel = mult.length > 1;
-    for (int p = 0, a = 0; p < width; p++, a += depth) {
+    for (int p = 0, a = 0; p < width; p++, a += dp, o += depth) {
       for (int c = 0; c < vecEnd; c += lanes) {
         requantizeInPlace(acc, a + c, rq, c, outZp, actMin, actMax);
       }
       for (int c = 0; c < vecEnd; c += 2 * lanes) {
-        interleaveStore(acc, a + c, out, o + a + c);
+        interleaveStore(acc, a + c, out, o + dataChannel(c, depth));
       }
-      for (int c = vecEnd; c < depth; c++) {
+      for (int c = scalarFrom; c < depth; c++) {
         int k = perChannel ? c : 0;
         int v = FixedPoint.multiplyByQuantizedMultiplier(acc[a + c], mult[k], shift[k]) + outZp;
-        out[o + a + c] = (byte) Math.min(Math.max(v, actMin), actMax);
+        out[o + c] = (byte) Math.min(Math.max(v, actMin), actMax);
       }
     }
   }
 
+  /**
+   * {@link RequantizeVector}'s multiply (see its proof) written out here, so that no vector
+   * crosses a method call, then zero point and clamp, in place.
+   */
   private static void requantizeInPlace(
       int[] acc, int a, RequantizeVector.Params rq, int c, int outZp, int actMin, int actMax) {
-    RequantizeVector.multiply(
-            IntVector.fromArray(Species.I, acc, a),
-            IntVector.fromArray(Species.I, rq.mHigh(), c),
-            IntVector.fromArray(Species.I, rq.mLow(), c),
-            IntVector.fromArray(Species.I, rq.left(), c),
-            IntVector.fromArray(Species.I, rq.right(), c),
-            IntVector.fromArray(Species.I, rq.mask(), c))
+    IntVector mh = IntVector.fromArray(Species.I, rq.mHigh(), c);
+    IntVector ml = IntVector.fromArray(Species.I, rq.mLow(), c);
+    IntVector right = IntVector.fromArray(Species.I, rq.right(), c);
+    IntVector mask = IntVector.fromArray(Species.I, rq.mask(), c);
+    IntVector x = IntVector.fromArray(Species.I, acc, a)
+        .lanewise(LSHL, IntVector.fromArray(Species.I, rq.left(), c));
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(ml);
+    IntVector b2 = xl.mul(mh).add(xl.mul(ml).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(mh).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = mask.lanewise(ASHR, 1).sub(r.lanewise(ASHR, 31));
+    r.lanewise(ASHR, right).add(thr.sub(r.and(mask)).lanewise(LSHR, 31))
         .add(outZp)
         .max(actMin)
         .min(actMax)

@@ -1,6 +1,8 @@
 package io.tflited.runtime.kernels.vector;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import io.tflited.runtime.kernels.elementwise.BinaryRow;
@@ -22,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar twin. 8-bit ADD needs three requantizations per element; it runs in three passes
  * over chunks of {@link #CHUNK} elements through a per-thread int32 buffer (input 1 rescaled,
  * input 2 rescaled and added, output), so that no compiled method exceeds C2's inlining
- * budget (a method that does would box its vectors).
+ * budget (a method that does would box its vectors). While {@link VectorWarmup} runs, the 8-bit
+ * rows go to the scalar twin.
  */
 public final class ElementwiseVector {
   private ElementwiseVector() {}
@@ -93,7 +96,7 @@ public final class ElementwiseVector {
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
       int k = 0;
-      if ((as | bs) == 1) {
+      if ((as | bs) == 1 && VectorWarmup.ready()) {
         for (; k + lanes <= n; k += lanes) {
           mulBlock(a, ai + k * as, as == 0, b, bi + k * bs, bs == 0, byteMask, off1, off2,
               outOff, mh, ml, left, right, mask, lo, hi, o, oi + k);
@@ -105,24 +108,28 @@ public final class ElementwiseVector {
     };
   }
 
-  private static IntVector load8(byte[] a, int i, boolean broadcast, int byteMask) {
-    if (broadcast) {
-      return IntVector.broadcast(Species.I, a[i] & byteMask);
-    }
-    return ((IntVector) ByteVector.fromArray(BQ, a, i).castShape(Species.I, 0)).and(byteMask);
-  }
-
   private static void mulBlock(
       byte[] a, int ai, boolean aScalar, byte[] b, int bi, boolean bScalar, int byteMask,
       int off1, int off2, int outOff, int mh, int ml, int left, int right, int mask, int lo,
       int hi, byte[] o, int oi) {
-    IntVector prod = load8(a, ai, aScalar, byteMask).add(off1)
-        .mul(load8(b, bi, bScalar, byteMask).add(off2));
-    IntVector v = RequantizeVector.multiply(prod,
-            IntVector.broadcast(Species.I, mh), IntVector.broadcast(Species.I, ml),
-            IntVector.broadcast(Species.I, left), IntVector.broadcast(Species.I, right),
-            IntVector.broadcast(Species.I, mask))
-        .add(outOff).max(lo).min(hi);
+    IntVector xa = aScalar
+        ? IntVector.broadcast(Species.I, a[ai] & byteMask)
+        : ((IntVector) ByteVector.fromArray(BQ, a, ai).castShape(Species.I, 0)).and(byteMask);
+    IntVector xb = bScalar
+        ? IntVector.broadcast(Species.I, b[bi] & byteMask)
+        : ((IntVector) ByteVector.fromArray(BQ, b, bi).castShape(Species.I, 0)).and(byteMask);
+    IntVector x = xa.add(off1).mul(xb.add(off2)).lanewise(LSHL, left);
+    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(ml);
+    IntVector b2 = xl.mul(mh).add(xl.mul(ml).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(mh).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = IntVector.broadcast(Species.I, mask >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, right).add(thr.sub(r.and(mask)).lanewise(LSHR, 31));
+    v = v.add(outOff).max(lo).min(hi);
     ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
   }
 
@@ -143,7 +150,7 @@ public final class ElementwiseVector {
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
       int k = 0;
-      if ((as | bs) == 1 && n >= lanes) {
+      if ((as | bs) == 1 && n >= lanes && VectorWarmup.ready()) {
         int[] buf = BUFFER.get();
         int vecN = n - n % lanes;
         for (; k < vecN; ) {
@@ -173,13 +180,22 @@ public final class ElementwiseVector {
   }
 
   private static void rescale8(
-      byte[] x, int xi, boolean broadcast, int byteMask, int offset, int leftShift, int[] p,
+      byte[] xs, int xi, boolean broadcast, int byteMask, int offset, int leftShift, int[] p,
       int[] buf, int j, boolean accumulate) {
-    IntVector v = load8(x, xi, broadcast, byteMask).add(offset).lanewise(LSHL, leftShift);
-    v = RequantizeVector.multiply(v,
-        IntVector.broadcast(Species.I, p[0]), IntVector.broadcast(Species.I, p[1]),
-        IntVector.broadcast(Species.I, p[2]), IntVector.broadcast(Species.I, p[3]),
-        IntVector.broadcast(Species.I, p[4]));
+    IntVector in = broadcast
+        ? IntVector.broadcast(Species.I, xs[xi] & byteMask)
+        : ((IntVector) ByteVector.fromArray(BQ, xs, xi).castShape(Species.I, 0)).and(byteMask);
+    IntVector x = in.add(offset).lanewise(LSHL, leftShift).lanewise(LSHL, p[2]);
+    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(p[1]);
+    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
     if (accumulate) {
       v = v.add(IntVector.fromArray(Species.I, buf, j));
     }
@@ -188,11 +204,18 @@ public final class ElementwiseVector {
 
   private static void output8(
       int[] buf, int j, int[] p, int outOff, int lo, int hi, byte[] o, int oi) {
-    IntVector v = RequantizeVector.multiply(IntVector.fromArray(Species.I, buf, j),
-            IntVector.broadcast(Species.I, p[0]), IntVector.broadcast(Species.I, p[1]),
-            IntVector.broadcast(Species.I, p[2]), IntVector.broadcast(Species.I, p[3]),
-            IntVector.broadcast(Species.I, p[4]))
-        .add(outOff).max(lo).min(hi);
+    IntVector x = IntVector.fromArray(Species.I, buf, j).lanewise(LSHL, p[2]);
+    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(p[1]);
+    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
+    v = v.add(outOff).max(lo).min(hi);
     ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
   }
 

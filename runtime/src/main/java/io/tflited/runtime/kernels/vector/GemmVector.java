@@ -117,14 +117,14 @@ public final class GemmVector {
         f30 = b0.fma(a, f30);
         f31 = b1.fma(a, f31);
       }
-      i00 = i00.add(toInt(f00));
-      i01 = i01.add(toInt(f01));
-      i10 = i10.add(toInt(f10));
-      i11 = i11.add(toInt(f11));
-      i20 = i20.add(toInt(f20));
-      i21 = i21.add(toInt(f21));
-      i30 = i30.add(toInt(f30));
-      i31 = i31.add(toInt(f31));
+      i00 = i00.add((IntVector) f00.convertShape(VectorOperators.F2I, I, 0));
+      i01 = i01.add((IntVector) f01.convertShape(VectorOperators.F2I, I, 0));
+      i10 = i10.add((IntVector) f10.convertShape(VectorOperators.F2I, I, 0));
+      i11 = i11.add((IntVector) f11.convertShape(VectorOperators.F2I, I, 0));
+      i20 = i20.add((IntVector) f20.convertShape(VectorOperators.F2I, I, 0));
+      i21 = i21.add((IntVector) f21.convertShape(VectorOperators.F2I, I, 0));
+      i30 = i30.add((IntVector) f30.convertShape(VectorOperators.F2I, I, 0));
+      i31 = i31.add((IntVector) f31.convertShape(VectorOperators.F2I, I, 0));
     }
     int rowBytes = 4 * NR;
     int half = 4 * L;
@@ -166,16 +166,13 @@ public final class GemmVector {
         f1 = FloatVector.fromArray(F, b, bi + L).fma(a, f1);
       }
       // Each of f and g holds at most one block's sum: both exact, so is their int sum.
-      i0 = i0.add(toInt(f0)).add(toInt(g0));
-      i1 = i1.add(toInt(f1)).add(toInt(g1));
+      i0 = i0.add((IntVector) f0.convertShape(VectorOperators.F2I, I, 0))
+          .add((IntVector) g0.convertShape(VectorOperators.F2I, I, 0));
+      i1 = i1.add((IntVector) f1.convertShape(VectorOperators.F2I, I, 0))
+          .add((IntVector) g1.convertShape(VectorOperators.F2I, I, 0));
     }
     i0.reinterpretAsBytes().intoArray(t, tOff);
     i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);
-  }
-
-  // Small enough to be inlined always (a vector argument of a non-inlined call is boxed).
-  private static IntVector toInt(FloatVector f) {
-    return (IntVector) f.convertShape(VectorOperators.F2I, I, 0);
   }
 
   /**
@@ -254,9 +251,5 @@ public final class GemmVector {
     FloatVector c1 = FloatVector.fromArray(F, bias, biasOff + L);
     (f0.add(g0).add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
     (f1.add(g1).add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 4 * L);
-  }
-
-  private static void storeF(FloatVector v, float min, float max, byte[] out, int off) {
-    v.max(min).min(max).reinterpretAsBytes().intoArray(out, off);
   }
 }

@@ -9,6 +9,7 @@ import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.vector.DepthwiseVector;
 import io.tflited.runtime.kernels.vector.RequantizeVector;
+import io.tflited.runtime.kernels.vector.VectorWarmup;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.DepthwiseConv2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -187,7 +188,16 @@ public final class DepthwiseConv2d implements OpKernel {
           c.offset(in), wv, bp, bi, inOffset, rq, ms[0], ms[1], outZp, range[0], range[1],
           c.array(out), c.offset(out), from, to);
       int rows = g.batches() * outH;
-      return c -> c.parallelFor(rows, task);
+      return c -> {
+        if (VectorWarmup.ready()) {
+          c.parallelFor(rows, task);
+        } else {
+          // First inferences, while C2 compiles the vector kernels: the scalar twin.
+          DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
+              wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
+              c.offset(out));
+        }
+      };
     }
     if (dm == 1) {
       return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,

@@ -7,6 +7,7 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.PoolKernels;
 import io.tflited.runtime.kernels.vector.PoolVector;
+import io.tflited.runtime.kernels.vector.VectorWarmup;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Pool2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -88,7 +89,15 @@ final class PoolSupport {
               range[1], c.array(out), c.offset(out), from, to)
           : (c, from, to) -> PoolVector.max8(g, signed, c.array(in), c.offset(in), range[0],
               range[1], c.array(out), c.offset(out), from, to);
-      return c -> c.parallelFor(rows, task);
+      return c -> {
+        if (VectorWarmup.ready()) {
+          c.parallelFor(rows, task);
+        } else {
+          // First inferences, while C2 compiles the vector kernels: the scalar twin.
+          PoolKernels.poolInt(g, average, kind, c.array(in), c.offset(in), range[0], range[1],
+              c.array(out), c.offset(out));
+        }
+      };
     }
     return c -> PoolKernels.poolInt(g, average, kind, c.array(in), c.offset(in), range[0],
         range[1], c.array(out), c.offset(out));

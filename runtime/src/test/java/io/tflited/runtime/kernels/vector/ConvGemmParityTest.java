@@ -111,6 +111,17 @@ class ConvGemmParityTest {
     return out;
   }
 
+  /** Runs the kernel's scalar path of the first inferences ({@link VectorWarmup}). */
+  private static byte[] whileWarmingUp(ConvGeometry g, byte[] x, int outBytes, Factory f)
+      throws ModelException {
+    VectorWarmup.setReady(false);
+    try {
+      return runVector(g, x, outBytes, f, false);
+    } finally {
+      VectorWarmup.setReady(true);
+    }
+  }
+
   private static byte[] pad(byte[] x, int off) {
     byte[] p = new byte[x.length + off];
     System.arraycopy(x, 0, p, off, x.length);
@@ -169,6 +180,9 @@ class ConvGemmParityTest {
             ms[0], ms[1], outZp, actMin, actMax, 0, 1, s, t), two);
         assertArrayEquals(expected, got, "int8 " + g + " threads2=" + two);
       }
+      byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.int8(g, w, inZp,
+          bias, ms[0], ms[1], outZp, actMin, actMax, 0, 1, s, t));
+      assertArrayEquals(expected, warming, "int8 while warming up " + g);
     }
   }
 
@@ -214,6 +228,9 @@ class ConvGemmParityTest {
             bias, mult, shift, outZp, actMin, actMax, 0, 1, s, t), two);
         assertArrayEquals(expected, got, "uint8 " + g + " threads2=" + two);
       }
+      byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.uint8(g, w, wZp,
+          inZp, bias, mult, shift, outZp, actMin, actMax, 0, 1, s, t));
+      assertArrayEquals(expected, warming, "uint8 while warming up " + g);
     }
   }
 
@@ -251,6 +268,12 @@ class ConvGemmParityTest {
           assertEquals(e, a, tol, "float " + g + " at " + i);
         }
       }
+      // The warming-up scalar path repeats the vector path's FMA order: identical floats.
+      byte[] vector = runVector(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w, bias,
+          min, max, 0, 1, s, t), false);
+      byte[] warming = whileWarmingUp(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w,
+          bias, min, max, 0, 1, s, t));
+      assertArrayEquals(vector, warming, "float while warming up " + g);
     }
   }
 

@@ -1,0 +1,179 @@
+package io.tflited.runtime.kernels.vector;
+
+import io.tflited.runtime.ModelException;
+import io.tflited.runtime.kernels.conv.ConvGeometry;
+import io.tflited.runtime.kernels.elementwise.BinaryRow;
+import io.tflited.runtime.ops.ExecContext;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the first inferences fast while C2 compiles the vector kernels. Vector API code is
+ * only fast once C2 has compiled it: interpreted or C1 code runs the library's Java fallbacks
+ * and allocates a box per vector operation, so a MobileNet's first inference on cold vector
+ * kernels took seconds (against a fraction of one for the scalar twins). When the first model
+ * is prepared with vector kernels, {@link #startOnce} clears {@link #ready()} and runs every
+ * kernel family on tiny synthetic tensors in a background daemon thread until C2 has seen
+ * enough calls; meanwhile the GEMM and 8-bit depthwise ops run their scalar arithmetic on the
+ * same packed data (bit-identical results), and switch to the vector code when the thread
+ * sets {@link #ready()}. Memory: a few KiB of synthetic data, freed when the thread ends.
+ * {@code -Dtflited.warmup.off=true} turns it off (the tests do, so that they always run the
+ * vector code).
+ */
+public final class VectorWarmup {
+  private static final Logger LOG = LoggerFactory.getLogger(VectorWarmup.class);
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  private static volatile boolean ready = true;
+  /** Calls per kernel: past C2's tier-4 invocation and back-edge thresholds. */
+  static final int ROUNDS = 4000;
+  /**
+   * Longest warm-up: on a starved machine the vector kernels then start before C2 is done
+   * (slower for a while, never wrong), rather than a small model staying on the scalar path.
+   */
+  static final long MAX_NANOS = 2_000_000_000L;
+
+  private VectorWarmup() {}
+
+  /** Whether the vector kernels should run (true unless a warm-up is in progress). */
+  public static boolean ready() {
+    return ready;
+  }
+
+  /** Test hook: forces {@link #ready()} (tests run the warming-up scalar path with false). */
+  static void setReady(boolean value) {
+    ready = value;
+  }
+
+  /** Starts the warm-up thread the first time it is called in this JVM; later calls return. */
+  public static void startOnce() {
+    if (Boolean.getBoolean("tflited.warmup.off") || !STARTED.compareAndSet(false, true)) {
+      return;
+    }
+    ready = false;
+    Thread t = new Thread(VectorWarmup::runQuietly, "tflited-vector-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void runQuietly() {
+    long start = System.nanoTime();
+    try {
+      run(ROUNDS, System.nanoTime() + MAX_NANOS);
+      LOG.debug("vector kernels warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+    } catch (ModelException | RuntimeException e) {
+      // A warm-up failure only costs speed; the kernels' own tests guard correctness.
+      LOG.warn("vector kernel warm-up failed: {}", e.toString());
+    } finally {
+      ready = true;
+    }
+  }
+
+  /**
+   * Runs each kernel family {@code rounds} times (or until {@code deadline}, System.nanoTime)
+   * on tiny synthetic tensors: just big enough to take every path (M and N tails, padding,
+   * the depthwise interior), so that each round is cheap even before C2.
+   */
+  static void run(int rounds, long deadline) throws ModelException {
+    Random r = new Random(1);
+    // Conv 3x3 stride 1 SAME over 3x3x5 -> 3 channels (padding, a one-row M tail, one half
+    // tile) and a pointwise 5 pixels x 8 -> L + 1 layer (contiguous panels, both tile halves).
+    ConvGeometry conv = new ConvGeometry(1, 3, 3, 5, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+    ConvGeometry point =
+        new ConvGeometry(1, 1, 5, 8, 1, 5, GemmVector.L + 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    Gemm[] gemms = {
+      Gemm.of(ConvGemmVector.Kind.S8, conv, r), Gemm.of(ConvGemmVector.Kind.S8, point, r),
+      Gemm.of(ConvGemmVector.Kind.U8, conv, r), Gemm.of(ConvGemmVector.Kind.U8, point, r),
+      Gemm.of(ConvGemmVector.Kind.F32, conv, r), Gemm.of(ConvGemmVector.Kind.F32, point, r),
+    };
+    // Depthwise 3x3 over 4x4 with 2L + 3 channels: interior fast path, borders, overlap block.
+    int dc = 2 * DepthwiseVector.lanes8() + 3;
+    ConvGeometry dw = new ConvGeometry(1, 4, 4, dc, 4, 4, dc, 3, 3, 1, 1, 1, 1, 1, 1);
+    byte[] dwIn = bytes(r, 4 * 4 * dc);
+    byte[] dwOut = new byte[4 * 4 * dc];
+    byte[] dwInF = new byte[4 * 4 * 4 * dc];
+    byte[] dwOutF = new byte[4 * 4 * 4 * dc];
+    byte[] dwW = bytes(r, 9 * dc);
+    int[] perChannel = new int[dc];
+    int[] mult = new int[dc];
+    int[] shift = new int[dc];
+    java.util.Arrays.fill(mult, 1 << 30);
+    java.util.Arrays.fill(shift, -8);
+    int[][] dwInts = new int[2][];
+    int[][] dwBias = new int[2][];
+    int[][] dwInterior = new int[2][];
+    RequantizeVector.Params rq = DepthwiseVector.packParams(mult, shift, dc);
+    for (int s = 0; s < 2; s++) {
+      dwInts[s] = DepthwiseVector.packInts(dwW, dc, s == 0, s == 0 ? 0 : -128);
+      dwBias[s] = DepthwiseVector.packChannels(perChannel);
+      dwInterior[s] = DepthwiseVector.interiorBias(dwInts[s], dwBias[s], 3);
+    }
+    float[] dwWf = new float[9 * dc];
+    float[] dwBf = new float[dc];
+    // 8-bit ADD and MUL rows of 3 vectors plus a tail (where the width has 8-bit rows).
+    int rowLen = 3 * Species.B.length() + 5;
+    byte[] ra = bytes(r, rowLen);
+    byte[] rb = bytes(r, rowLen);
+    byte[] ro = new byte[rowLen];
+    BinaryRow none = (a, ai, as, b, bi, bs, o, oi, n) -> { };
+    BinaryRow add = ElementwiseVector.add8(true, 3, -2, 1, 20, 1 << 30, -1, 1 << 30, -1,
+        1 << 30, -19, -128, 127, none);
+    BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
+    boolean rows8 = ElementwiseVector.eightBitSupported();
+    for (int i = 0; i < rounds && System.nanoTime() - deadline < 0; i++) {
+      for (Gemm g : gemms) {
+        g.op.eval(g.ctx);
+      }
+      DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn, 0, dwInts[i & 1], dwBias[i & 1],
+          dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127, dwOut, 0, 0, 4);
+      DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 4);
+      if (rows8) {
+        add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
+        mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
+      }
+    }
+  }
+
+  private static byte[] bytes(Random r, int n) {
+    byte[] b = new byte[n];
+    r.nextBytes(b);
+    return b;
+  }
+
+  /** One synthetic GEMM layer with its own tensors (input 0, output 1, scratch 2). */
+  private record Gemm(ConvGemmVector op, ExecContext ctx) {
+    static Gemm of(ConvGemmVector.Kind kind, ConvGeometry g, Random r) throws ModelException {
+      int n = g.outC();
+      int k = g.kh() * g.kw() * g.inC();
+      int es = kind == ConvGemmVector.Kind.F32 ? 4 : 1;
+      byte[][] arrays = new byte[3][];
+      arrays[0] = bytes(r, es * g.batches() * g.inH() * g.inW() * g.inC());
+      if (es == 4) {
+        java.util.Arrays.fill(arrays[0], (byte) 0); // finite floats
+      }
+      arrays[1] = new byte[es * g.batches() * g.outH() * g.outW() * n];
+      ConvGemmVector.Scratch scratch = bytes -> {
+        arrays[2] = new byte[(int) bytes];
+        return 2;
+      };
+      ConvGemmVector op;
+      if (kind == ConvGemmVector.Kind.F32) {
+        op = ConvGemmVector.float32(g, new float[n * k], new float[n], -6f, 6f, 0, 1, scratch,
+            1);
+      } else {
+        int[] mult = new int[n];
+        int[] shift = new int[n];
+        java.util.Arrays.fill(mult, 1 << 30);
+        java.util.Arrays.fill(shift, -9);
+        byte[] w = bytes(r, n * k);
+        op = kind == ConvGemmVector.Kind.S8
+            ? ConvGemmVector.int8(g, w, -3, new int[n], mult, shift, 2, -128, 127, 0, 1,
+                scratch, 1)
+            : ConvGemmVector.uint8(g, w, 120, 130, new int[n], mult, shift, 128, 0, 255, 0, 1,
+                scratch, 1);
+      }
+      return new Gemm(op, new ExecContext(arrays, new int[3], null));
+    }
+  }
+}
