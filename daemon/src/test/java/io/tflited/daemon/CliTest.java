@@ -164,6 +164,29 @@ class CliTest {
   }
 
   @Test
+  void runKernelSetsGiveIdenticalInt8Outputs() throws Exception {
+    Path m = io.tflited.runtime.testing.SharedModels.require("mlcommons-tiny/visual_wake_words/vww_96_int8.tflite");
+    Path in = tmp.resolve("k-in");
+    byte[] first = null;
+    for (String k : new String[] {"scalar", "vector", "auto"}) {
+      Path out = tmp.resolve("k-out-" + k);
+      Result r = run("run", "--model", m.toString(), "--input-dir", in.toString(), "--output-dir",
+          out.toString(), "--kernels", k);
+      assertEquals(0, r.code(), r.err());
+      byte[] o = Files.readAllBytes(out.resolve("output_0.bin"));
+      if (first == null) {
+        first = o;
+      } else {
+        assertArrayEquals(first, o, "--kernels " + k);
+      }
+    }
+    Result bad = run("run", "--model", m.toString(), "--input-dir", in.toString(), "--output-dir",
+        tmp.resolve("k-bad").toString(), "--kernels", "gpu");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--kernels"), bad.err());
+  }
+
+  @Test
   void runRejectsAWrongInputSizeNamingTheInput() throws Exception {
     Path m = TestModels.write(tmp, "ident", TestModels.identity());
     Path in = Files.createDirectories(tmp.resolve("in"));

@@ -27,7 +27,7 @@ public final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return "tflited bench --model MODEL [--threads N] [--warmup-runs N] [--num-runs N] [--enable-op-profiling] [--json]";
+    return "tflited bench --model MODEL [--threads N] [--warmup-runs N] [--num-runs N] [--kernels SET] [--enable-op-profiling] [--json]";
   }
 
   @Override
@@ -37,6 +37,7 @@ public final class BenchCommand implements Command {
         .option("threads", "N", "intra-op threads (default 1)")
         .option("warmup-runs", "N", "warm-up inferences after the first (default 1)")
         .option("num-runs", "N", "timed steady-state inferences (default 50)")
+        .option("kernels", "SET", "auto (default: Vector API where supported), vector or scalar")
         .flag(
             "enable-op-profiling",
             "after the timed runs, time every node over the same number of runs and print the"
@@ -57,7 +58,8 @@ public final class BenchCommand implements Command {
     boolean profile = args.flag("enable-op-profiling");
 
     long t0 = System.nanoTime();
-    CompiledModel model = RunCommand.open(modelPath, threads);
+    CompiledModel model = RunCommand.open(modelPath, threads,
+        RunCommand.kernels(args, io.tflited.runtime.InterpreterOptions.KernelSet.AUTO));
     Interpreter it = model.newInterpreter();
     double initMs = ms(System.nanoTime() - t0);
     List<byte[]> inputs = SeededInputs.generate(model.inputs());
