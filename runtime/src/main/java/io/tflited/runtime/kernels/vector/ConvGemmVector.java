@@ -82,6 +82,11 @@ public final class ConvGemmVector implements RangeTask {
   private final int out;
   private final int scratch;
   private final int slots;
+  /**
+   * Smallest layer (multiply-adds) worth splitting across threads: ~10 us of work.
+   * {@code -Dtflited.parallel.minMacs=0} splits every layer (the parity re-runs use it).
+   */
+  static final long PARALLEL_MIN_MACS = Long.getLong("tflited.parallel.minMacs", 1L << 18);
   private final int macroBlocks;
   private final boolean splitColumns;
   private final boolean pointwise;
@@ -135,7 +140,9 @@ public final class ConvGemmVector implements RangeTask {
     this.floatMax = floatMax;
     this.in = in;
     this.out = out;
-    this.slots = Math.max(1, threads);
+    // Handing a layer to the pool costs a worker wake-up (microseconds, tens when it parked):
+    // a layer doing less work than that runs on the calling thread.
+    this.slots = (long) m * g.outC() * k < PARALLEL_MIN_MACS ? 1 : Math.max(1, threads);
     this.pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1
         && g.padH() == 0 && g.padW() == 0 && g.outH() == g.inH() && g.outW() == g.inW();
     int rowBlocks = (m + MR - 1) / MR;
