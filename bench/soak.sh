@@ -84,6 +84,8 @@ EOF
 JAVA=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 sock="$work/tflited.sock"
 : >"$work/serve.log"
+# As the product launchers do (deploy/bin/tflited, ./tflited).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 env -u NOTIFY_SOCKET -u JOURNAL_STREAM "${JAVA[@]}" -Xmx512m ${TFLITED_JAVA_OPTS:-} \
   -cp "$work/cp/$(ls "$work/cp" | grep '\.jar$'):$work/cp/lib/*" io.tflited.daemon.Main serve \
   --models "$m" --http 127.0.0.1:0 --socket "$sock" --log-level info >"$work/serve.log" 2>&1 &
