@@ -47,6 +47,7 @@ public final class ModelEntry {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closed;
   private volatile int[][] inputSignatures = new int[0][];
+  private volatile int warmupRuns;
 
   private ModelEntry(String name, int version, Path source, long stamp, CompiledModel model,
       List<String> labels, ModelSettings settings, String failure) {
@@ -165,6 +166,15 @@ public final class ModelEntry {
       return sigs[i].clone();
     }
     return shape;
+  }
+
+  /** Inferences the warm-up ran before this version went into service (0: warm-up off). */
+  public int warmupRuns() {
+    return warmupRuns;
+  }
+
+  void setWarmupRuns(int runs) {
+    this.warmupRuns = runs;
   }
 
   void setInputSignatures(int[][] signatures) {

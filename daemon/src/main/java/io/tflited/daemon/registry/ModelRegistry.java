@@ -7,8 +7,11 @@ import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.kernels.vector.VectorWarmup;
 import io.tflited.runtime.model.ModelFile;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -27,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The served models by name. Loading a model compiles it, warms it up with one inference and
+ * The served models by name. Loading a model compiles it, warms it up until it runs at speed and
  * then swaps it in atomically; the previous version is retired (its queued and running
  * requests finish on it). A model that fails to load stays listed with its reason.
  */
@@ -60,10 +63,11 @@ public final class ModelRegistry {
     ModelEntry e;
     try {
       CompiledModel m = CompiledModel.fromBuffer(DemoModel.build(), options());
-      warmUp(m);
+      int runs = warmUp(m);
       List<String> labels = s.labels() != null ? s.labels() : DemoModel.LABELS;
       e = ModelEntry.ready(DemoModel.NAME, v, null, 0, m, labels, s);
       e.setInputSignatures(signatures(ModelFile.parse(DemoModel.build())));
+      e.setWarmupRuns(runs);
       LOG.info("model {} (built-in demo) ready", DemoModel.NAME);
     } catch (Exception ex) {
       e = ModelEntry.failed(DemoModel.NAME, v, null, 0, message(ex), s);
@@ -151,11 +155,14 @@ public final class ModelRegistry {
     try {
       ByteBuffer bytes = readPrivateCopy(p);
       CompiledModel m = CompiledModel.fromBuffer(bytes, options());
-      warmUp(m);
+      long prepared = System.nanoTime();
+      int runs = warmUp(m);
       e = ModelEntry.ready(name, v, p, st, m, labels(name, p, s), s);
       e.setInputSignatures(signatures(ModelFile.parse(bytes)));
-      LOG.info("model {} v{} ready from {} ({} ms, arena {} bytes)", name, v, p,
-          (System.nanoTime() - t0) / 1_000_000, m.arenaBytes());
+      e.setWarmupRuns(runs);
+      LOG.info("model {} v{} ready from {} (load {} ms, warm-up {} runs {} ms, arena {} bytes)",
+          name, v, p, (prepared - t0) / 1_000_000, runs, (System.nanoTime() - prepared) / 1_000_000,
+          m.arenaBytes());
     } catch (Exception ex) {
       e = ModelEntry.failed(name, v, p, st, message(ex), s);
       LOG.error("model {} failed to load from {}: {}", name, p, message(ex));
@@ -186,19 +193,59 @@ public final class ModelRegistry {
     return ByteBuffer.wrap(Files.readAllBytes(p));
   }
 
-  private void warmUp(CompiledModel m) throws Exception {
+  /** Longest warm-up of one model: a slow board's start-up stays bounded. */
+  static final long WARMUP_BUDGET_NANOS = 10_000_000_000L;
+  /** How long the JIT must have finished nothing new before the model counts as warm. */
+  private static final long WARMUP_QUIET_NANOS = 300_000_000L;
+
+  /**
+   * Runs the model on seeded inputs until it runs at speed, so that the first served request
+   * does not pay for cold code: the first inferences run in the bytecode interpreter and C1
+   * while C2 compiles the kernels in the background (a MobileNet's first inference took 1.5-2.6
+   * s here, its twelfth 52 ms, and speed kept improving while compilations finished). One run
+   * proves the model can run at all; then it repeats until the runtime's own kernel warm-up is
+   * over and the JIT has completed no compilation for {@link #WARMUP_QUIET_NANOS} (or three
+   * runs, if longer), or {@link #WARMUP_BUDGET_NANOS} is spent. Where the JVM reports no
+   * compilation time, or {@code -Dtflited.warmup.off=true} (the tests: their JVM compiles
+   * test code all the time), the single run is all. Returns the number of runs.
+   */
+  private int warmUp(CompiledModel m) throws Exception {
     if (!config.warmup) {
-      return;
+      return 0;
     }
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported()
+        && !Boolean.getBoolean("tflited.warmup.off");
+    long start = System.nanoTime();
+    long lastCompile = start;
+    long compileMillis = watchJit ? jit.getTotalCompilationTime() : 0;
+    int runs = 0;
     try (Interpreter it = m.newInterpreter()) {
       List<byte[]> in = SeededInputs.generate(m.inputs());
-      for (int i = 0; i < in.size(); i++) {
-        it.copyInput(i, in.get(i));
+      while (true) {
+        for (int i = 0; i < in.size(); i++) {
+          it.copyInput(i, in.get(i));
+        }
+        long t0 = System.nanoTime();
+        it.run();
+        long now = System.nanoTime();
+        runs++;
+        if (!watchJit || now - start >= WARMUP_BUDGET_NANOS) {
+          break;
+        }
+        long c = jit.getTotalCompilationTime();
+        if (c != compileMillis || !VectorWarmup.ready()) {
+          compileMillis = c;
+          lastCompile = now;
+        } else if (now - lastCompile >= Math.max(WARMUP_QUIET_NANOS, 3 * (now - t0))) {
+          break;
+        }
       }
-      it.run();
     } catch (Exception e) {
       throw new ModelException("warm-up inference failed: " + message(e), e);
     }
+    LOG.debug("warm-up: {} runs in {} ms", runs, (System.nanoTime() - start) / 1_000_000);
+    return runs;
   }
 
   /** Shape signatures of the inputs (null where the file declares none). */
