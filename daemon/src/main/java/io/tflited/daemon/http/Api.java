@@ -95,7 +95,19 @@ public final class Api {
     return metrics;
   }
 
+  /**
+   * Dispatches a request: decodes it on the calling thread and returns the answer to come.
+   * Heap claimed for decoding ({@link DecodeMemory}) is released when this returns.
+   */
   public Outcome handle(Request req) {
+    try {
+      return route(req);
+    } finally {
+      DecodeMemory.releaseAll();
+    }
+  }
+
+  private Outcome route(Request req) {
     String model = "";
     try {
       Matcher m;
@@ -628,20 +640,16 @@ public final class Api {
   /**
    * A JSON tree costs up to ~16 bytes of heap per byte of text (numbers of two characters
    * become nodes of ~28 bytes). Large JSON bodies that could exhaust the heap are refused
-   * with 413 instead of risking an OutOfMemoryError (binary tensors have no such overhead).
+   * with 413 instead of risking an OutOfMemoryError (binary tensors have no such overhead), or
+   * 503 while other large requests hold the heap ({@link DecodeMemory}).
    */
   private static void checkHeadroom(int len) throws ApiException {
     if (len < (1 << 20)) {
       return;
     }
-    Runtime rt = Runtime.getRuntime();
-    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    long need = 16L * len;
-    if (need > free) {
-      throw new ApiException(413, "a JSON body of " + len + " bytes needs up to " + (need >> 20)
-          + " MiB of heap to decode and " + (free >> 20) + " MiB are free: send tensors with the binary"
-          + " extension (Inference-Header-Content-Length) or give the JVM a larger heap (-Xmx)");
-    }
+    DecodeMemory.claim(16L * len, "a JSON body of " + len + " bytes needs up to " + ((16L * len) >> 20)
+        + " MiB of heap to decode and %d MiB are free: send tensors with the binary"
+        + " extension (Inference-Header-Content-Length) or give the JVM a larger heap (-Xmx)");
   }
 
   /** Queues work on the model; maps queue-full, timeout and inference failures to errors. */

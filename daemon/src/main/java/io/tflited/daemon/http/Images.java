@@ -71,17 +71,14 @@ public final class Images {
    * Decoding holds the reader's raster (up to 8 bytes per pixel, 16-bit RGBA) and the float
    * pixels (12 bytes) at once. An image within max_image_pixels can still exceed a small heap
    * (a 6300x6300 PNG of 5 KB needs ~790 MiB; the service runs with -Xmx256m and exits on
-   * OutOfMemoryError): it is refused with 413 like an oversized JSON body.
+   * OutOfMemoryError): it is refused with 413 like an oversized JSON body, or 503 while other
+   * decoders hold the heap ({@link DecodeMemory}).
    */
   static void checkHeadroom(int w, int h) throws ApiException {
-    Runtime rt = Runtime.getRuntime();
-    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     long need = 20L * w * h;
-    if (need > free) {
-      throw new ApiException(413, "decoding a " + w + "x" + h + " image needs up to " + (need >> 20)
-          + " MiB of heap and " + (free >> 20) + " MiB are free: send a smaller image or give the"
-          + " JVM a larger heap (-Xmx)");
-    }
+    DecodeMemory.claim(need, "decoding a " + w + "x" + h + " image needs up to " + (need >> 20)
+        + " MiB of heap and %d MiB are free: send a smaller image or give the"
+        + " JVM a larger heap (-Xmx)");
   }
 
   /** A BMP whose info header (40 bytes or more) declares BI_JPEG (4) or BI_PNG (5) compression. */

@@ -33,6 +33,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,9 @@ public final class HttpServer {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  /** Request body bytes being aggregated now, over every connection ({@link BodyBudget}). */
+  private final AtomicLong bodyBytes = new AtomicLong();
+  private final long bodyCapacity = BodyBudget.defaultCapacity();
   private final AccessPolicy policy;
   private Channel tcp;
   private volatile Channel uds;
@@ -96,6 +100,7 @@ public final class HttpServer {
         p.addLast("timeouts", timeouts)
             .addLast("codec", new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 65536))
             .addLast("access", new AccessGate(policy))
+            .addLast("body-budget", new BodyBudget(bodyBytes, bodyCapacity, api.metrics()))
             .addLast("aggregate", new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes), api.metrics()))
             .addLast("api", new RequestHandler(api, HttpServer.this, timeouts));
       }
