@@ -107,6 +107,11 @@ public final class Daemon {
     return server.tcpAddress();
   }
 
+  /** Requests arriving or being answered now (what a graceful stop waits for). */
+  public int requestsInProgress() {
+    return server.inFlight() + server.uploading();
+  }
+
   public Path socketPath() {
     return server.socketPath();
   }

@@ -49,6 +49,8 @@ public final class HttpServer {
   private final AtomicInteger connections = new AtomicInteger();
   /** Request body bytes being aggregated now, over every connection ({@link BodyBudget}). */
   private final AtomicLong bodyBytes = new AtomicLong();
+  /** Requests whose body is still arriving ({@link UploadTracker}). */
+  private final AtomicInteger uploading = new AtomicInteger();
   private final long bodyCapacity = BodyBudget.defaultCapacity();
   private final AccessPolicy policy;
   private Channel tcp;
@@ -101,6 +103,7 @@ public final class HttpServer {
             .addLast("codec", new HttpServerCodec(config.maxHeaderBytes, config.maxHeaderBytes, 65536))
             .addLast("access", new AccessGate(policy))
             .addLast("body-budget", new BodyBudget(bodyBytes, bodyCapacity, api.metrics()))
+            .addLast("uploads", new UploadTracker(uploading))
             .addLast("aggregate", new LimitedAggregator((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes), api.metrics()))
             .addLast("api", new RequestHandler(api, HttpServer.this, timeouts));
       }
@@ -284,6 +287,11 @@ public final class HttpServer {
     return inFlight.get();
   }
 
+  /** Requests whose head has arrived and whose body is still arriving. */
+  public int uploading() {
+    return uploading.get();
+  }
+
   void requestStarted() {
     inFlight.incrementAndGet();
   }
@@ -310,10 +318,10 @@ public final class HttpServer {
     }
   }
 
-  /** Waits until no request is being answered; false on timeout. */
+  /** Waits until no request is arriving or being answered; false on timeout. */
   public boolean awaitIdle(long millis) throws InterruptedException {
     long end = System.nanoTime() + millis * 1_000_000;
-    while (inFlight.get() > 0) {
+    while (inFlight.get() > 0 || uploading.get() > 0) {
       if (System.nanoTime() > end) {
         return false;
       }
