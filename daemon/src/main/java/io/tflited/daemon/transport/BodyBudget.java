@@ -1,25 +1,20 @@
 package io.tflited.daemon.transport;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
 import io.tflited.daemon.http.Response;
 import io.tflited.daemon.metrics.Metrics;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -78,7 +73,7 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
       counting = false;
       discarding = !(c instanceof LastHttpContent);
       metrics.record("", 503, 0);
-      ctx.writeAndFlush(busyResponse()).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(ClosingAnswer.of(HttpResponseStatus.SERVICE_UNAVAILABLE, message(), true)).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     boolean last = msg instanceof LastHttpContent;
@@ -113,17 +108,6 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
   private String message() {
     return "the server is receiving other large requests (" + (buffered.get() >> 20) + " of "
         + (capacity >> 20) + " MiB of request buffers in use): retry shortly";
-  }
-
-  private FullHttpResponse busyResponse() {
-    byte[] body = ("{\"error\":\"" + message() + "\"}").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return r;
   }
 
   @Override

@@ -1,20 +1,14 @@
 package io.tflited.daemon.transport;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.tflited.daemon.metrics.Metrics;
-import java.nio.charset.StandardCharsets;
 
 /**
  * An aggregator that answers an oversized body (known from Content-Length before anything is
@@ -41,14 +35,8 @@ final class LimitedAggregator extends HttpObjectAggregator {
   }
 
   private FullHttpResponse tooLarge() {
-    byte[] body = ("{\"error\":\"request body exceeds the limit of " + max + " bytes\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    return r;
+    return ClosingAnswer.of(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "request body exceeds the limit of " + max + " bytes", false);
   }
 
   @Override

@@ -1,18 +1,12 @@
 package io.tflited.daemon.transport;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tflited.daemon.metrics.Metrics;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The pipeline of a connection over max_connections: answers 503 with Retry-After as soon as
@@ -30,14 +24,8 @@ final class TooManyConnections extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.record("", 503, 0);
-    byte[] body = ("{\"error\":\"too many connections (max_connections " + max + ")\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    FullHttpResponse r = ClosingAnswer.of(HttpResponseStatus.SERVICE_UNAVAILABLE,
+        "too many connections (max_connections " + max + ")", true);
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }
 
