@@ -5,7 +5,8 @@ import io.tflited.runtime.kernels.LittleEndian;
 
 /**
  * TFLite reference ArgMinMax: for every (outer, inner) position the index along the axis of the
- * first strictly greatest (or smallest) value; ties keep the first index.
+ * first strictly greatest (or smallest) value; ties keep the first index. Works on a range of
+ * outer positions, so the op can split them over threads.
  */
 public final class ArgMinMaxKernels {
   private ArgMinMaxKernels() {}
@@ -18,10 +19,16 @@ public final class ArgMinMaxKernels {
       boolean outLong,
       byte[] out,
       int outOff,
-      int outer,
+      int outerFrom,
+      int outerTo,
       int axisSize,
       int inner) {
-    for (int o = 0; o < outer; o++) {
+    if (inner == 1 && (inType == DataType.UINT8 || inType == DataType.INT8)) {
+      lastAxis8(max, inType == DataType.UINT8, in, inOff, outLong, out, outOff, outerFrom, outerTo,
+          axisSize);
+      return;
+    }
+    for (int o = outerFrom; o < outerTo; o++) {
       for (int i = 0; i < inner; i++) {
         int first = o * axisSize * inner + i;
         int best = 0;
@@ -51,6 +58,29 @@ public final class ArgMinMaxKernels {
         } else {
           LittleEndian.setInt(out, outOff + 4 * idx, best);
         }
+      }
+    }
+  }
+
+  /** 8-bit values along the last axis (a segmentation map's class scores): bytes compared directly. */
+  private static void lastAxis8(boolean max, boolean unsigned, byte[] in, int inOff,
+      boolean outLong, byte[] out, int outOff, int outerFrom, int outerTo, int axisSize) {
+    int mask = unsigned ? 0xff : -1;
+    for (int o = outerFrom; o < outerTo; o++) {
+      int p = inOff + o * axisSize;
+      int best = 0;
+      int bestValue = in[p] & mask;
+      for (int k = 1; k < axisSize; k++) {
+        int v = in[p + k] & mask;
+        if (max ? v > bestValue : v < bestValue) {
+          bestValue = v;
+          best = k;
+        }
+      }
+      if (outLong) {
+        LittleEndian.setLong(out, outOff + 8 * o, best);
+      } else {
+        LittleEndian.setInt(out, outOff + 4 * o, best);
       }
     }
   }

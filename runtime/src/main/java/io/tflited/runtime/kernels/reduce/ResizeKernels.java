@@ -50,7 +50,8 @@ public final class ResizeKernels {
       int inOff,
       byte[] out,
       int outOff,
-      int batches,
+      int rowFrom,
+      int rowTo,
       int inH,
       int inW,
       int depth,
@@ -60,33 +61,33 @@ public final class ResizeKernels {
     int outW = xs.pos().length;
     int rowStride = inW * depth;
     int batchStride = inH * rowStride;
-    int o = outOff;
-    for (int b = 0; b < batches; b++) {
+    for (int row = rowFrom; row < rowTo; row++) {
+      int b = row / outH;
+      int y = row - b * outH;
       int bBase = inOff + b * batchStride;
-      for (int y = 0; y < outH; y++) {
-        int y0 = ys.lo()[y];
-        int y1 = ys.hi()[y];
-        float dy = ys.pos()[y] - y0;
-        for (int x = 0; x < outW; x++) {
-          int x0 = xs.lo()[x];
-          int x1 = xs.hi()[x];
-          float dx = xs.pos()[x] - x0;
-          float s0 = (1 - dy) * (1 - dx);
-          float s1 = (1 - dy) * dx;
-          float s2 = dy * (1 - dx);
-          float s3 = dy * dx;
-          int p00 = bBase + y0 * rowStride + x0 * depth;
-          int p01 = bBase + y0 * rowStride + x1 * depth;
-          int p10 = bBase + y1 * rowStride + x0 * depth;
-          int p11 = bBase + y1 * rowStride + x1 * depth;
-          for (int c = 0; c < depth; c++) {
-            float v =
-                (in[p00 + c] & 0xff) * s0
-                    + (in[p01 + c] & 0xff) * s1
-                    + (in[p10 + c] & 0xff) * s2
-                    + (in[p11 + c] & 0xff) * s3;
-            out[o++] = (byte) (int) v;
-          }
+      int o = outOff + row * outW * depth;
+      int y0 = ys.lo()[y];
+      int y1 = ys.hi()[y];
+      float dy = ys.pos()[y] - y0;
+      for (int x = 0; x < outW; x++) {
+        int x0 = xs.lo()[x];
+        int x1 = xs.hi()[x];
+        float dx = xs.pos()[x] - x0;
+        float s0 = (1 - dy) * (1 - dx);
+        float s1 = (1 - dy) * dx;
+        float s2 = dy * (1 - dx);
+        float s3 = dy * dx;
+        int p00 = bBase + y0 * rowStride + x0 * depth;
+        int p01 = bBase + y0 * rowStride + x1 * depth;
+        int p10 = bBase + y1 * rowStride + x0 * depth;
+        int p11 = bBase + y1 * rowStride + x1 * depth;
+        for (int c = 0; c < depth; c++) {
+          float v =
+              (in[p00 + c] & 0xff) * s0
+                  + (in[p01 + c] & 0xff) * s1
+                  + (in[p10 + c] & 0xff) * s2
+                  + (in[p11 + c] & 0xff) * s3;
+          out[o++] = (byte) (int) v;
         }
       }
     }
@@ -98,7 +99,8 @@ public final class ResizeKernels {
       int inOff,
       byte[] out,
       int outOff,
-      int batches,
+      int rowFrom,
+      int rowTo,
       int inH,
       int inW,
       int depth,
@@ -108,35 +110,35 @@ public final class ResizeKernels {
     int outW = xs.pos().length;
     int rowStride = inW * depth;
     int batchStride = inH * rowStride;
-    int o = outOff;
-    for (int b = 0; b < batches; b++) {
+    for (int row = rowFrom; row < rowTo; row++) {
+      int b = row / outH;
+      int y = row - b * outH;
       int bBase = b * batchStride;
-      for (int y = 0; y < outH; y++) {
-        float dy = ys.pos()[y] - ys.lo()[y];
-        int y0 = ys.lo()[y];
-        int y1 = ys.hi()[y];
-        for (int x = 0; x < outW; x++) {
-          float dx = xs.pos()[x] - xs.lo()[x];
-          int x0 = xs.lo()[x];
-          int x1 = xs.hi()[x];
-          float s0 = (1 - dy) * (1 - dx);
-          float s1 = (1 - dy) * dx;
-          float s2 = dy * (1 - dx);
-          float s3 = dy * dx;
-          int p00 = inOff + 4 * (bBase + y0 * rowStride + x0 * depth);
-          int p01 = inOff + 4 * (bBase + y0 * rowStride + x1 * depth);
-          int p10 = inOff + 4 * (bBase + y1 * rowStride + x0 * depth);
-          int p11 = inOff + 4 * (bBase + y1 * rowStride + x1 * depth);
-          for (int c = 0; c < depth; c++) {
-            int k = 4 * c;
-            float v =
-                LittleEndian.getFloat(in, p00 + k) * s0
-                    + LittleEndian.getFloat(in, p01 + k) * s1
-                    + LittleEndian.getFloat(in, p10 + k) * s2
-                    + LittleEndian.getFloat(in, p11 + k) * s3;
-            LittleEndian.setFloat(out, o, v);
-            o += 4;
-          }
+      int o = outOff + 4 * row * outW * depth;
+      float dy = ys.pos()[y] - ys.lo()[y];
+      int y0 = ys.lo()[y];
+      int y1 = ys.hi()[y];
+      for (int x = 0; x < outW; x++) {
+        float dx = xs.pos()[x] - xs.lo()[x];
+        int x0 = xs.lo()[x];
+        int x1 = xs.hi()[x];
+        float s0 = (1 - dy) * (1 - dx);
+        float s1 = (1 - dy) * dx;
+        float s2 = dy * (1 - dx);
+        float s3 = dy * dx;
+        int p00 = inOff + 4 * (bBase + y0 * rowStride + x0 * depth);
+        int p01 = inOff + 4 * (bBase + y0 * rowStride + x1 * depth);
+        int p10 = inOff + 4 * (bBase + y1 * rowStride + x0 * depth);
+        int p11 = inOff + 4 * (bBase + y1 * rowStride + x1 * depth);
+        for (int c = 0; c < depth; c++) {
+          int k = 4 * c;
+          float v =
+              LittleEndian.getFloat(in, p00 + k) * s0
+                  + LittleEndian.getFloat(in, p01 + k) * s1
+                  + LittleEndian.getFloat(in, p10 + k) * s2
+                  + LittleEndian.getFloat(in, p11 + k) * s3;
+          LittleEndian.setFloat(out, o, v);
+          o += 4;
         }
       }
     }
@@ -186,7 +188,8 @@ public final class ResizeKernels {
       int inOff,
       byte[] out,
       int outOff,
-      int batches,
+      int rowFrom,
+      int rowTo,
       int inH,
       int inW,
       int depth,
@@ -198,51 +201,51 @@ public final class ResizeKernels {
     int batchStride = inH * rowStride;
     long lo = elemBytes == 1 ? Byte.MIN_VALUE : Short.MIN_VALUE;
     long hi = elemBytes == 1 ? Byte.MAX_VALUE : Short.MAX_VALUE;
-    int o = outOff;
-    for (int b = 0; b < batches; b++) {
+    for (int row = rowFrom; row < rowTo; row++) {
+      int b = row / outH;
+      int y = row - b * outH;
       int bBase = b * batchStride;
-      for (int y = 0; y < outH; y++) {
-        int iy = ys[0][y];
-        int y0 = ys[1][y];
-        int y1 = ys[2][y];
-        long wy1 = iy - (1 << 10) * y0;
-        long wy0 = (1 << 10) - wy1;
-        for (int x = 0; x < outW; x++) {
-          int ix = xs[0][x];
-          int x0 = xs[1][x];
-          int x1 = xs[2][x];
-          long wx1 = ix - (1 << 10) * x0;
-          long wx0 = (1 << 10) - wx1;
-          int e00 = bBase + y0 * rowStride + x0 * depth;
-          int e01 = bBase + y0 * rowStride + x1 * depth;
-          int e10 = bBase + y1 * rowStride + x0 * depth;
-          int e11 = bBase + y1 * rowStride + x1 * depth;
-          for (int c = 0; c < depth; c++) {
-            long v00;
-            long v01;
-            long v10;
-            long v11;
-            if (elemBytes == 1) {
-              v00 = in[inOff + e00 + c];
-              v01 = in[inOff + e01 + c];
-              v10 = in[inOff + e10 + c];
-              v11 = in[inOff + e11 + c];
-            } else {
-              v00 = LittleEndian.getShort(in, inOff + 2 * (e00 + c));
-              v01 = LittleEndian.getShort(in, inOff + 2 * (e01 + c));
-              v10 = LittleEndian.getShort(in, inOff + 2 * (e10 + c));
-              v11 = LittleEndian.getShort(in, inOff + 2 * (e11 + c));
-            }
-            long acc = v00 * wy0 * wx0 + v10 * wy1 * wx0 + v01 * wy0 * wx1 + v11 * wy1 * wx1;
-            long round = legacyRounding || acc > 0 ? (1 << 19) : -(1 << 19);
-            long r = (acc + round) / (1 << 20);
-            r = Math.min(Math.max(r, lo), hi);
-            if (elemBytes == 1) {
-              out[o++] = (byte) r;
-            } else {
-              LittleEndian.setShort(out, o, (short) r);
-              o += 2;
-            }
+      int o = outOff + elemBytes * row * outW * depth;
+      int iy = ys[0][y];
+      int y0 = ys[1][y];
+      int y1 = ys[2][y];
+      long wy1 = iy - (1 << 10) * y0;
+      long wy0 = (1 << 10) - wy1;
+      for (int x = 0; x < outW; x++) {
+        int ix = xs[0][x];
+        int x0 = xs[1][x];
+        int x1 = xs[2][x];
+        long wx1 = ix - (1 << 10) * x0;
+        long wx0 = (1 << 10) - wx1;
+        int e00 = bBase + y0 * rowStride + x0 * depth;
+        int e01 = bBase + y0 * rowStride + x1 * depth;
+        int e10 = bBase + y1 * rowStride + x0 * depth;
+        int e11 = bBase + y1 * rowStride + x1 * depth;
+        for (int c = 0; c < depth; c++) {
+          long v00;
+          long v01;
+          long v10;
+          long v11;
+          if (elemBytes == 1) {
+            v00 = in[inOff + e00 + c];
+            v01 = in[inOff + e01 + c];
+            v10 = in[inOff + e10 + c];
+            v11 = in[inOff + e11 + c];
+          } else {
+            v00 = LittleEndian.getShort(in, inOff + 2 * (e00 + c));
+            v01 = LittleEndian.getShort(in, inOff + 2 * (e01 + c));
+            v10 = LittleEndian.getShort(in, inOff + 2 * (e10 + c));
+            v11 = LittleEndian.getShort(in, inOff + 2 * (e11 + c));
+          }
+          long acc = v00 * wy0 * wx0 + v10 * wy1 * wx0 + v01 * wy0 * wx1 + v11 * wy1 * wx1;
+          long round = legacyRounding || acc > 0 ? (1 << 19) : -(1 << 19);
+          long r = (acc + round) / (1 << 20);
+          r = Math.min(Math.max(r, lo), hi);
+          if (elemBytes == 1) {
+            out[o++] = (byte) r;
+          } else {
+            LittleEndian.setShort(out, o, (short) r);
+            o += 2;
           }
         }
       }
@@ -291,7 +294,8 @@ public final class ResizeKernels {
       int inOff,
       byte[] out,
       int outOff,
-      int batches,
+      int rowFrom,
+      int rowTo,
       int inH,
       int inW,
       int depth,
@@ -301,27 +305,27 @@ public final class ResizeKernels {
     int outW = xs[0].length;
     int rowStride = inW * depth;
     int batchStride = inH * rowStride;
-    int o = outOff;
-    for (int b = 0; b < batches; b++) {
+    for (int row = rowFrom; row < rowTo; row++) {
+      int b = row / outH;
+      int y = row - b * outH;
       int bBase = inOff + b * batchStride;
-      for (int y = 0; y < outH; y++) {
-        int top = bBase + ys[0][y] * rowStride;
-        int bottom = bBase + ys[1][y] * rowStride;
-        int ay = ys[2][y];
-        for (int x = 0; x < outW; x++) {
-          int left = xs[0][x] * depth;
-          int right = xs[1][x] * depth;
-          int ax = xs[2][x];
-          for (int c = 0; c < depth; c++) {
-            int tl = in[top + left + c];
-            int tr = in[top + right + c];
-            int bl = in[bottom + left + c];
-            int br = in[bottom + right + c];
-            int vt = (tl << 11) + (tr - tl) * ax;
-            int vb = (bl << 11) + (br - bl) * ax;
-            int acc = (vt << 11) + (vb - vt) * ay;
-            out[o++] = (byte) ((acc + (1 << 21)) >> 22);
-          }
+      int o = outOff + row * outW * depth;
+      int top = bBase + ys[0][y] * rowStride;
+      int bottom = bBase + ys[1][y] * rowStride;
+      int ay = ys[2][y];
+      for (int x = 0; x < outW; x++) {
+        int left = xs[0][x] * depth;
+        int right = xs[1][x] * depth;
+        int ax = xs[2][x];
+        for (int c = 0; c < depth; c++) {
+          int tl = in[top + left + c];
+          int tr = in[top + right + c];
+          int bl = in[bottom + left + c];
+          int br = in[bottom + right + c];
+          int vt = (tl << 11) + (tr - tl) * ax;
+          int vb = (bl << 11) + (br - bl) * ax;
+          int acc = (vt << 11) + (vb - vt) * ay;
+          out[o++] = (byte) ((acc + (1 << 21)) >> 22);
         }
       }
     }

@@ -2,6 +2,7 @@ package io.tflited.runtime.ops.reduce;
 
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.exec.RangeTask;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.reduce.ArgMinMaxKernels;
 import io.tflited.runtime.ops.PrepareContext;
@@ -12,6 +13,8 @@ final class ArgMinMax {
   static final int INPUT = 0;
   static final int AXIS = 1;
   static final int OUTPUT = 0;
+  /** Smallest input (elements) split across threads. */
+  static final long PARALLEL_MIN_ELEMENTS = 1 << 16;
 
   private ArgMinMax() {}
 
@@ -75,17 +78,13 @@ final class ArgMinMax {
     boolean outLong = wanted == DataType.INT64;
     int in = ctx.inputIndex(INPUT);
     int out = ctx.outputIndex(OUTPUT);
-    return c ->
-        ArgMinMaxKernels.argMinMax(
-            max,
-            type,
-            c.array(in),
-            c.offset(in),
-            outLong,
-            c.array(out),
-            c.offset(out),
-            fOuter,
-            axisSize,
-            fInner);
+    RangeTask task = (c, from, to) -> ArgMinMaxKernels.argMinMax(max, type, c.array(in),
+        c.offset(in), outLong, c.array(out), c.offset(out), from, to, axisSize, fInner);
+    // Outer positions split over the intra-op threads when there is enough work (DeepLab's
+    // 513x513 class map): a worker wake-up costs more than a small reduction.
+    if ((long) fOuter * axisSize * fInner < PARALLEL_MIN_ELEMENTS) {
+      return c -> task.run(c, 0, fOuter);
+    }
+    return c -> c.parallelFor(fOuter, task);
   }
 }
