@@ -1,6 +1,7 @@
 package io.tflited.runtime.kernels.sequence;
 
 import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.vector.DotVector;
 import io.tflited.runtime.quant.FixedPoint;
 import io.tflited.runtime.quant.InverseSqrt;
 import io.tflited.runtime.quant.SequenceFixedPoint;
@@ -59,6 +60,8 @@ public final class LstmInteger {
     public int quantizedProjClip;
     /** TFLite 2.4.1 stores hidden as value - zp; later releases as value + zp. */
     public boolean hiddenZpSubtracts = true;
+    /** Dot products with the Vector API ({@link DotVector}; same int32 sums). */
+    public boolean vectorDot;
   }
 
   private LstmInteger() {}
@@ -141,11 +144,7 @@ public final class LstmInteger {
       for (int b = 0; b < nBatch; b++) {
         int ho = hOff + b * nCell;
         for (int r = 0; r < nOutput; r++) {
-          int acc = bias[r];
-          int wo = r * nCell;
-          for (int c = 0; c < nCell; c++) {
-            acc += w[wo + c] * s[ho + c];
-          }
+          int acc = bias[r] + dot(p, s, ho, w, r * nCell, nCell);
           acc = FixedPoint.multiplyByQuantizedMultiplier(acc, p.projScaleA, p.projScaleB);
           acc += p.outputStateZp;
           acc = Math.max(-128, Math.min(127, acc));
@@ -180,18 +179,10 @@ public final class LstmInteger {
       final int ho = stateOff + b * nOutput;
       final int rowOff = go + 2 * b * nCell;
       for (int c = 0; c < nCell; c++) {
-        int acc = bi[c];
-        int wo = c * nInput;
-        for (int k = 0; k < nInput; k++) {
-          acc += in[xo + k] * wi[wo + k];
-        }
+        int acc = bi[c] + dot(p, in, xo, wi, c * nInput, nInput);
         int v = FixedPoint.multiplyByQuantizedMultiplier(acc, p.inputScaleA[g], p.inputScaleB[g]);
         v = Math.max(-32768, Math.min(32767, v));
-        acc = br[c];
-        wo = c * nOutput;
-        for (int k = 0; k < nOutput; k++) {
-          acc += state[ho + k] * wr[wo + k];
-        }
+        acc = br[c] + dot(p, state, ho, wr, c * nOutput, nOutput);
         v += FixedPoint.multiplyByQuantizedMultiplier(acc, p.recurrentScaleA[g], p.recurrentScaleB[g]);
         v = Math.max(-32768, Math.min(32767, v));
         LittleEndian.setShort(s, rowOff + 2 * c, (short) v);
@@ -217,6 +208,18 @@ public final class LstmInteger {
         layerNorm(p, g, s, go + 2 * b * nCell);
       }
     }
+  }
+
+  /** int8 dot product in int32 (wrapping like TFLite's accumulators). */
+  private static int dot(Params p, byte[] x, int xo, byte[] w, int wo, int n) {
+    if (p.vectorDot) {
+      return DotVector.dotS8(x, xo, w, wo, n);
+    }
+    int acc = 0;
+    for (int k = 0; k < n; k++) {
+      acc += x[xo + k] * w[wo + k];
+    }
+    return acc;
   }
 
   private static void sigmoid(byte[] s, int off, int n) {

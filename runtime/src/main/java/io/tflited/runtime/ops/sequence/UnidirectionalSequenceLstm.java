@@ -383,6 +383,7 @@ public final class UnidirectionalSequenceLstm implements OpKernel {
           + ctx.node().intermediates().length);
     }
     LstmInteger.Params p = new LstmInteger.Params();
+    p.vectorDot = ctx.useVectorKernels();
     p.nInput = nInput;
     p.nCell = nCell;
     p.nOutput = nOutput;
