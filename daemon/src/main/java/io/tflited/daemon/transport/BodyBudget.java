@@ -73,7 +73,8 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
       counting = false;
       discarding = !(c instanceof LastHttpContent);
       metrics.record("", 503, 0);
-      ctx.writeAndFlush(ClosingAnswer.of(HttpResponseStatus.SERVICE_UNAVAILABLE, message(), true)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(ClosingAnswer.of(HttpResponseStatus.SERVICE_UNAVAILABLE, message(), true))
+          .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     boolean last = msg instanceof LastHttpContent;
