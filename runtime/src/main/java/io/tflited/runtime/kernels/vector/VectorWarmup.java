@@ -28,6 +28,8 @@ public final class VectorWarmup {
   private static final Logger LOG = LoggerFactory.getLogger(VectorWarmup.class);
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static volatile boolean ready = true;
+  /** The warm-up thread: it runs the vector code while everyone else waits for it. */
+  private static volatile Thread warmer;
   /** Calls per kernel: past C2's tier-4 invocation and back-edge thresholds. */
   static final int ROUNDS = 4000;
   /**
@@ -38,9 +40,12 @@ public final class VectorWarmup {
 
   private VectorWarmup() {}
 
-  /** Whether the vector kernels should run (true unless a warm-up is in progress). */
+  /**
+   * Whether the vector kernels should run: true unless a warm-up is in progress, and always on
+   * the warm-up thread itself (else it would only warm the scalar fallbacks).
+   */
   public static boolean ready() {
-    return ready;
+    return ready || Thread.currentThread() == warmer;
   }
 
   /** Test hook: forces {@link #ready()} (tests run the warming-up scalar path with false). */
@@ -56,6 +61,7 @@ public final class VectorWarmup {
     ready = false;
     Thread t = new Thread(VectorWarmup::runQuietly, "tflited-vector-warmup");
     t.setDaemon(true);
+    warmer = t;
     t.start();
   }
 
