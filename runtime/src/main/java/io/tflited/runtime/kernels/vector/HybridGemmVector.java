@@ -318,7 +318,7 @@ public final class HybridGemmVector implements RangeTask {
       int row = pOff + 4 * r * k;
       int pix = m0 + r;
       if (pix >= m) {
-        Arrays.fill(sc, row, row + 4 * k, (byte) 0);
+        zeroFloats(sc, row, k);
         continue;
       }
       int b = pix / hw;
@@ -331,31 +331,53 @@ public final class HybridGemmVector implements RangeTask {
       for (int ky = 0; ky < g.kh(); ky++, dst += 4 * kwC) {
         int iy = iy0 + ky * g.dilH();
         if (iy < 0 || iy >= g.inH()) {
-          Arrays.fill(sc, dst, dst + 4 * kwC, (byte) 0);
+          zeroFloats(sc, dst, kwC);
           continue;
         }
         int rowSrc = image + 4 * ((b * g.inH() + iy) * g.inW() * inC);
         if (g.dilW() == 1) {
           int kx0 = Math.min(g.kw(), Math.max(0, -ix0));
           int kx1 = Math.max(kx0, Math.min(g.kw(), g.inW() - ix0));
-          Arrays.fill(sc, dst, dst + 4 * kx0 * inC, (byte) 0);
-          if (kx1 > kx0) {
-            System.arraycopy(sc, rowSrc + 4 * (ix0 + kx0) * inC, sc, dst + 4 * kx0 * inC,
-                4 * (kx1 - kx0) * inC);
-          }
-          Arrays.fill(sc, dst + 4 * kx1 * inC, dst + 4 * kwC, (byte) 0);
+          zeroFloats(sc, dst, kx0 * inC);
+          copyFloats(sc, rowSrc + 4 * (ix0 + kx0) * inC, dst + 4 * kx0 * inC, (kx1 - kx0) * inC);
+          zeroFloats(sc, dst + 4 * kx1 * inC, (g.kw() - kx1) * inC);
           continue;
         }
         for (int kx = 0; kx < g.kw(); kx++) {
           int ix = ix0 + kx * g.dilW();
           int d = dst + 4 * kx * inC;
           if (ix >= 0 && ix < g.inW()) {
-            System.arraycopy(sc, rowSrc + 4 * ix * inC, sc, d, 4 * inC);
+            copyFloats(sc, rowSrc + 4 * ix * inC, d, inC);
           } else {
-            Arrays.fill(sc, d, d + 4 * inC, (byte) 0);
+            zeroFloats(sc, d, inC);
           }
         }
       }
+    }
+  }
+
+  /**
+   * Copies n floats within one array; short runs (few input channels, e.g. a first layer over
+   * a one-channel image) element by element, where System.arraycopy's call costs more.
+   */
+  private static void copyFloats(byte[] a, int src, int dst, int n) {
+    if (n >= 16) {
+      System.arraycopy(a, src, a, dst, 4 * n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      LittleEndian.setInt(a, dst + 4 * i, LittleEndian.getInt(a, src + 4 * i));
+    }
+  }
+
+  /** Zeroes n floats (see {@link #copyFloats}). */
+  private static void zeroFloats(byte[] a, int dst, int n) {
+    if (n >= 16) {
+      Arrays.fill(a, dst, dst + 4 * n, (byte) 0);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      LittleEndian.setInt(a, dst + 4 * i, 0);
     }
   }
 
