@@ -60,7 +60,15 @@ public final class HybridGemmVector implements RangeTask {
   private final int k;
   private final int n;
   private final int tiles;
+  /** Weights as float column tiles (GemmVector.packB), or null for a single row (m == 1). */
   private final float[] packedB;
+  /**
+   * For a single row (FULLY_CONNECTED with one batch, a GEMV): the same tiles as int8 bytes,
+   * plus NR zero bytes so that the odd-K load of two k rows stays inside. A quarter of the
+   * float tiles' bytes: a GEMV reads every weight once, so it runs at cache bandwidth, and
+   * int8 tiles of a whole FC stack stay in L2 where float tiles spill (ToyCar: 1 MB of floats).
+   */
+  private final byte[] packedB8;
   private final int kBlock;
   private final boolean asymmetric;
   private final float tensorScale;
@@ -98,13 +106,21 @@ public final class HybridGemmVector implements RangeTask {
     this.k = g.kh() * g.kw() * g.inC();
     this.n = g.outC();
     this.tiles = GemmVector.tiles(n);
-    float[] wf = new float[n * k];
     int maxB = 0;
     for (int i = 0; i < n * k; i++) {
-      wf[i] = w[i];
       maxB = Math.max(maxB, Math.abs(w[i]));
     }
-    this.packedB = GemmVector.packB(wf, n, k);
+    if (m == 1) {
+      this.packedB = null;
+      this.packedB8 = packBytes(w, n, k);
+    } else {
+      float[] wf = new float[n * k];
+      for (int i = 0; i < n * k; i++) {
+        wf[i] = w[i];
+      }
+      this.packedB = GemmVector.packB(wf, n, k);
+      this.packedB8 = null;
+    }
     this.kBlock = GemmVector.exactBlock(asymmetric ? 255 : 127, maxB);
     this.asymmetric = asymmetric;
     this.tensorScale = tensorScale;
@@ -263,7 +279,9 @@ public final class HybridGemmVector implements RangeTask {
           int m0 = blk * MR;
           int pOff = pointwise ? base + 4 * m0 * k : slotBase + (blk - mb) * panelBytes;
           int rows = Math.min(MR, m - m0);
-          if (rows == MR) {
+          if (packedB8 != null) {
+            tile1S8(sc, pOff, packedB8, bOff, k, kBlock, sc, tOff);
+          } else if (rows == MR) {
             GemmVector.tile4Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
           } else {
             for (int r = 0; r < rows; r++) {
@@ -275,6 +293,60 @@ public final class HybridGemmVector implements RangeTask {
         }
       }
     }
+  }
+
+  /** {@code w[n][k]} into NR-column tiles of bytes ([t][k][NR], zero padded) plus NR zeros. */
+  private static byte[] packBytes(byte[] w, int n, int k) {
+    byte[] p = new byte[GemmVector.tiles(n) * k * NR + NR];
+    for (int c = 0; c < n; c++) {
+      int base = (c / NR) * k * NR + c % NR;
+      for (int kk = 0; kk < k; kk++) {
+        p[base + kk * NR] = w[c * k + kk];
+      }
+    }
+    return p;
+  }
+
+  /**
+   * One row times one int8 tile: {@code t[j] = sum_k panel[k] * b[k][j]} as NR little-endian
+   * ints at {@code tOff}. One byte vector holds two k rows of a tile (4L bytes = 2 NR); its four
+   * quarters widen to floats (exact) and feed two independent FMA chains, each summing at most
+   * one block of {@code kBlock} products exactly (as {@link GemmVector#tile1Int}); each block's
+   * sums are converted to int and added in int32.
+   */
+  private static void tile1S8(byte[] panel, int pOff, byte[] b, int bOff, int k, int kBlock,
+      byte[] t, int tOff) {
+    IntVector i0 = IntVector.zero(Species.I);
+    IntVector i1 = IntVector.zero(Species.I);
+    for (int k0 = 0; k0 < k; k0 += kBlock) {
+      int k1 = Math.min(k, k0 + kBlock);
+      FloatVector f0 = FloatVector.zero(F);
+      FloatVector f1 = FloatVector.zero(F);
+      FloatVector g0 = FloatVector.zero(F);
+      FloatVector g1 = FloatVector.zero(F);
+      int kk = k0;
+      for (; kk + 2 <= k1; kk += 2) {
+        ByteVector w = ByteVector.fromArray(B, b, bOff + kk * NR);
+        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
+        FloatVector c = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk + 4));
+        f0 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 0)).fma(a, f0);
+        f1 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 1)).fma(a, f1);
+        g0 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 2)).fma(c, g0);
+        g1 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 3)).fma(c, g1);
+      }
+      if (kk < k1) {
+        ByteVector w = ByteVector.fromArray(B, b, bOff + kk * NR);
+        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
+        f0 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 0)).fma(a, f0);
+        f1 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 1)).fma(a, f1);
+      }
+      i0 = i0.add((IntVector) f0.convertShape(VectorOperators.F2I, Species.I, 0))
+          .add((IntVector) g0.convertShape(VectorOperators.F2I, Species.I, 0));
+      i1 = i1.add((IntVector) f1.convertShape(VectorOperators.F2I, Species.I, 0))
+          .add((IntVector) g1.convertShape(VectorOperators.F2I, Species.I, 0));
+    }
+    i0.reinterpretAsBytes().intoArray(t, tOff);
+    i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);
   }
 
   /**
