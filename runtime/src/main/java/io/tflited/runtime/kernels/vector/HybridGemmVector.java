@@ -33,7 +33,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       per tensor);
  *   <li>GEMM on the {@link GemmVector} int micro-kernels: A = that image (1x1 conv and FC use it
  *       in place; other convs pack MR-pixel panels from it, padding taps 0), B = the weights
- *       packed once at prepare as float column tiles;
+ *       packed once at prepare as float column tiles (a single row, the one-batch FC, uses the
+ *       same tiles as int8 bytes and widens them in {@link #tile1S8});
  *   <li>epilogue per output: {@code clamp((float) acc * scale + bias)} with {@code scale =
  *       channelScale[c] * groupScale} (per channel) or {@code groupScale}, the operations and
  *       their order of the scalar twins.
