@@ -146,13 +146,15 @@ public final class HybridGemmVector implements RangeTask {
     int perPanel = 4 * MR * k;
     // A rows of one macro block stay within ~192 KiB (L2) while a weight tile streams over them.
     this.macroBlocks = Math.max(1, Math.min(rowBlocks, (192 * 1024) / perPanel));
-    long image = 4L * groups * groupLen;
-    this.scalesOff = (int) image;
-    this.slotsOff = scalesOff + 4 * groups;
     this.tileOff = pointwise ? 0 : macroBlocks * perPanel;
     this.stageOff = tileOff + 4 * MR * NR;
     this.slotBytes = stageOff + 4 * L;
-    this.scratch = scratch.reserve((long) slotsOff + (long) slotBytes * slots);
+    // Scratch: [quantized image][group scales][per slot: panels, int tile, staging]; the
+    // reservation rejects more than 2 GiB before the int offsets below are taken.
+    long image = 4L * groups * groupLen;
+    this.scratch = scratch.reserve(image + 4L * groups + (long) slotBytes * slots);
+    this.scalesOff = (int) image;
+    this.slotsOff = scalesOff + 4 * groups;
   }
 
   /**
