@@ -34,7 +34,7 @@ public final class HybridQuantizer {
         max = v;
       }
     }
-    float range = Math.max(Math.abs(min), Math.abs(max));
+    float range = symmetricRange(min, max);
     if (range == 0f) {
       java.util.Arrays.fill(q, qOff, qOff + n, (byte) 0);
       return 1f;
@@ -64,12 +64,38 @@ public final class HybridQuantizer {
         max = v;
       }
     }
-    double rmin = Math.min(0.0, min);
-    double rmax = Math.max(0.0, max);
-    if (rmin == rmax) {
+    if (asymmetricAllZero(min, max)) {
       java.util.Arrays.fill(q, qOff, qOff + n, (byte) 0);
       return pack(1f, 0);
     }
+    long p = asymmetricParams(min, max);
+    float scaleF = scaleOf(p);
+    int nudged = zeroPointOf(p);
+    float inv = (float) (1.0 / scaleF);
+    for (int i = 0; i < n; i++) {
+      int v = (int) roundf(nudged + LittleEndian.getFloat(in, inOff + 4 * i) * inv);
+      q[qOff + i] = (byte) Math.min(127, Math.max(-128, v));
+    }
+    return p;
+  }
+
+  /** The symmetric range max(|min|, |max|) of the scanned values (0: all zero). */
+  public static float symmetricRange(float min, float max) {
+    return Math.max(Math.abs(min), Math.abs(max));
+  }
+
+  /** Whether the asymmetric range [min(0, min), max(0, max)] is empty (all values zero). */
+  public static boolean asymmetricAllZero(float min, float max) {
+    return Math.min(0.0, min) == Math.max(0.0, max);
+  }
+
+  /**
+   * The scale and nudged zero point AsymmetricQuantizeFloats derives from the scanned min and
+   * max (not {@link #asymmetricAllZero}), packed as {@link #asymmetric} returns them.
+   */
+  public static long asymmetricParams(float min, float max) {
+    double rmin = Math.min(0.0, min);
+    double rmax = Math.max(0.0, max);
     double qmin = -128;
     double qmax = 127;
     double scale = (rmax - rmin) / (qmax - qmin);
@@ -89,13 +115,7 @@ public final class HybridQuantizer {
         nudged = (int) Math.floor(zp);
       }
     }
-    float scaleF = (float) scale;
-    float inv = (float) (1.0 / scaleF);
-    for (int i = 0; i < n; i++) {
-      int v = (int) roundf(nudged + LittleEndian.getFloat(in, inOff + 4 * i) * inv);
-      q[qOff + i] = (byte) Math.min(127, Math.max(-128, v));
-    }
-    return pack(scaleF, nudged);
+    return pack((float) scale, nudged);
   }
 
   private static long pack(float scale, int zp) {

@@ -46,6 +46,9 @@ class ZeroAllocationTest {
     "google-coral-test_data/tf2_mobilenet_v2_1.0_224_ptq.tflite",
     // uint8 with 8-bit ADD (the elementwise vector rows).
     "google-coral-test_data/mobilenet_v2_1.0_224_quant.tflite",
+    // Hybrid (float activations, int8 weights): CONV_2D and FULLY_CONNECTED.
+    "mlcommons-tiny/keyword_spotting/kws_ref_model_float32.tflite",
+    "mlcommons-tiny/anomaly_detection/model_ToyCar_quant.tflite",
   };
 
   static Stream<Arguments> cases() {

@@ -1,5 +1,6 @@
 package io.tflited.runtime.kernels.conv;
 
+import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.quant.FixedPoint;
 import io.tflited.runtime.quant.RuyRequantize;
@@ -265,6 +266,34 @@ public final class ConvKernels {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Hybrid conv over all batches: each batch image quantized into q[qOff..] (per-channel
+   * weights: asymmetric, scale {@code inputScale * channelScale}; per tensor: symmetric, scale
+   * {@code inputScale * filterScale}), then {@link #convHybrid}.
+   */
+  public static void convHybridBatches(
+      ConvGeometry g, byte[] x, int xOff, byte[] q, int qOff, byte[] w, int[] tapSums,
+      int[] wSums, boolean perChannel, float filterScale, float[] chScale, float[] bias,
+      float actMin, float actMax, byte[] out, int outOff) {
+    int perBatch = g.inH() * g.inW() * g.inC();
+    for (int bi = 0; bi < g.batches(); bi++) {
+      int zp;
+      float s;
+      if (perChannel) {
+        long p = HybridQuantizer.asymmetric(x, xOff + 4 * bi * perBatch, perBatch, q,
+            qOff + bi * perBatch);
+        zp = HybridQuantizer.zeroPointOf(p);
+        s = HybridQuantizer.scaleOf(p);
+      } else {
+        zp = 0;
+        s = HybridQuantizer.symmetric(x, xOff + 4 * bi * perBatch, perBatch, q,
+            qOff + bi * perBatch) * filterScale;
+      }
+      convHybrid(g, bi, q, qOff, w, tapSums, wSums, zp, s, chScale, perChannel, bias, actMin,
+          actMax, out, outOff);
     }
   }
 

@@ -278,6 +278,53 @@ public final class FcKernels {
   }
 
   /**
+   * Hybrid FULLY_CONNECTED (TFLite EvalHybrid): out = bias (the constant {@code bias}, else the
+   * floats at {@code biasBytes}/{@code biasOff}, else 0); unless the whole input is zero, each
+   * batch row is quantized (symmetric, or asymmetric with its zero point) into q[qOff..] and
+   * {@link #hybridRow} adds its product; then the fused activation.
+   */
+  public static void hybridFc(
+      byte[] in, int inOff, byte[] w, float[] bias, byte[] biasBytes, int biasOff,
+      float tensorScale, float[] channelScales, boolean asymmetric, int[] rowSums,
+      int activation, byte[] q, int qOff, byte[] out, int outOff, int batches, int depth,
+      int units) {
+    for (int b = 0; b < batches; b++) {
+      int o = outOff + 4 * b * units;
+      for (int u = 0; u < units; u++) {
+        float v;
+        if (bias != null) {
+          v = bias[u];
+        } else if (biasBytes != null) {
+          v = LittleEndian.getFloat(biasBytes, biasOff + 4 * u);
+        } else {
+          v = 0f;
+        }
+        LittleEndian.setFloat(out, o + 4 * u, v);
+      }
+    }
+    if (!isZeroVector(in, inOff, batches * depth)) {
+      for (int b = 0; b < batches; b++) {
+        int rowOff = inOff + 4 * b * depth;
+        float scale;
+        int offset = 0;
+        if (asymmetric) {
+          long so = asymmetricQuantize(in, rowOff, depth, q, qOff);
+          scale = packedScale(so);
+          offset = packedOffset(so);
+        } else {
+          scale = symmetricQuantize(in, rowOff, depth, q, qOff);
+        }
+        if (channelScales == null) {
+          scale *= tensorScale;
+        }
+        hybridRow(w, depth, units, q, qOff, scale, channelScales, rowSums, offset, out,
+            outOff + 4 * b * units);
+      }
+    }
+    applyActivation(out, outOff, batches * units, activation);
+  }
+
+  /**
    * For one quantized batch row q[qOff..qOff+depth): out[u] += (dot(w[u], q) - rowSums[u] *
    * inputOffset) * (batchScale * channelScale[u]) (channelScales null: batchScale alone).
    * {@code rowSums} may be null when inputOffset is 0.

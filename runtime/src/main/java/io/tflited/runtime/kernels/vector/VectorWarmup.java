@@ -1,6 +1,8 @@
 package io.tflited.runtime.kernels.vector;
 
+import io.tflited.runtime.InvocationException;
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.elementwise.BinaryRow;
 import io.tflited.runtime.ops.ExecContext;
@@ -26,6 +28,8 @@ public final class VectorWarmup {
   private static final Logger LOG = LoggerFactory.getLogger(VectorWarmup.class);
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static volatile boolean ready = true;
+  /** The warm-up thread: it runs the vector code while everyone else waits for it. */
+  private static volatile Thread warmer;
   /** Calls per kernel: past C2's tier-4 invocation and back-edge thresholds. */
   static final int ROUNDS = 4000;
   /**
@@ -36,9 +40,12 @@ public final class VectorWarmup {
 
   private VectorWarmup() {}
 
-  /** Whether the vector kernels should run (true unless a warm-up is in progress). */
+  /**
+   * Whether the vector kernels should run: true unless a warm-up is in progress, and always on
+   * the warm-up thread itself (else it would only warm the scalar fallbacks).
+   */
   public static boolean ready() {
-    return ready;
+    return ready || Thread.currentThread() == warmer;
   }
 
   /** Test hook: forces {@link #ready()} (tests run the warming-up scalar path with false). */
@@ -54,6 +61,7 @@ public final class VectorWarmup {
     ready = false;
     Thread t = new Thread(VectorWarmup::runQuietly, "tflited-vector-warmup");
     t.setDaemon(true);
+    warmer = t;
     t.start();
   }
 
@@ -62,7 +70,7 @@ public final class VectorWarmup {
     try {
       run(ROUNDS, System.nanoTime() + MAX_NANOS);
       LOG.debug("vector kernels warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
-    } catch (ModelException | RuntimeException e) {
+    } catch (ModelException | InvocationException | RuntimeException e) {
       // A warm-up failure only costs speed; the kernels' own tests guard correctness.
       LOG.warn("vector kernel warm-up failed: {}", e.toString());
     } finally {
@@ -75,7 +83,7 @@ public final class VectorWarmup {
    * on tiny synthetic tensors: just big enough to take every path (M and N tails, padding,
    * the depthwise interior), so that each round is cheap even before C2.
    */
-  static void run(int rounds, long deadline) throws ModelException {
+  static void run(int rounds, long deadline) throws ModelException, InvocationException {
     Random r = new Random(1);
     // Conv 3x3 stride 1 SAME over 3x3x5 -> 3 channels (padding, a one-row M tail, one half
     // tile) and a pointwise 5 pixels x 8 -> L + 1 layer (contiguous panels, both tile halves).
@@ -121,6 +129,7 @@ public final class VectorWarmup {
         1 << 30, -19, -128, 127, none);
     BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
     boolean rows8 = ElementwiseVector.eightBitSupported();
+    Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r)};
     for (int i = 0; i < rounds && System.nanoTime() - deadline < 0; i++) {
       for (Gemm g : gemms) {
         g.op.eval(g.ctx);
@@ -128,6 +137,9 @@ public final class VectorWarmup {
       DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn, 0, dwInts[i & 1], dwBias[i & 1],
           dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127, dwOut, 0, 0, 4);
       DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 4);
+      for (Hybrid h : hybrids) {
+        h.op.eval(h.ctx);
+      }
       if (rows8) {
         add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
         mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
@@ -139,6 +151,47 @@ public final class VectorWarmup {
     byte[] b = new byte[n];
     r.nextBytes(b);
     return b;
+  }
+
+  /** One synthetic hybrid layer (float input 0, output 1, scratch 2). */
+  private record Hybrid(HybridGemmVector op, ExecContext ctx) {
+    /** Conv with per-channel scales (asymmetric input quantization, padding). */
+    static Hybrid conv(ConvGeometry g, Random r) throws ModelException {
+      int n = g.outC();
+      float[] scales = new float[n];
+      java.util.Arrays.fill(scales, 0.01f);
+      return of(r, g.batches() * g.inH() * g.inW() * g.inC(), g.batches() * g.outH() * g.outW() * n,
+          s -> HybridGemmVector.conv(g, bytes(r, n * g.kh() * g.kw() * g.inC()), 0.01f, scales,
+              new float[n], -6f, 6f, 0, 1, s, 1, c -> { }));
+    }
+
+    /** Fully connected 2 rows x (2L + 3) -> L + 1, symmetric, per-tensor, ReLU. */
+    static Hybrid fullyConnected(Random r) throws ModelException {
+      int depth = 2 * GemmVector.L + 3;
+      int units = GemmVector.L + 1;
+      return of(r, 2 * depth, 2 * units, s -> HybridGemmVector.fullyConnected(2, depth, units,
+          bytes(r, units * depth), false, 0.01f, null, new float[units], 1, 0, 1, s, 1,
+          c -> { }));
+    }
+
+    private interface Maker {
+      HybridGemmVector make(ConvGemmVector.Scratch s) throws ModelException;
+    }
+
+    private static Hybrid of(Random r, int inFloats, int outFloats, Maker maker)
+        throws ModelException {
+      byte[][] arrays = new byte[3][];
+      arrays[0] = new byte[4 * inFloats];
+      for (int i = 0; i < inFloats; i++) {
+        LittleEndian.setFloat(arrays[0], 4 * i, (float) r.nextGaussian());
+      }
+      arrays[1] = new byte[4 * outFloats];
+      HybridGemmVector op = maker.make(bytes -> {
+        arrays[2] = new byte[(int) bytes];
+        return 2;
+      });
+      return new Hybrid(op, new ExecContext(arrays, new int[3], null));
+    }
   }
 
   /** One synthetic GEMM layer with its own tensors (input 0, output 1, scratch 2). */

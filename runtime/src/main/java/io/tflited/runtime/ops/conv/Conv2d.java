@@ -5,8 +5,8 @@ import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.ConvKernels;
-import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.vector.ConvGemmVector;
+import io.tflited.runtime.kernels.vector.HybridGemmVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
 import io.tflited.runtime.ops.Activation;
@@ -133,32 +133,18 @@ public final class Conv2d implements OpKernel {
       b = ConvSupport.floats(ctx, BIAS, "bias");
     }
     float[] range = Activation.floatRange(act, ctx);
-    int perBatch = g.inH() * g.inW() * g.inC();
-    int scratch = ctx.scratch((long) perBatch * g.batches());
+    int scratch = ctx.scratch((long) g.inH() * g.inW() * g.inC() * g.batches());
     float[] bf = b;
     boolean pc = perChannel;
-    return c -> {
-      byte[] x = c.array(in);
-      int xOff = c.offset(in);
-      byte[] q = c.array(scratch);
-      int qOff = c.offset(scratch);
-      for (int bi = 0; bi < g.batches(); bi++) {
-        int zp;
-        float s;
-        if (pc) {
-          long p = HybridQuantizer.asymmetric(x, xOff + 4 * bi * perBatch, perBatch, q,
-              qOff + bi * perBatch);
-          zp = HybridQuantizer.zeroPointOf(p);
-          s = HybridQuantizer.scaleOf(p);
-        } else {
-          zp = 0;
-          s = HybridQuantizer.symmetric(x, xOff + 4 * bi * perBatch, perBatch, q,
-              qOff + bi * perBatch) * filterScale;
-        }
-        ConvKernels.convHybrid(g, bi, q, qOff, w, tapSums, wSums, zp, s, chScale, pc, bf,
-            range[0], range[1], c.array(out), c.offset(out));
-      }
-    };
+    PreparedOp scalar = c -> ConvKernels.convHybridBatches(g, c.array(in), c.offset(in),
+        c.array(scratch), c.offset(scratch), w, tapSums, wSums, pc, filterScale, chScale, bf,
+        range[0], range[1], c.array(out), c.offset(out));
+    if (ctx.useVectorKernels()) {
+      HybridGemmVector v = HybridGemmVector.conv(g, w, filterScale, pc ? chScale : null, bf,
+          range[0], range[1], in, out, ctx::scratch, ctx.interpreterOptions().threads(), scalar);
+      return v::eval;
+    }
+    return scalar;
   }
 
   private static PreparedOp prepareInt8(PrepareContext ctx, ConvGeometry g, TensorSpec input,

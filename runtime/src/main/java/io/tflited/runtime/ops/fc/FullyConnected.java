@@ -4,10 +4,10 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.graph.TensorSpec;
-import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.fc.FcKernels;
 import io.tflited.runtime.kernels.vector.ConvGemmVector;
+import io.tflited.runtime.kernels.vector.HybridGemmVector;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.FullyConnectedOptions;
@@ -367,8 +367,16 @@ public final class FullyConnected implements OpKernel {
     boolean asymmetric = opts.asymmetricQuantizeInputs();
     int[] rowSums = asymmetric ? FcKernels.rowSums(w, g.units(), g.depth()) : null;
     int scratch = ctx.scratch(g.depth() + 8L);
-    return new Hybrid(g, w, biasValues, biasIdx, tensorScale, channelScales, asymmetric, rowSums,
-        activation, scratch);
+    Hybrid scalar = new Hybrid(g, w, biasValues, biasIdx, tensorScale, channelScales, asymmetric,
+        rowSums, activation, scratch);
+    // A bias computed at run time stays on the scalar path (the vector epilogue packs it once).
+    if (ctx.useVectorKernels() && biasIdx < 0) {
+      HybridGemmVector v = HybridGemmVector.fullyConnected(g.batches(), g.depth(), g.units(), w,
+          asymmetric, tensorScale, channelScales, biasValues, activation, g.in(), g.out(),
+          ctx::scratch, ctx.interpreterOptions().threads(), scalar);
+      return v::eval;
+    }
+    return scalar;
   }
 
   /** Hybrid float32 x int8 evaluation (TFLite EvalHybrid). */
@@ -400,49 +408,11 @@ public final class FullyConnected implements OpKernel {
 
     @Override
     public void eval(io.tflited.runtime.ops.ExecContext ctx) {
-      byte[] in = ctx.array(g.in());
-      int inOff = ctx.offset(g.in());
-      byte[] out = ctx.array(g.out());
-      int outOff = ctx.offset(g.out());
-      int units = g.units();
-      int depth = g.depth();
-      int batches = g.batches();
-      for (int b = 0; b < batches; b++) {
-        int o = outOff + 4 * b * units;
-        for (int u = 0; u < units; u++) {
-          float v;
-          if (bias != null) {
-            v = bias[u];
-          } else if (biasIdx >= 0) {
-            v = LittleEndian.getFloat(ctx.array(biasIdx), ctx.offset(biasIdx) + 4 * u);
-          } else {
-            v = 0f;
-          }
-          LittleEndian.setFloat(out, o + 4 * u, v);
-        }
-      }
-      if (!FcKernels.isZeroVector(in, inOff, batches * depth)) {
-        byte[] q = ctx.array(scratch);
-        int qOff = ctx.offset(scratch);
-        for (int b = 0; b < batches; b++) {
-          int rowOff = inOff + 4 * b * depth;
-          float scale;
-          int offset = 0;
-          if (asymmetric) {
-            long so = FcKernels.asymmetricQuantize(in, rowOff, depth, q, qOff);
-            scale = FcKernels.packedScale(so);
-            offset = FcKernels.packedOffset(so);
-          } else {
-            scale = FcKernels.symmetricQuantize(in, rowOff, depth, q, qOff);
-          }
-          if (channelScales == null) {
-            scale *= tensorScale;
-          }
-          FcKernels.hybridRow(w, depth, units, q, qOff, scale, channelScales, rowSums, offset,
-              out, outOff + 4 * b * units);
-        }
-      }
-      FcKernels.applyActivation(out, outOff, batches * units, activation);
+      FcKernels.hybridFc(ctx.array(g.in()), ctx.offset(g.in()), w, bias,
+          biasIdx < 0 ? null : ctx.array(biasIdx), biasIdx < 0 ? 0 : ctx.offset(biasIdx),
+          tensorScale, channelScales, asymmetric, rowSums, activation, ctx.array(scratch),
+          ctx.offset(scratch), ctx.array(g.out()), ctx.offset(g.out()), g.batches(), g.depth(),
+          g.units());
     }
   }
 }
