@@ -7,9 +7,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed pool for intra-op parallelism, owned by one interpreter: {@code threads - 1} worker
  * threads plus the calling thread. {@link #parallelFor} splits [0, n) into one contiguous
- * chunk per thread and returns when all are done. Nothing is allocated per call: the task
- * and context are handed over in fields, workers are woken with unpark and signal completion
- * through a counter.
+ * part per thread and returns when all are done. Parts are claimed, not assigned: the caller
+ * and each worker take the next unclaimed part until none is left, so when a worker does not
+ * get a CPU in time (a core shared with other processes) the caller runs its part too instead
+ * of waiting for it. Which thread runs a part never changes the part's range, so results do
+ * not depend on it. Nothing is allocated per call: the task and context are handed over in
+ * fields, workers are woken with unpark and signal completion through a counter.
  *
  * <p>Waking a parked thread costs tens of microseconds, as much as a small layer's whole
  * share, and an inference dispatches one parallelFor per layer. So a worker that finishes
@@ -26,7 +29,10 @@ public final class WorkerPool implements AutoCloseable {
   static final long SPIN_NANOS = 1000L * Long.getLong("tflited.pool.spinMicros", 100);
 
   private final Thread[] workers;
+  /** Parts of the current dispatch not finished yet. */
   private final AtomicInteger pending = new AtomicInteger();
+  /** Next part to claim; at or past {@link #threads()} when all are taken. */
+  private final AtomicInteger nextPart = new AtomicInteger(1 << 30);
   private final Thread[] waiter = new Thread[1];
   private volatile int generation;
   private volatile boolean closed;
@@ -41,8 +47,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     workers = new Thread[threads - 1];
     for (int i = 0; i < workers.length; i++) {
-      int slot = i + 1;
-      Thread t = new Thread(() -> work(slot), "tflited-worker-" + slot);
+      Thread t = new Thread(this::work, "tflited-worker-" + (i + 1));
       t.setDaemon(true);
       workers[i] = t;
       t.start();
@@ -64,19 +69,21 @@ public final class WorkerPool implements AutoCloseable {
     n = count;
     failure = null;
     waiter[0] = Thread.currentThread();
-    pending.set(workers.length);
+    pending.set(threads());
+    nextPart.set(0);
     generation++;
     for (Thread w : workers) {
       LockSupport.unpark(w);
     }
     Throwable own = null;
-    try {
-      int to = (int) ((long) count / threads());
-      if (to > 0) {
-        body.run(context, 0, to);
+    int part;
+    while ((part = nextPart.getAndIncrement()) < threads()) {
+      try {
+        runPart(body, context, count, part);
+      } catch (Throwable t) {
+        own = t;
       }
-    } catch (Throwable t) {
-      own = t;
+      pending.decrementAndGet();
     }
     if (pending.get() > 0) {
       long spinUntil = System.nanoTime() + SPIN_NANOS;
@@ -98,7 +105,7 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void work(int slot) {
+  private void work() {
     int seen = 0;
     while (true) {
       long spinUntil = System.nanoTime() + SPIN_NANOS;
@@ -112,21 +119,28 @@ public final class WorkerPool implements AutoCloseable {
         return;
       }
       seen = generation;
-      int count = n;
-      int parts = threads();
-      int from = (int) ((long) count * slot / parts);
-      int to = (int) ((long) count * (slot + 1) / parts);
-      try {
-        if (from < to) {
-          task.run(ctx, from, to);
-        }
-      } catch (Throwable t) {
-        failure = t;
-      } finally {
-        if (pending.decrementAndGet() == 0) {
-          LockSupport.unpark(waiter[0]);
+      int part;
+      while ((part = nextPart.getAndIncrement()) < threads()) {
+        // Fields read after the claim: a claim made means this dispatch's fields are set.
+        try {
+          runPart(task, ctx, n, part);
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          if (pending.decrementAndGet() == 0) {
+            LockSupport.unpark(waiter[0]);
+          }
         }
       }
+    }
+  }
+
+  private void runPart(RangeTask body, ExecContext context, int count, int part) {
+    int parts = threads();
+    int from = (int) ((long) count * part / parts);
+    int to = (int) ((long) count * (part + 1) / parts);
+    if (from < to) {
+      body.run(context, from, to);
     }
   }
 
