@@ -195,6 +195,11 @@ public final class ModelRegistry {
 
   /** Longest warm-up of one model: a slow board's start-up stays bounded. */
   static final long WARMUP_BUDGET_NANOS = 10_000_000_000L;
+  /**
+   * Runs after which a (tiny) model counts as warm once the kernel warm-up is over, whatever
+   * else the JIT is still compiling: past C2's invocation thresholds many times over.
+   */
+  private static final int WARMUP_ENOUGH_RUNS = 20_000;
   /** How long the JIT must have finished nothing new before the model counts as warm. */
   private static final long WARMUP_QUIET_NANOS = 300_000_000L;
 
@@ -205,7 +210,8 @@ public final class ModelRegistry {
    * s here, its twelfth 52 ms, and speed kept improving while compilations finished). One run
    * proves the model can run at all; then it repeats until the runtime's own kernel warm-up is
    * over and the JIT has completed no compilation for {@link #WARMUP_QUIET_NANOS} (or three
-   * runs, if longer), or {@link #WARMUP_BUDGET_NANOS} is spent. Where the JVM reports no
+   * runs, if longer) or {@link #WARMUP_ENOUGH_RUNS} runs are done, or {@link
+   * #WARMUP_BUDGET_NANOS} is spent. Where the JVM reports no
    * compilation time, or {@code -Dtflited.warmup.off=true} (the tests: their JVM compiles
    * test code all the time), the single run is all. Returns the number of runs.
    */
@@ -237,7 +243,8 @@ public final class ModelRegistry {
         if (c != compileMillis || !VectorWarmup.ready()) {
           compileMillis = c;
           lastCompile = now;
-        } else if (now - lastCompile >= Math.max(WARMUP_QUIET_NANOS, 3 * (now - t0))) {
+        } else if (now - lastCompile >= Math.max(WARMUP_QUIET_NANOS, 3 * (now - t0))
+            || runs >= WARMUP_ENOUGH_RUNS) {
           break;
         }
       }
