@@ -7,6 +7,7 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.kernels.HybridQuantizer;
+import io.tflited.runtime.kernels.vector.DepthwiseNarrowVector;
 import io.tflited.runtime.kernels.vector.DepthwiseVector;
 import io.tflited.runtime.kernels.vector.RequantizeVector;
 import io.tflited.runtime.kernels.vector.VectorWarmup;
@@ -104,6 +105,25 @@ public final class DepthwiseConv2d implements OpKernel {
         int rows = g.batches() * outH;
         return c -> c.parallelFor(rows, task);
       }
+      DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forFloat(g);
+      if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
+          && narrow != null) {
+        float[] wModel = ConvSupport.floats(ctx, FILTER, "filter");
+        float[] wn = narrow.packWeightsF32(wModel);
+        float[] bn = narrow.packBiasF32(bf);
+        int source = narrow.deinterleaved() ? ctx.scratch(narrow.sourceBytes()) : in;
+        RangeTask copy = (c, from, to) -> narrow.deinterleave(c.array(in), c.offset(in),
+            c.array(source), c.offset(source), from, to);
+        RangeTask task = (c, from, to) -> narrow.convF32(c.array(in), c.offset(in),
+            c.array(source), c.offset(source), wn, bn, wModel, bf, range[0], range[1],
+            c.array(out), c.offset(out), from, to);
+        return c -> {
+          if (narrow.deinterleaved()) {
+            c.parallelFor(narrow.inputRows(), copy);
+          }
+          c.parallelFor(narrow.outputRows(), task);
+        };
+      }
       if (filter.type() == DataType.FLOAT32) {
         float[] w = DepthwiseKernels.packFloats(ConvSupport.floats(ctx, FILTER, "filter"), taps, outC);
         return c -> DepthwiseKernels.convF32(g, dm, c.array(in), c.offset(in), w, bf, range[0],
@@ -197,6 +217,32 @@ public final class DepthwiseConv2d implements OpKernel {
               wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
               c.offset(out));
         }
+      };
+    }
+    DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forEightBit(g);
+    if (dm == 1 && ctx.useVectorKernels() && narrow != null) {
+      int[] wInts = DepthwiseNarrowVector.weightInts(wTapMajor, signed, wOffset);
+      int[] wn = narrow.packWeights8(wInts);
+      int[] biasTable = narrow.biasTable8(wInts, bf, inOffset);
+      RequantizeVector.Params rq = narrow.packParams8(ms[0], ms[1]);
+      int source = narrow.deinterleaved() ? ctx.scratch(narrow.sourceBytes()) : in;
+      RangeTask copy = (c, from, to) -> narrow.deinterleave(c.array(in), c.offset(in),
+          c.array(source), c.offset(source), from, to);
+      RangeTask task = (c, from, to) -> narrow.conv8(signed, c.array(in), c.offset(in),
+          c.array(source), c.offset(source), wn, biasTable, rq, wInts, bf, inOffset, ms[0],
+          ms[1], outZp, range[0], range[1], c.array(out), c.offset(out), from, to);
+      return c -> {
+        if (!VectorWarmup.ready()) {
+          // First inferences, while C2 compiles the vector kernels: the scalar twin.
+          DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
+              wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
+              c.offset(out));
+          return;
+        }
+        if (narrow.deinterleaved()) {
+          c.parallelFor(narrow.inputRows(), copy);
+        }
+        c.parallelFor(narrow.outputRows(), task);
       };
     }
     if (dm == 1) {

@@ -44,7 +44,7 @@ class DepthwiseVectorParityTest {
         Padding.before(sh, dh, inH, kh, outH), Padding.before(sw, dw, inW, kw, outW));
   }
 
-  private static void fill(Random rnd, byte[] a, int mode) {
+  static void fill(Random rnd, byte[] a, int mode) {
     for (int i = 0; i < a.length; i++) {
       a[i] = switch (mode) {
         case 0 -> (byte) 0x80;
