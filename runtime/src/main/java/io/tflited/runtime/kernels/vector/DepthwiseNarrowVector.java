@@ -5,7 +5,7 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
-import io.tflited.runtime.quant.FixedPoint;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -15,36 +15,39 @@ import jdk.incubator.vector.ShortVector;
  * DEPTHWISE_CONV_2D with depth multiplier 1 for layers with fewer channels than one vector
  * block ({@link DepthwiseVector#lanes8()} 8-bit channels, {@link DepthwiseVector#lanesF32()}
  * floats): the lanes hold several consecutive output pixels instead of more channels. Same
- * arithmetic as the scalar twin {@code kernels.conv.DepthwiseKernels} (only taps inside the
- * input contribute); 8-bit results are bit-identical, and so are float results (each lane
- * sums {@code w * x} in the twin's tap order with separate multiply and add, then adds the
- * bias).
+ * arithmetic as the scalar twin {@code kernels.conv.DepthwiseKernels}: 8-bit results are
+ * bit-identical; float results too for finite weights (each lane sums {@code w * x} in the
+ * twin's tap order with separate multiply and add, then adds the bias; a padding tap adds
+ * {@code w * 0 = ±0}, which leaves a sum that started at +0 unchanged).
  *
  * <p>Layout. An output row of depth C is {@code outW * C} contiguous values. A group is
  * P = lcm(C, block) / C consecutive output pixels, i.e. G = lcm(C, block) / block whole
  * vector blocks; block g of a group always holds the same channels, so the weights, bias
  * and requantization parameters are replicated once at prepare into [taps][G * block]
- * slots. For stride 1 the inputs one tap sees for P consecutive output pixels are P
- * consecutive input pixels: one contiguous load. For a column stride s > 1 each input row is
- * first de-interleaved into s phases (pixels φ, φ + s, φ + 2s, ... stored together, phase
- * after phase, in an arena scratch the size of the input), after which tap kx of pixel ox
- * reads slot {@code start(φ) + floorDiv(t, s) + ox} of phase φ = floorMod(t, s), with
- * t = kx * dilW - padW: again contiguous in ox.
+ * slots. Each eval first copies the input rows into an arena scratch ({@link #copyRows}),
+ * padded left and right with pixels whose taps contribute exactly nothing (the input zero
+ * point for 8-bit, 0 for float) and, for a column stride s > 1, de-interleaved into s phases
+ * (padded pixels u = φ, φ + s, φ + 2s, ... stored together, phase after phase). Tap kx of
+ * output column ox then reads padded pixel u = ox * s + kx * dilW, i.e. slot
+ * {@code start(φ) + floorDiv(kx * dilW, s) + ox} of phase φ = (kx * dilW) mod s: for a fixed
+ * tap, consecutive output pixels read consecutive source pixels, one contiguous load.
  *
  * <pre>
  *   output row, C = 8, 8-bit block 32 (512-bit):  | px0 px1 px2 px3 | px4 ... (P = 4, G = 1)
  *   8-bit slots of a block (as in DepthwiseVector): bytes 0 2 4 .. 30 | 1 3 5 .. 31
- *   stride-2 source row:  px0 px2 px4 ... | px1 px3 px5 ...
+ *   source row, pad 1, stride 1:  zp | x0 x1 ... x(inW-1) | zp
+ *   source row, pad 0, stride 2:  x0 x2 x4 ... | x1 x3 x5 ...
  * </pre>
  *
- * <p>Groups run over the columns whose taps are all inside the input (rows may still lose
- * taps at the top and bottom: the bias table below covers that); the border columns run the
- * scalar arithmetic here, pixel by pixel. 8-bit steps per block: (1) int32 accumulators from
- * the bias table entry for the row's valid filter rows ({@code bias + inputOffset * sum of
- * those rows' weights}: int32 addition wraps, so folding the input offset in does not change
- * the result), plus {@code x * (w + weightOffset)} per tap; (2) {@code DepthwiseVector}'s
- * requantization in place; (3) its interleave and store. Separate small methods keep every
- * vector inside one compiled method (see {@code DepthwiseVector}).
+ * <p>Groups cover every column, the last one overlapping the one before when outW is not a
+ * multiple of P (both write the same values). Filter rows outside the input are skipped as
+ * in the twin. 8-bit steps per block: (1) int32 accumulators from the bias table entry for
+ * the row's valid filter rows ({@code bias + inputOffset * sum of those rows' (w +
+ * weightOffset)}: int32 addition wraps, so folding the input offset in does not change the
+ * result, and a zero-point padding pixel then adds {@code zp * w = -inputOffset * w}, exactly
+ * cancelling its share of the fold), plus {@code x * (w + weightOffset)} per tap; (2)
+ * {@code DepthwiseVector}'s requantization in place; (3) its interleave and store. Separate
+ * small methods keep every vector inside one compiled method (see {@code DepthwiseVector}).
  *
  * <p>Overflow: as in {@code DepthwiseVector}, |w + weightOffset| <= 255 and |x| <= 255, one
  * product is below 2^16 and the int32 lanes wrap exactly like TFLite's accumulators.
@@ -55,8 +58,8 @@ public final class DepthwiseNarrowVector {
   private final int block;
   private final int slots;
   private final int groupPixels;
-  private final int interiorFrom;
-  private final int interiorTo;
+  /** Pixels of a padded source row: padW + inW + right padding. */
+  private final int paddedW;
   private final int[] phaseStart;
   /** Byte offset, in a source row, of tap kx's input for output column 0. */
   private final int[] colOffset;
@@ -70,25 +73,22 @@ public final class DepthwiseNarrowVector {
     this.slots = common;
     this.groupPixels = common / depth;
     int s = g.strideW();
-    this.interiorFrom = Math.min(g.outW(), (g.padW() + s - 1) / s);
-    this.interiorTo = Math.max(interiorFrom, Math.min(g.outW(),
-        Math.floorDiv(g.inW() - 1 - (g.kw() - 1) * g.dilW() + g.padW(), s) + 1));
+    this.paddedW = Math.max(g.padW() + g.inW(), (g.outW() - 1) * s + (g.kw() - 1) * g.dilW() + 1);
     this.phaseStart = new int[s];
     for (int phase = 1; phase < s; phase++) {
       int prev = phase - 1;
-      phaseStart[phase] = phaseStart[prev] + Math.max(0, (g.inW() - prev + s - 1) / s);
+      phaseStart[phase] = phaseStart[prev] + Math.max(0, (paddedW - prev + s - 1) / s);
     }
     this.colOffset = new int[g.kw()];
     for (int kx = 0; kx < g.kw(); kx++) {
-      int t = kx * g.dilW() - g.padW();
-      colOffset[kx] = (phaseStart[Math.floorMod(t, s)] + Math.floorDiv(t, s)) * depth
-          * elementBytes;
+      int u = kx * g.dilW();
+      colOffset[kx] = (phaseStart[u % s] + u / s) * depth * elementBytes;
     }
   }
 
   /**
    * The 8-bit layout for {@code g} (depth multiplier 1), or null when the depth fills a
-   * {@link DepthwiseVector} block or no group of pixels fits between the border columns.
+   * {@link DepthwiseVector} block or the output is narrower than one group of pixels.
    */
   public static DepthwiseNarrowVector forEightBit(ConvGeometry g) {
     return of(g, 1, DepthwiseVector.lanes8());
@@ -104,26 +104,19 @@ public final class DepthwiseNarrowVector {
       return null;
     }
     DepthwiseNarrowVector n = new DepthwiseNarrowVector(g, elementBytes, block);
-    return n.interiorTo - n.interiorFrom >= n.groupPixels ? n : null;
+    return g.outW() >= n.groupPixels ? n : null;
   }
 
   private static int gcd(int a, int b) {
     return b == 0 ? a : gcd(b, a % b);
   }
 
-  /** Whether the input is read through a de-interleaved copy (column stride above 1). */
-  public boolean deinterleaved() {
-    return g.strideW() > 1;
-  }
-
-  /** Bytes of the de-interleaved copy of the input (0 for column stride 1). */
+  /** Bytes of the padded source copy of the input. */
   public long sourceBytes() {
-    return deinterleaved()
-        ? (long) g.batches() * g.inH() * g.inW() * g.inC() * elementBytes
-        : 0;
+    return (long) g.batches() * g.inH() * paddedW * g.inC() * elementBytes;
   }
 
-  /** Input rows (batches * inH), the range {@link #deinterleave} splits. */
+  /** Input rows (batches * inH), the range {@link #copyRows} splits. */
   public int inputRows() {
     return g.batches() * g.inH();
   }
@@ -133,18 +126,34 @@ public final class DepthwiseNarrowVector {
     return g.batches() * g.outH();
   }
 
-  /** Copies input rows [rowFrom, rowTo) into {@code dst}, phase after phase (class doc). */
-  public void deinterleave(byte[] in, int inOff, byte[] dst, int dstOff, int rowFrom, int rowTo) {
+  /**
+   * Copies input rows [rowFrom, rowTo) into the padded source {@code dst} (class doc); padding
+   * pixels get {@code padByte} in every byte (the 8-bit input zero point, or 0 for float).
+   */
+  public void copyRows(
+      byte[] in, int inOff, byte[] dst, int dstOff, byte padByte, int rowFrom, int rowTo) {
     final int pixelBytes = g.inC() * elementBytes;
-    final int rowBytes = g.inW() * pixelBytes;
     final int s = g.strideW();
     for (int r = rowFrom; r < rowTo; r++) {
-      int src = inOff + r * rowBytes;
-      int d = dstOff + r * rowBytes;
+      int src = inOff + r * g.inW() * pixelBytes - g.padW() * pixelBytes;
+      int d = dstOff + r * paddedW * pixelBytes;
+      if (s == 1) {
+        int inside = g.padW() * pixelBytes;
+        int end = inside + g.inW() * pixelBytes;
+        Arrays.fill(dst, d, d + inside, padByte);
+        System.arraycopy(in, src + inside, dst, d + inside, end - inside);
+        Arrays.fill(dst, d + end, d + paddedW * pixelBytes, padByte);
+        continue;
+      }
       for (int phase = 0; phase < s; phase++) {
         int o = d + phaseStart[phase] * pixelBytes;
-        for (int ix = phase; ix < g.inW(); ix += s, o += pixelBytes) {
-          copyPixel(in, src + ix * pixelBytes, dst, o, pixelBytes);
+        for (int u = phase; u < paddedW; u += s, o += pixelBytes) {
+          int ix = u - g.padW();
+          if (ix >= 0 && ix < g.inW()) {
+            copyPixel(in, src + u * pixelBytes, dst, o, pixelBytes);
+          } else {
+            Arrays.fill(dst, o, o + pixelBytes, padByte);
+          }
         }
       }
     }
@@ -232,48 +241,38 @@ public final class DepthwiseNarrowVector {
   }
 
   /**
-   * 8-bit conv of output rows [rowFrom, rowTo). {@code src} is the input, or for column
-   * stride > 1 its {@link #deinterleave}d copy; {@code w} is {@link #packWeights8},
-   * {@code biasTable} {@link #biasTable8}, {@code rq} {@link #packParams8};
-   * {@code weightInts}, {@code bias}, {@code mult} and {@code shift} are in model order for the
-   * border columns.
+   * 8-bit conv of output rows [rowFrom, rowTo). {@code src} is the {@link #copyRows} copy of
+   * the input (padded with its zero point), {@code w} {@link #packWeights8}, {@code biasTable}
+   * {@link #biasTable8}, {@code rq} {@link #packParams8}.
    */
   public void conv8(
-      boolean signed, byte[] in, int inOff, byte[] src, int srcOff, int[] w, int[] biasTable,
-      RequantizeVector.Params rq, int[] weightInts, int[] bias, int inputOffset, int[] mult,
-      int[] shift, int outZp, int actMin, int actMax, byte[] out, int outOff, int rowFrom,
-      int rowTo) {
+      boolean signed, byte[] src, int srcOff, int[] w, int[] biasTable,
+      RequantizeVector.Params rq, int outZp, int actMin, int actMax, byte[] out, int outOff,
+      int rowFrom, int rowTo) {
     final int depth = g.inC();
     final int lanes = Species.I.length();
     final short byteMask = (short) (signed ? -1 : 0xff);
-    final int rowStep = g.dilH() * g.inW() * depth;
+    final int rowStep = g.dilH() * paddedW * depth;
     final int[] acc = DepthwiseVector.rowScratch(2 * lanes);
+    final int lastGroup = g.outW() - groupPixels;
     for (int r = rowFrom; r < rowTo; r++) {
       int b = r / g.outH();
       int iy0 = r % g.outH() * g.strideH() - g.padH();
       int ky0 = DepthwiseVector.firstTap(iy0, g.dilH(), g.kh());
       int ky1 = DepthwiseVector.endTap(iy0, g.dilH(), g.kh(), g.inH());
-      int rowBase = srcOff + (b * g.inH() + iy0) * g.inW() * depth;
+      int rowBase = srcOff + (b * g.inH() + iy0) * paddedW * depth;
       int biasAt = (ky0 * (g.kh() + 1) + ky1) * slots;
       int o = outOff + r * g.outW() * depth;
-      int ox = 0;
-      for (; ox < interiorFrom; ox++) {
-        pixel8(signed, in, inOff, b, iy0, ky0, ky1, ox, weightInts, bias, inputOffset, mult,
-            shift, outZp, actMin, actMax, out, o + ox * depth);
-      }
-      for (; ox + groupPixels <= interiorTo; ox += groupPixels) {
-        for (int s = 0; s < slots; s += block) {
-          int x = ox * depth + s;
+      for (int ox = 0; ox < g.outW(); ox += groupPixels) {
+        // The last group ends at outW, overlapping the one before (same values).
+        int x = Math.min(ox, lastGroup) * depth;
+        for (int s = 0; s < slots; s += block, x += block) {
           accumulate8(src, rowBase + x, rowStep, ky0, ky1, byteMask, w, s, biasTable,
               biasAt + s, acc);
           DepthwiseVector.requantizeInPlace(acc, 0, rq, s, outZp, actMin, actMax);
           DepthwiseVector.requantizeInPlace(acc, lanes, rq, s + lanes, outZp, actMin, actMax);
           DepthwiseVector.interleaveStore(acc, 0, out, o + x);
         }
-      }
-      for (; ox < g.outW(); ox++) {
-        pixel8(signed, in, inOff, b, iy0, ky0, ky1, ox, weightInts, bias, inputOffset, mult,
-            shift, outZp, actMin, actMax, out, o + ox * depth);
       }
     }
   }
@@ -307,31 +306,6 @@ public final class DepthwiseNarrowVector {
     so.intoArray(acc, lanes);
   }
 
-  /** All channels of border pixel {@code ox}, the scalar twin's arithmetic. */
-  private void pixel8(
-      boolean signed, byte[] in, int inOff, int b, int iy0, int ky0, int ky1, int ox,
-      int[] weightInts, int[] bias, int inputOffset, int[] mult, int[] shift, int outZp,
-      int actMin, int actMax, byte[] out, int o) {
-    final int depth = g.inC();
-    int ix0 = ox * g.strideW() - g.padW();
-    int kx0 = DepthwiseVector.firstTap(ix0, g.dilW(), g.kw());
-    int kx1 = DepthwiseVector.endTap(ix0, g.dilW(), g.kw(), g.inW());
-    for (int c = 0; c < depth; c++) {
-      int sum = bias[c];
-      for (int ky = ky0; ky < ky1; ky++) {
-        int rowBase = inOff + (b * g.inH() + iy0 + ky * g.dilH()) * g.inW() * depth + c;
-        for (int kx = kx0; kx < kx1; kx++) {
-          int xi = rowBase + (ix0 + kx * g.dilW()) * depth;
-          int x = signed ? in[xi] : in[xi] & 0xff;
-          sum += weightInts[(ky * g.kw() + kx) * depth + c] * (x + inputOffset);
-        }
-      }
-      int k = mult.length > 1 ? c : 0;
-      int v = FixedPoint.multiplyByQuantizedMultiplier(sum, mult[k], shift[k]) + outZp;
-      out[o + c] = (byte) Math.min(Math.max(v, actMin), actMax);
-    }
-  }
-
   /** A [1][kh][kw][C] float filter replicated into the float slots, [taps][slots]. */
   public float[] packWeightsF32(float[] w) {
     int depth = g.inC();
@@ -355,38 +329,29 @@ public final class DepthwiseNarrowVector {
   }
 
   /**
-   * float32 conv of output rows [rowFrom, rowTo); {@code src} as in {@link #conv8}, {@code w}
-   * {@link #packWeightsF32}, {@code biasSlots} {@link #packBiasF32}; {@code wModel} and
-   * {@code bias} are the model's [kh][kw][C] filter and bias for the border columns.
+   * float32 conv of output rows [rowFrom, rowTo); {@code src} is the {@link #copyRows} copy of
+   * the input (padded with 0), {@code w} {@link #packWeightsF32}, {@code biasSlots}
+   * {@link #packBiasF32}.
    */
   public void convF32(
-      byte[] in, int inOff, byte[] src, int srcOff, float[] w, float[] biasSlots,
-      float[] wModel, float[] bias, float actMin, float actMax, byte[] out, int outOff,
-      int rowFrom, int rowTo) {
+      byte[] src, int srcOff, float[] w, float[] biasSlots, float actMin, float actMax,
+      byte[] out, int outOff, int rowFrom, int rowTo) {
     final int depth = g.inC();
-    final int rowStep = 4 * g.dilH() * g.inW() * depth;
+    final int rowStep = 4 * g.dilH() * paddedW * depth;
+    final int lastGroup = g.outW() - groupPixels;
     for (int r = rowFrom; r < rowTo; r++) {
       int b = r / g.outH();
       int iy0 = r % g.outH() * g.strideH() - g.padH();
       int ky0 = DepthwiseVector.firstTap(iy0, g.dilH(), g.kh());
       int ky1 = DepthwiseVector.endTap(iy0, g.dilH(), g.kh(), g.inH());
-      int rowBase = srcOff + 4 * (b * g.inH() + iy0) * g.inW() * depth;
+      int rowBase = srcOff + 4 * (b * g.inH() + iy0) * paddedW * depth;
       int o = outOff + 4 * r * g.outW() * depth;
-      int ox = 0;
-      for (; ox < interiorFrom; ox++) {
-        pixelF32(in, inOff, b, iy0, ky0, ky1, ox, wModel, bias, actMin, actMax, out,
-            o + 4 * ox * depth);
-      }
-      for (; ox + groupPixels <= interiorTo; ox += groupPixels) {
-        for (int s = 0; s < slots; s += block) {
-          int x = 4 * (ox * depth + s);
+      for (int ox = 0; ox < g.outW(); ox += groupPixels) {
+        int x = 4 * Math.min(ox, lastGroup) * depth;
+        for (int s = 0; s < slots; s += block, x += 4 * block) {
           blockF32(src, rowBase + x, rowStep, ky0, ky1, w, s, biasSlots, actMin, actMax, out,
               o + x);
         }
-      }
-      for (; ox < g.outW(); ox++) {
-        pixelF32(in, inOff, b, iy0, ky0, ky1, ox, wModel, bias, actMin, actMax, out,
-            o + 4 * ox * depth);
       }
     }
   }
@@ -416,27 +381,5 @@ public final class DepthwiseNarrowVector {
         .min(actMax)
         .reinterpretAsBytes()
         .intoArray(out, o);
-  }
-
-  /** All channels of border pixel {@code ox}, the scalar twin's arithmetic. */
-  private void pixelF32(
-      byte[] in, int inOff, int b, int iy0, int ky0, int ky1, int ox, float[] wModel,
-      float[] bias, float actMin, float actMax, byte[] out, int o) {
-    final int depth = g.inC();
-    int ix0 = ox * g.strideW() - g.padW();
-    int kx0 = DepthwiseVector.firstTap(ix0, g.dilW(), g.kw());
-    int kx1 = DepthwiseVector.endTap(ix0, g.dilW(), g.kw(), g.inW());
-    for (int c = 0; c < depth; c++) {
-      float acc = 0f;
-      for (int ky = ky0; ky < ky1; ky++) {
-        int rowBase = (b * g.inH() + iy0 + ky * g.dilH()) * g.inW();
-        for (int kx = kx0; kx < kx1; kx++) {
-          int xi = (rowBase + ix0 + kx * g.dilW()) * depth + c;
-          acc += wModel[(ky * g.kw() + kx) * depth + c] * LittleEndian.getFloat(in, inOff + 4 * xi);
-        }
-      }
-      float v = acc + bias[c];
-      LittleEndian.setFloat(out, o + 4 * c, Math.min(Math.max(v, actMin), actMax));
-    }
   }
 }

@@ -108,19 +108,15 @@ public final class DepthwiseConv2d implements OpKernel {
       DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forFloat(g);
       if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
           && narrow != null) {
-        float[] wModel = ConvSupport.floats(ctx, FILTER, "filter");
-        float[] wn = narrow.packWeightsF32(wModel);
+        float[] wn = narrow.packWeightsF32(ConvSupport.floats(ctx, FILTER, "filter"));
         float[] bn = narrow.packBiasF32(bf);
-        int source = narrow.deinterleaved() ? ctx.scratch(narrow.sourceBytes()) : in;
-        RangeTask copy = (c, from, to) -> narrow.deinterleave(c.array(in), c.offset(in),
-            c.array(source), c.offset(source), from, to);
-        RangeTask task = (c, from, to) -> narrow.convF32(c.array(in), c.offset(in),
-            c.array(source), c.offset(source), wn, bn, wModel, bf, range[0], range[1],
-            c.array(out), c.offset(out), from, to);
+        int source = ctx.scratch(narrow.sourceBytes());
+        RangeTask copy = (c, from, to) -> narrow.copyRows(c.array(in), c.offset(in),
+            c.array(source), c.offset(source), (byte) 0, from, to);
+        RangeTask task = (c, from, to) -> narrow.convF32(c.array(source), c.offset(source),
+            wn, bn, range[0], range[1], c.array(out), c.offset(out), from, to);
         return c -> {
-          if (narrow.deinterleaved()) {
-            c.parallelFor(narrow.inputRows(), copy);
-          }
+          c.parallelFor(narrow.inputRows(), copy);
           c.parallelFor(narrow.outputRows(), task);
         };
       }
@@ -225,12 +221,13 @@ public final class DepthwiseConv2d implements OpKernel {
       int[] wn = narrow.packWeights8(wInts);
       int[] biasTable = narrow.biasTable8(wInts, bf, inOffset);
       RequantizeVector.Params rq = narrow.packParams8(ms[0], ms[1]);
-      int source = narrow.deinterleaved() ? ctx.scratch(narrow.sourceBytes()) : in;
-      RangeTask copy = (c, from, to) -> narrow.deinterleave(c.array(in), c.offset(in),
-          c.array(source), c.offset(source), from, to);
-      RangeTask task = (c, from, to) -> narrow.conv8(signed, c.array(in), c.offset(in),
-          c.array(source), c.offset(source), wn, biasTable, rq, wInts, bf, inOffset, ms[0],
-          ms[1], outZp, range[0], range[1], c.array(out), c.offset(out), from, to);
+      int source = ctx.scratch(narrow.sourceBytes());
+      byte zeroPoint = (byte) input.zeroPoint();
+      RangeTask copy = (c, from, to) -> narrow.copyRows(c.array(in), c.offset(in),
+          c.array(source), c.offset(source), zeroPoint, from, to);
+      RangeTask task = (c, from, to) -> narrow.conv8(signed, c.array(source),
+          c.offset(source), wn, biasTable, rq, outZp, range[0], range[1], c.array(out),
+          c.offset(out), from, to);
       return c -> {
         if (!VectorWarmup.ready()) {
           // First inferences, while C2 compiles the vector kernels: the scalar twin.
@@ -239,9 +236,7 @@ public final class DepthwiseConv2d implements OpKernel {
               c.offset(out));
           return;
         }
-        if (narrow.deinterleaved()) {
-          c.parallelFor(narrow.inputRows(), copy);
-        }
+        c.parallelFor(narrow.inputRows(), copy);
         c.parallelFor(narrow.outputRows(), task);
       };
     }

@@ -84,7 +84,7 @@ class DepthwiseNarrowParityTest {
     assertNull(DepthwiseNarrowVector.forEightBit(mobileNetLike(block, 40, 1, SAME)));
     assertNull(DepthwiseNarrowVector.forFloat(
         mobileNetLike(DepthwiseVector.lanesF32(), 40, 1, SAME)));
-    // Depth 3 needs lcm(3, block) / 3 = block interior columns: a 5-pixel map has 3.
+    // Depth 3 needs lcm(3, block) / 3 = block output columns: a 5-pixel map has 5.
     assertNull(DepthwiseNarrowVector.forEightBit(mobileNetLike(3, 5, 1, SAME)));
   }
 
@@ -132,30 +132,24 @@ class DepthwiseNarrowParityTest {
     int[] wn = narrow.packWeights8(wInts);
     int[] table = narrow.biasTable8(wInts, bias, inOffset);
     RequantizeVector.Params rq = narrow.packParams8(mult, shift);
-    byte[] src = in;
-    int srcOff = 1;
-    if (narrow.deinterleaved()) {
-      src = new byte[(int) narrow.sourceBytes() + 3];
-      srcOff = 3;
-      deinterleaveInTwoParts(rnd, narrow, in, 1, src, srcOff);
-    }
+    byte[] src = new byte[(int) narrow.sourceBytes() + 3];
+    copyInTwoParts(rnd, narrow, in, 1, src, 3, (byte) -inOffset);
     byte[] actual = new byte[outLen + 2];
     int rows = narrow.outputRows();
     int split = rnd.nextInt(rows + 1);
     for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      narrow.conv8(signed, in, 1, src, srcOff, wn, table, rq, wInts, bias, inOffset, mult,
-          shift, outZp, lo, hi, actual, 2, part[0], part[1]);
+      narrow.conv8(signed, src, 3, wn, table, rq, outZp, lo, hi, actual, 2, part[0], part[1]);
     }
     assertArrayEquals(expected, actual, () -> "geometry " + g + " signed " + signed);
     return 1;
   }
 
-  private static void deinterleaveInTwoParts(
-      Random rnd, DepthwiseNarrowVector narrow, byte[] in, int inOff, byte[] src, int srcOff) {
+  private static void copyInTwoParts(Random rnd, DepthwiseNarrowVector narrow, byte[] in,
+      int inOff, byte[] src, int srcOff, byte padByte) {
     int rows = narrow.inputRows();
     int split = rnd.nextInt(rows + 1);
-    narrow.deinterleave(in, inOff, src, srcOff, 0, split);
-    narrow.deinterleave(in, inOff, src, srcOff, split, rows);
+    narrow.copyRows(in, inOff, src, srcOff, padByte, 0, split);
+    narrow.copyRows(in, inOff, src, srcOff, padByte, split, rows);
   }
 
   @Test
@@ -203,20 +197,15 @@ class DepthwiseNarrowParityTest {
     byte[] expected = new byte[4 * outLen];
     DepthwiseKernels.convF32(g, 1, in, 4, DepthwiseKernels.packFloats(w, taps, c), bias, lo,
         hi, expected, 0);
-    byte[] src = in;
-    int srcOff = 4;
-    if (narrow.deinterleaved()) {
-      src = new byte[(int) narrow.sourceBytes() + 8];
-      srcOff = 8;
-      deinterleaveInTwoParts(rnd, narrow, in, 4, src, srcOff);
-    }
+    byte[] src = new byte[(int) narrow.sourceBytes() + 8];
+    copyInTwoParts(rnd, narrow, in, 4, src, 8, (byte) 0);
     float[] wn = narrow.packWeightsF32(w);
     float[] bn = narrow.packBiasF32(bias);
     byte[] actual = new byte[4 * outLen];
     int rows = narrow.outputRows();
     int split = rnd.nextInt(rows + 1);
     for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      narrow.convF32(in, 4, src, srcOff, wn, bn, w, bias, lo, hi, actual, 0, part[0], part[1]);
+      narrow.convF32(src, 8, wn, bn, lo, hi, actual, 0, part[0], part[1]);
     }
     for (int i = 0; i < outLen; i++) {
       int at = i;
