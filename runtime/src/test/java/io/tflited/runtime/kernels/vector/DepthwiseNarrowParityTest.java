@@ -88,6 +88,12 @@ class DepthwiseNarrowParityTest {
     assertNull(DepthwiseNarrowVector.forEightBit(mobileNetLike(3, 5, 1, SAME)));
   }
 
+  /** The warm-up's synthetic narrow layers are valid at this width (it runs them in C2's stead). */
+  @Test
+  void warmUpRunsTheNarrowKernels() throws Exception {
+    VectorWarmup.run(2, System.nanoTime() + 60_000_000_000L);
+  }
+
   /** Returns 1 when the narrow kernel applied (0 when the layout refused the geometry). */
   private static int checkEightBit(Random rnd, ConvGeometry g, int rep, boolean signed) {
     DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forEightBit(g);
