@@ -169,19 +169,31 @@ public final class DepthwiseNarrowVector {
     }
   }
 
-  /** Model channel of 8-bit slot {@code s}: a block's even bytes, then its odd bytes. */
-  private int channel8(int s) {
-    int b = s / block;
+  /**
+   * Model channel held by slot {@code s}: in the 8-bit layout a block's even bytes, then its
+   * odd bytes (as in DepthwiseVector); in the float layout the values in order.
+   */
+  private int slotChannel(int s) {
     int k = s % block;
     int half = block / 2;
-    int j = k < half ? 2 * k : 2 * (k - half) + 1;
-    return (b * block + j) % g.inC();
+    int j = elementBytes == 4 ? k : k < half ? 2 * k : 2 * (k - half) + 1;
+    return (s - k + j) % g.inC();
+  }
+
+  /** For each [tap][slot], the index of its value in a model-order [taps][C] array. */
+  private int[] slotSources(int taps) {
+    int[] r = new int[taps * slots];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = i / slots * g.inC() + slotChannel(i % slots);
+    }
+    return r;
   }
 
   private int[] slotsOf8(int[] perChannel) {
+    int[] from = slotSources(1);
     int[] r = new int[slots];
     for (int s = 0; s < slots; s++) {
-      r[s] = perChannel[channel8(s)];
+      r[s] = perChannel[from[s]];
     }
     return r;
   }
@@ -197,13 +209,10 @@ public final class DepthwiseNarrowVector {
 
   /** {@link #weightInts} replicated into the 8-bit slots, [taps][slots]. */
   public int[] packWeights8(int[] weightInts) {
-    int depth = g.inC();
-    int taps = g.kh() * g.kw();
-    int[] p = new int[taps * slots];
-    for (int t = 0; t < taps; t++) {
-      for (int s = 0; s < slots; s++) {
-        p[t * slots + s] = weightInts[t * depth + channel8(s)];
-      }
+    int[] from = slotSources(g.kh() * g.kw());
+    int[] p = new int[from.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = weightInts[from[i]];
     }
     return p;
   }
@@ -221,7 +230,7 @@ public final class DepthwiseNarrowVector {
     for (int ky0 = 0; ky0 <= kh; ky0++) {
       for (int ky1 = ky0; ky1 <= kh; ky1++) {
         for (int s = 0; s < slots; s++) {
-          int c = channel8(s);
+          int c = slotChannel(s);
           int v = bias[c];
           for (int t = ky0 * kw; t < ky1 * kw; t++) {
             v += inputOffset * weightInts[t * depth + c];
@@ -240,6 +249,19 @@ public final class DepthwiseNarrowVector {
         slotsOf8(p.left()), slotsOf8(p.right()), slotsOf8(p.mask()));
   }
 
+  /** {@code ky0 * (kh + 1) + ky1} for output row r: its filter rows [ky0, ky1) inside the input. */
+  private int filterRows(int r) {
+    int iy0 = r % g.outH() * g.strideH() - g.padH();
+    return DepthwiseVector.firstTap(iy0, g.dilH(), g.kh()) * (g.kh() + 1)
+        + DepthwiseVector.endTap(iy0, g.dilH(), g.kh(), g.inH());
+  }
+
+  /** Source pixel of output row r's filter row 0 at padded column 0 (outside when negative). */
+  private int sourcePixel(int r) {
+    int iy0 = r % g.outH() * g.strideH() - g.padH();
+    return (r / g.outH() * g.inH() + iy0) * paddedW;
+  }
+
   /**
    * 8-bit conv of output rows [rowFrom, rowTo). {@code src} is the {@link #copyRows} copy of
    * the input (padded with its zero point), {@code w} {@link #packWeights8}, {@code biasTable}
@@ -256,12 +278,11 @@ public final class DepthwiseNarrowVector {
     final int[] acc = DepthwiseVector.rowScratch(2 * lanes);
     final int lastGroup = g.outW() - groupPixels;
     for (int r = rowFrom; r < rowTo; r++) {
-      int b = r / g.outH();
-      int iy0 = r % g.outH() * g.strideH() - g.padH();
-      int ky0 = DepthwiseVector.firstTap(iy0, g.dilH(), g.kh());
-      int ky1 = DepthwiseVector.endTap(iy0, g.dilH(), g.kh(), g.inH());
-      int rowBase = srcOff + (b * g.inH() + iy0) * paddedW * depth;
-      int biasAt = (ky0 * (g.kh() + 1) + ky1) * slots;
+      int rows = filterRows(r);
+      int ky0 = rows / (g.kh() + 1);
+      int ky1 = rows % (g.kh() + 1);
+      int rowBase = srcOff + sourcePixel(r) * depth;
+      int biasAt = rows * slots;
       int o = outOff + r * g.outW() * depth;
       for (int ox = 0; ox < g.outW(); ox += groupPixels) {
         // The last group ends at outW, overlapping the one before (same values).
@@ -308,22 +329,19 @@ public final class DepthwiseNarrowVector {
 
   /** A [1][kh][kw][C] float filter replicated into the float slots, [taps][slots]. */
   public float[] packWeightsF32(float[] w) {
-    int depth = g.inC();
-    int taps = g.kh() * g.kw();
-    float[] p = new float[taps * slots];
-    for (int t = 0; t < taps; t++) {
-      for (int s = 0; s < slots; s++) {
-        p[t * slots + s] = w[t * depth + s % depth];
-      }
-    }
-    return p;
+    return floatSlots(w, g.kh() * g.kw());
   }
 
   /** The bias replicated into the float slots. */
   public float[] packBiasF32(float[] bias) {
-    float[] p = new float[slots];
-    for (int s = 0; s < slots; s++) {
-      p[s] = bias[s % g.inC()];
+    return floatSlots(bias, 1);
+  }
+
+  private float[] floatSlots(float[] modelOrder, int taps) {
+    int[] from = slotSources(taps);
+    float[] p = new float[from.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = modelOrder[from[i]];
     }
     return p;
   }
@@ -340,17 +358,14 @@ public final class DepthwiseNarrowVector {
     final int rowStep = 4 * g.dilH() * paddedW * depth;
     final int lastGroup = g.outW() - groupPixels;
     for (int r = rowFrom; r < rowTo; r++) {
-      int b = r / g.outH();
-      int iy0 = r % g.outH() * g.strideH() - g.padH();
-      int ky0 = DepthwiseVector.firstTap(iy0, g.dilH(), g.kh());
-      int ky1 = DepthwiseVector.endTap(iy0, g.dilH(), g.kh(), g.inH());
-      int rowBase = srcOff + 4 * (b * g.inH() + iy0) * paddedW * depth;
+      int rows = filterRows(r);
+      int rowBase = srcOff + 4 * sourcePixel(r) * depth;
       int o = outOff + 4 * r * g.outW() * depth;
       for (int ox = 0; ox < g.outW(); ox += groupPixels) {
         int x = 4 * Math.min(ox, lastGroup) * depth;
         for (int s = 0; s < slots; s += block, x += 4 * block) {
-          blockF32(src, rowBase + x, rowStep, ky0, ky1, w, s, biasSlots, actMin, actMax, out,
-              o + x);
+          blockF32(src, rowBase + x, rowStep, rows / (g.kh() + 1), rows % (g.kh() + 1), w, s,
+              biasSlots, actMin, actMax, out, o + x);
         }
       }
     }

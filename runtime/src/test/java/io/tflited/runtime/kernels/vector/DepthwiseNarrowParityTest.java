@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
-import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.ops.Padding;
-import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -29,22 +27,9 @@ class DepthwiseNarrowParityTest {
         .filter(c -> c < block).distinct().toArray();
   }
 
-  /** A geometry wide enough that groups of lcm(c, block) / c pixels fit between the borders. */
+  /** A random geometry wide enough for one group of lcm(c, block) / c pixels. */
   private static ConvGeometry geometry(Random rnd, int c, int pad, int block) {
-    int kh = 1 + rnd.nextInt(5);
-    int kw = rnd.nextBoolean() ? kh : 1 + rnd.nextInt(5);
-    int sh = 1 + rnd.nextInt(3);
-    int sw = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(3) : sh;
-    int dh = rnd.nextInt(4) == 0 ? 2 : 1;
-    int dw = rnd.nextInt(4) == 0 ? 2 : 1;
-    int groupPixels = c / gcd(c, block) * block / c;
-    int inH = 1 + rnd.nextInt(6) + (pad == VALID ? (kh - 1) * dh : 0);
-    int inW = sw * (groupPixels + rnd.nextInt(groupPixels + 8)) + (kw - 1) * dw;
-    int outH = Padding.outSize(pad, inH, kh, sh, dh);
-    int outW = Padding.outSize(pad, inW, kw, sw, dw);
-    int batches = 1 + rnd.nextInt(2);
-    return new ConvGeometry(batches, inH, inW, c, outH, outW, c, kh, kw, sh, sw, dh, dw,
-        Padding.before(sh, dh, inH, kh, outH), Padding.before(sw, dw, inW, kw, outW));
+    return DepthwiseVectorParityTest.geometry(rnd, c, pad, c / gcd(c, block) * block / c);
   }
 
   private static int gcd(int a, int b) {
@@ -100,53 +85,21 @@ class DepthwiseNarrowParityTest {
     if (narrow == null) {
       return 0;
     }
-    int c = g.inC();
-    int taps = g.kh() * g.kw();
-    byte[] in = new byte[g.batches() * g.inH() * g.inW() * c + 1];
-    byte[] wModel = new byte[taps * c];
-    fill(rnd, in, rep < 5 ? rep : 9);
-    fill(rnd, wModel, rep < 5 ? (rep + 1) % 5 : 9);
-    int inOffset = signed ? -(rnd.nextInt(256) - 128) : -rnd.nextInt(256);
-    int wOffset = signed ? 0 : -rnd.nextInt(256);
-    int[] bias = new int[c];
-    for (int i = 0; i < c; i++) {
-      bias[i] = rnd.nextInt(1 << 16) - (1 << 15);
-    }
-    boolean perChannel = signed && rnd.nextBoolean();
-    int[] mult = new int[perChannel ? c : 1];
-    int[] shift = new int[mult.length];
-    for (int i = 0; i < mult.length; i++) {
-      QuantizedMultiplier q = QuantizedMultiplier.of(Math.pow(2, -18 * rnd.nextDouble()));
-      mult[i] = q.multiplier();
-      shift[i] = q.shift();
-    }
-    int outZp = signed ? rnd.nextInt(256) - 128 : rnd.nextInt(256);
-    int lo = signed ? -128 : 0;
-    int hi = signed ? 127 : 255;
-    if (rep % 3 == 1) {
-      lo = Math.max(lo, outZp);
-    } else if (rep % 3 == 2) {
-      lo = Math.max(lo, outZp);
-      hi = Math.min(hi, outZp + 40);
-    }
-    int outLen = g.batches() * g.outH() * g.outW() * c;
-    byte[] expected = new byte[outLen + 2];
-    DepthwiseKernels.conv8Dm1(g, signed, in, 1, wModel,
-        DepthwiseKernels.packBytes(wModel, taps, c), wOffset, bias, inOffset, mult, shift,
-        outZp, lo, hi, expected, 2);
-    int[] wInts = DepthwiseNarrowVector.weightInts(wModel, signed, wOffset);
+    DepthwiseEightBitCase k = DepthwiseEightBitCase.random(rnd, g, rep, signed);
+    int[] wInts = DepthwiseNarrowVector.weightInts(k.wModel(), signed, k.wOffset());
     int[] wn = narrow.packWeights8(wInts);
-    int[] table = narrow.biasTable8(wInts, bias, inOffset);
-    RequantizeVector.Params rq = narrow.packParams8(mult, shift);
+    int[] table = narrow.biasTable8(wInts, k.bias(), k.inOffset());
+    RequantizeVector.Params rq = narrow.packParams8(k.mult(), k.shift());
     byte[] src = new byte[(int) narrow.sourceBytes() + 3];
-    copyInTwoParts(rnd, narrow, in, 1, src, 3, (byte) -inOffset);
-    byte[] actual = new byte[outLen + 2];
+    copyInTwoParts(rnd, narrow, k.in(), 1, src, 3, (byte) -k.inOffset());
+    byte[] actual = new byte[k.outLen() + 2];
     int rows = narrow.outputRows();
     int split = rnd.nextInt(rows + 1);
     for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      narrow.conv8(signed, src, 3, wn, table, rq, outZp, lo, hi, actual, 2, part[0], part[1]);
+      narrow.conv8(signed, src, 3, wn, table, rq, k.outZp(), k.lo(), k.hi(), actual, 2,
+          part[0], part[1]);
     }
-    assertArrayEquals(expected, actual, () -> "geometry " + g + " signed " + signed);
+    assertArrayEquals(k.expected(), actual, () -> "geometry " + g + " signed " + signed);
     return 1;
   }
 
@@ -182,46 +135,23 @@ class DepthwiseNarrowParityTest {
     if (narrow == null) {
       return 0;
     }
-    int c = g.inC();
-    int taps = g.kh() * g.kw();
-    int inLen = g.batches() * g.inH() * g.inW() * c;
-    byte[] in = new byte[4 * inLen + 4];
-    for (int i = 0; i < inLen; i++) {
-      LittleEndian.setFloat(in, 4 + 4 * i, (float) rnd.nextGaussian() * 3);
-    }
-    float[] w = new float[taps * c];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) rnd.nextGaussian();
-    }
-    float[] bias = new float[c];
-    for (int i = 0; i < c; i++) {
-      bias[i] = (float) rnd.nextGaussian();
-    }
-    float lo = rep % 3 == 0 ? Float.NEGATIVE_INFINITY : 0f;
-    float hi = rep % 3 == 2 ? 6f : Float.POSITIVE_INFINITY;
-    int outLen = g.batches() * g.outH() * g.outW() * c;
-    byte[] expected = new byte[4 * outLen];
-    DepthwiseKernels.convF32(g, 1, in, 4, DepthwiseKernels.packFloats(w, taps, c), bias, lo,
-        hi, expected, 0);
+    DepthwiseFloatCase k = DepthwiseFloatCase.random(rnd, g, rep);
+    byte[] expected = k.expected();
     byte[] src = new byte[(int) narrow.sourceBytes() + 8];
-    copyInTwoParts(rnd, narrow, in, 4, src, 8, (byte) 0);
-    float[] wn = narrow.packWeightsF32(w);
-    float[] bn = narrow.packBiasF32(bias);
-    byte[] actual = new byte[4 * outLen];
+    copyInTwoParts(rnd, narrow, k.in(), 4, src, 8, (byte) 0);
+    float[] wn = narrow.packWeightsF32(k.w());
+    float[] bn = narrow.packBiasF32(k.bias());
+    byte[] actual = new byte[expected.length];
     int rows = narrow.outputRows();
     int split = rnd.nextInt(rows + 1);
     for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      narrow.convF32(src, 8, wn, bn, lo, hi, actual, 0, part[0], part[1]);
+      narrow.convF32(src, 8, wn, bn, k.lo(), k.hi(), actual, 0, part[0], part[1]);
     }
-    for (int i = 0; i < outLen; i++) {
+    for (int i = 0; i < k.outLen(); i++) {
       int at = i;
       assertEquals(LittleEndian.getFloat(expected, 4 * i), LittleEndian.getFloat(actual, 4 * i),
           () -> "element " + at + " geometry " + g);
     }
     return 1;
-  }
-
-  private static void fill(Random rnd, byte[] a, int mode) {
-    DepthwiseVectorParityTest.fill(rnd, a, mode);
   }
 }
