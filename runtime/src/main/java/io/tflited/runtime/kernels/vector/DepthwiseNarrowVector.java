@@ -12,25 +12,27 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * DEPTHWISE_CONV_2D with depth multiplier 1 for layers with fewer channels than one vector
- * block ({@link DepthwiseVector#lanes8()} 8-bit channels, {@link DepthwiseVector#lanesF32()}
- * floats): the lanes hold several consecutive output pixels instead of more channels. Same
- * arithmetic as the scalar twin {@code kernels.conv.DepthwiseKernels}: 8-bit results are
- * bit-identical; float results too for finite weights (each lane sums {@code w * x} in the
- * twin's tap order with separate multiply and add, then adds the bias; a padding tap adds
- * {@code w * 0 = ±0}, which leaves a sum that started at +0 unchanged).
+ * DEPTHWISE_CONV_2D for layers with fewer output channels than one vector block
+ * ({@link DepthwiseVector#lanes8()} 8-bit channels, {@link DepthwiseVector#lanesF32()}
+ * floats), any depth multiplier: the lanes hold several consecutive output pixels instead of
+ * more channels. Same arithmetic as the scalar twin {@code kernels.conv.DepthwiseKernels}:
+ * 8-bit results are bit-identical; float results too for finite weights (each lane sums
+ * {@code w * x} in the twin's tap order with separate multiply and add, then adds the bias;
+ * a padding tap adds {@code w * 0 = ±0}, which leaves a sum that started at +0 unchanged).
  *
  * <p>Layout. An output row of depth C is {@code outW * C} contiguous values. A group is
  * P = lcm(C, block) / C consecutive output pixels, i.e. G = lcm(C, block) / block whole
- * vector blocks; block g of a group always holds the same channels, so the weights, bias
- * and requantization parameters are replicated once at prepare into [taps][G * block]
- * slots. Each eval first copies the input rows into an arena scratch ({@link #copyRows}),
- * padded left and right with pixels whose taps contribute exactly nothing (the input zero
- * point for 8-bit, 0 for float) and, for a column stride s > 1, de-interleaved into s phases
- * (padded pixels u = φ, φ + s, φ + 2s, ... stored together, phase after phase). Tap kx of
- * output column ox then reads padded pixel u = ox * s + kx * dilW, i.e. slot
- * {@code start(φ) + floorDiv(kx * dilW, s) + ox} of phase φ = (kx * dilW) mod s: for a fixed
- * tap, consecutive output pixels read consecutive source pixels, one contiguous load.
+ * vector blocks; block g of a group always holds the same channels, so the weights, bias and
+ * requantization parameters are replicated once at prepare into [taps][G * block] slots.
+ * Each eval first copies the input rows into an arena scratch ({@link #copyRows}): padded
+ * left and right with pixels whose taps contribute exactly nothing (the input zero point for
+ * 8-bit, 0 for float); each input channel repeated depth-multiplier times (so the rest is a
+ * depth multiplier 1 conv over the output channels); and, for a column stride s > 1,
+ * de-interleaved into s phases (padded pixels u = φ, φ + s, φ + 2s, ... stored together,
+ * phase after phase). Tap kx of output column ox then reads padded pixel
+ * u = ox * s + kx * dilW, i.e. slot {@code start(φ) + floorDiv(kx * dilW, s) + ox} of phase
+ * φ = (kx * dilW) mod s: for a fixed tap, consecutive output pixels read consecutive source
+ * pixels, one contiguous load.
  *
  * <pre>
  *   output row, C = 8, 8-bit block 32 (512-bit):  | px0 px1 px2 px3 | px4 ... (P = 4, G = 1)
@@ -68,7 +70,7 @@ public final class DepthwiseNarrowVector {
     this.g = g;
     this.elementBytes = elementBytes;
     this.block = block;
-    int depth = g.inC();
+    int depth = g.outC();
     int common = depth / gcd(depth, block) * block;
     this.slots = common;
     this.groupPixels = common / depth;
@@ -87,8 +89,8 @@ public final class DepthwiseNarrowVector {
   }
 
   /**
-   * The 8-bit layout for {@code g} (depth multiplier 1), or null when the depth fills a
-   * {@link DepthwiseVector} block or the output is narrower than one group of pixels.
+   * The 8-bit layout for {@code g} (any depth multiplier), or null when the output depth fills
+   * a {@link DepthwiseVector} block or the output is narrower than one group of pixels.
    */
   public static DepthwiseNarrowVector forEightBit(ConvGeometry g) {
     return of(g, 1, DepthwiseVector.lanes8());
@@ -100,7 +102,7 @@ public final class DepthwiseNarrowVector {
   }
 
   private static DepthwiseNarrowVector of(ConvGeometry g, int elementBytes, int block) {
-    if (g.inC() != g.outC() || g.inC() >= block) {
+    if (g.outC() >= block) {
       return null;
     }
     DepthwiseNarrowVector n = new DepthwiseNarrowVector(g, elementBytes, block);
@@ -113,7 +115,7 @@ public final class DepthwiseNarrowVector {
 
   /** Bytes of the padded source copy of the input. */
   public long sourceBytes() {
-    return (long) g.batches() * g.inH() * paddedW * g.inC() * elementBytes;
+    return (long) g.batches() * g.inH() * paddedW * g.outC() * elementBytes;
   }
 
   /** Input rows (batches * inH), the range {@link #copyRows} splits. */
@@ -132,16 +134,17 @@ public final class DepthwiseNarrowVector {
    */
   public void copyRows(
       byte[] in, int inOff, byte[] dst, int dstOff, byte padByte, int rowFrom, int rowTo) {
-    final int pixelBytes = g.inC() * elementBytes;
+    final int pixelBytes = g.outC() * elementBytes;
+    final int inPixelBytes = g.inC() * elementBytes;
     final int s = g.strideW();
     for (int r = rowFrom; r < rowTo; r++) {
-      int src = inOff + r * g.inW() * pixelBytes - g.padW() * pixelBytes;
+      int src = inOff + r * g.inW() * inPixelBytes;
       int d = dstOff + r * paddedW * pixelBytes;
-      if (s == 1) {
+      if (s == 1 && inPixelBytes == pixelBytes) {
         int inside = g.padW() * pixelBytes;
         int end = inside + g.inW() * pixelBytes;
         Arrays.fill(dst, d, d + inside, padByte);
-        System.arraycopy(in, src + inside, dst, d + inside, end - inside);
+        System.arraycopy(in, src, dst, d + inside, end - inside);
         Arrays.fill(dst, d + end, d + paddedW * pixelBytes, padByte);
         continue;
       }
@@ -150,7 +153,7 @@ public final class DepthwiseNarrowVector {
         for (int u = phase; u < paddedW; u += s, o += pixelBytes) {
           int ix = u - g.padW();
           if (ix >= 0 && ix < g.inW()) {
-            copyPixel(in, src + u * pixelBytes, dst, o, pixelBytes);
+            copyPixel(in, src + ix * inPixelBytes, dst, o);
           } else {
             Arrays.fill(dst, o, o + pixelBytes, padByte);
           }
@@ -159,13 +162,27 @@ public final class DepthwiseNarrowVector {
     }
   }
 
-  private static void copyPixel(byte[] src, int from, byte[] dst, int to, int bytes) {
-    int i = 0;
-    for (; i + 8 <= bytes; i += 8) {
-      LittleEndian.setLong(dst, to + i, LittleEndian.getLong(src, from + i));
+  /**
+   * One input pixel to the source; with depth multiplier m > 1, each input channel m times
+   * (output channel c reads input channel c / m, as in the twin).
+   */
+  private void copyPixel(byte[] src, int from, byte[] dst, int to) {
+    int multiplier = g.outC() / g.inC();
+    if (multiplier == 1) {
+      int bytes = g.outC() * elementBytes;
+      int i = 0;
+      for (; i + 8 <= bytes; i += 8) {
+        LittleEndian.setLong(dst, to + i, LittleEndian.getLong(src, from + i));
+      }
+      for (; i < bytes; i++) {
+        dst[to + i] = src[from + i];
+      }
+      return;
     }
-    for (; i < bytes; i++) {
-      dst[to + i] = src[from + i];
+    for (int c = 0; c < g.outC(); c++) {
+      for (int k = 0; k < elementBytes; k++) {
+        dst[to + c * elementBytes + k] = src[from + c / multiplier * elementBytes + k];
+      }
     }
   }
 
@@ -177,14 +194,14 @@ public final class DepthwiseNarrowVector {
     int k = s % block;
     int half = block / 2;
     int j = elementBytes == 4 ? k : k < half ? 2 * k : 2 * (k - half) + 1;
-    return (s - k + j) % g.inC();
+    return (s - k + j) % g.outC();
   }
 
   /** For each [tap][slot], the index of its value in a model-order [taps][C] array. */
   private int[] slotSources(int taps) {
     int[] r = new int[taps * slots];
     for (int i = 0; i < r.length; i++) {
-      r[i] = i / slots * g.inC() + slotChannel(i % slots);
+      r[i] = i / slots * g.outC() + slotChannel(i % slots);
     }
     return r;
   }
@@ -225,7 +242,7 @@ public final class DepthwiseNarrowVector {
   public int[] biasTable8(int[] weightInts, int[] bias, int inputOffset) {
     int kh = g.kh();
     int kw = g.kw();
-    int depth = g.inC();
+    int depth = g.outC();
     int[] table = new int[(kh + 1) * (kh + 1) * slots];
     for (int ky0 = 0; ky0 <= kh; ky0++) {
       for (int ky1 = ky0; ky1 <= kh; ky1++) {
@@ -244,7 +261,7 @@ public final class DepthwiseNarrowVector {
 
   /** Requantization parameters in the 8-bit slots. */
   public RequantizeVector.Params packParams8(int[] mult, int[] shift) {
-    RequantizeVector.Params p = RequantizeVector.Params.of(mult, shift, g.inC());
+    RequantizeVector.Params p = RequantizeVector.Params.of(mult, shift, g.outC());
     return new RequantizeVector.Params(slotsOf8(p.mHigh()), slotsOf8(p.mLow()),
         slotsOf8(p.left()), slotsOf8(p.right()), slotsOf8(p.mask()));
   }
@@ -271,7 +288,7 @@ public final class DepthwiseNarrowVector {
       boolean signed, byte[] src, int srcOff, int[] w, int[] biasTable,
       RequantizeVector.Params rq, int outZp, int actMin, int actMax, byte[] out, int outOff,
       int rowFrom, int rowTo) {
-    final int depth = g.inC();
+    final int depth = g.outC();
     final int lanes = Species.I.length();
     final short byteMask = (short) (signed ? -1 : 0xff);
     final int rowStep = g.dilH() * paddedW * depth;
@@ -354,7 +371,7 @@ public final class DepthwiseNarrowVector {
   public void convF32(
       byte[] src, int srcOff, float[] w, float[] biasSlots, float actMin, float actMax,
       byte[] out, int outOff, int rowFrom, int rowTo) {
-    final int depth = g.inC();
+    final int depth = g.outC();
     final int rowStep = 4 * g.dilH() * paddedW * depth;
     final int lastGroup = g.outW() - groupPixels;
     for (int r = rowFrom; r < rowTo; r++) {

@@ -95,8 +95,7 @@ public final class DepthwiseConv2d implements OpKernel {
       }
       float[] range = Activation.floatRange(act, ctx);
       float[] bf = b;
-      // Fewer channels than one vector block would all take the vector kernel's scalar tail,
-      // which is slower than the scalar twin's unrolled loop.
+      // Fewer channels than one vector block: DepthwiseNarrowVector (pixels in the lanes).
       if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
           && outC >= DepthwiseVector.lanesF32()) {
         float[] wv = DepthwiseVector.packFloats(ConvSupport.floats(ctx, FILTER, "filter"));
@@ -106,8 +105,7 @@ public final class DepthwiseConv2d implements OpKernel {
         return c -> c.parallelFor(rows, task);
       }
       DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forFloat(g);
-      if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
-          && narrow != null) {
+      if (filter.type() == DataType.FLOAT32 && ctx.useVectorKernels() && narrow != null) {
         float[] wn = narrow.packWeightsF32(ConvSupport.floats(ctx, FILTER, "filter"));
         float[] bn = narrow.packBiasF32(bf);
         int source = ctx.scratch(narrow.sourceBytes());
@@ -195,6 +193,14 @@ public final class DepthwiseConv2d implements OpKernel {
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
+    // The scalar twin: the op itself when the vector kernels are off, else the first
+    // inferences' path while C2 compiles them (VectorWarmup).
+    PreparedOp scalar = dm == 1
+        ? c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
+            wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
+            c.offset(out))
+        : c -> DepthwiseKernels.conv8(g, dm, signed, c.array(in), c.offset(in), w, wOffset, bf,
+            inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
     if (dm == 1 && ctx.useVectorKernels() && outC >= DepthwiseVector.lanes8()) {
       int[] wv = DepthwiseVector.packInts(wTapMajor, outC, signed, wOffset);
       int[] bp = DepthwiseVector.packChannels(bf);
@@ -208,15 +214,12 @@ public final class DepthwiseConv2d implements OpKernel {
         if (VectorWarmup.ready()) {
           c.parallelFor(rows, task);
         } else {
-          // First inferences, while C2 compiles the vector kernels: the scalar twin.
-          DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
-              wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
-              c.offset(out));
+          scalar.eval(c);
         }
       };
     }
     DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forEightBit(g);
-    if (dm == 1 && ctx.useVectorKernels() && narrow != null) {
+    if (ctx.useVectorKernels() && narrow != null) {
       int[] wInts = DepthwiseNarrowVector.weightInts(wTapMajor, signed, wOffset);
       int[] wn = narrow.packWeights8(wInts);
       int[] biasTable = narrow.biasTable8(wInts, bf, inOffset);
@@ -229,23 +232,14 @@ public final class DepthwiseConv2d implements OpKernel {
           c.offset(source), wn, biasTable, rq, outZp, range[0], range[1], c.array(out),
           c.offset(out), from, to);
       return c -> {
-        if (!VectorWarmup.ready()) {
-          // First inferences, while C2 compiles the vector kernels: the scalar twin.
-          DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
-              wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
-              c.offset(out));
-          return;
+        if (VectorWarmup.ready()) {
+          c.parallelFor(narrow.inputRows(), copy);
+          c.parallelFor(narrow.outputRows(), task);
+        } else {
+          scalar.eval(c);
         }
-        c.parallelFor(narrow.inputRows(), copy);
-        c.parallelFor(narrow.outputRows(), task);
       };
     }
-    if (dm == 1) {
-      return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
-          wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
-          c.offset(out));
-    }
-    return c -> DepthwiseKernels.conv8(g, dm, signed, c.array(in), c.offset(in), w, wOffset, bf,
-        inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
+    return scalar;
   }
 }

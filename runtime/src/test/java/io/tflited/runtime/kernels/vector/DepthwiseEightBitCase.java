@@ -6,17 +6,18 @@ import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
 
 /**
- * One seeded random 8-bit depthwise layer (depth multiplier 1) for the parity tests: input at
- * offset 1, model-order filter, offsets, bias, per-tensor or per-channel multipliers, output
- * zero point and activation range; {@code rep} picks min/max/mixed fills and the range.
+ * One seeded random 8-bit depthwise layer (depth multiplier outC / inC) for the parity
+ * tests: input at offset 1, model-order filter, offsets, bias, per-tensor or per-channel
+ * multipliers, output zero point and activation range; {@code rep} picks min/max/mixed fills
+ * and the range.
  */
 record DepthwiseEightBitCase(
     ConvGeometry g, boolean signed, byte[] in, byte[] wModel, int inOffset, int wOffset,
     int[] bias, int[] mult, int[] shift, int outZp, int lo, int hi) {
 
   static DepthwiseEightBitCase random(Random rnd, ConvGeometry g, int rep, boolean signed) {
-    int c = g.inC();
-    byte[] in = new byte[g.batches() * g.inH() * g.inW() * c + 1];
+    int c = g.outC();
+    byte[] in = new byte[g.batches() * g.inH() * g.inW() * g.inC() + 1];
     byte[] wModel = new byte[g.kh() * g.kw() * c];
     DepthwiseVectorParityTest.fill(rnd, in, rep < 5 ? rep : 9);
     DepthwiseVectorParityTest.fill(rnd, wModel, rep < 5 ? (rep + 1) % 5 : 9);
@@ -54,11 +55,16 @@ record DepthwiseEightBitCase(
 
   /** The scalar twin's output, at offset 2 of an array with 2 spare bytes. */
   byte[] expected() {
-    int taps = g.kh() * g.kw();
+    byte[] packed = DepthwiseKernels.packBytes(wModel, g.kh() * g.kw(), g.outC());
     byte[] out = new byte[outLen() + 2];
-    DepthwiseKernels.conv8Dm1(g, signed, in, 1, wModel,
-        DepthwiseKernels.packBytes(wModel, taps, g.inC()), wOffset, bias, inOffset, mult,
-        shift, outZp, lo, hi, out, 2);
+    int dm = g.outC() / g.inC();
+    if (dm == 1) {
+      DepthwiseKernels.conv8Dm1(g, signed, in, 1, wModel, packed, wOffset, bias, inOffset,
+          mult, shift, outZp, lo, hi, out, 2);
+    } else {
+      DepthwiseKernels.conv8(g, dm, signed, in, 1, packed, wOffset, bias, inOffset, mult,
+          shift, outZp, lo, hi, out, 2);
+    }
     return out;
   }
 }

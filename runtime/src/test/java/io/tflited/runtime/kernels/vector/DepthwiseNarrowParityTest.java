@@ -12,10 +12,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * DepthwiseNarrowVector against the scalar twin DepthwiseKernels, bit for bit for int8, uint8
- * and float32: depths below one vector block (1, 2, 3, 4, 5, 8, 12, 16, 24 and block - 1, the
- * ones that fit at the running width), both paddings, strides 1-3 (column stride > 1 goes
- * through the de-interleaved copy), dilations 1-2, filters 1x1 to 5x5, activation ranges,
+ * DepthwiseNarrowVector against the scalar twin DepthwiseKernels, bit for bit for int8, uint8 and
+ * float32: depths below one vector block (1, 2, 3, 4, 5, 8, 12, 16, 24 and block - 1, the ones that
+ * fit at the running width), depth multipliers 1-4, both paddings, strides 1-3 (column stride > 1
+ * goes through the de-interleaved copy), dilations 1-2, filters 1x1 to 5x5, activation ranges,
  * min/max fills, and a random split of the output rows.
  */
 class DepthwiseNarrowParityTest {
@@ -61,6 +61,34 @@ class DepthwiseNarrowParityTest {
       }
     }
     assertTrue(narrowCases > 100, "narrow kernel ran in " + narrowCases + " cases");
+  }
+
+  /** Depth multipliers 2-4: the source copy repeats each input channel (8-bit and float). */
+  @Test
+  void depthMultipliersMatchScalarExactly() {
+    Random rnd = new Random(23);
+    int cases = 0;
+    for (int dm = 2; dm <= 4; dm++) {
+      for (int inC = 1; inC <= 6; inC++) {
+        int outC = inC * dm;
+        for (int pad : new int[] {SAME, VALID}) {
+          for (int rep = 0; rep < 4; rep++) {
+            ConvGeometry g8 = withInputDepth(
+                geometry(rnd, outC, pad, DepthwiseVector.lanes8()), inC);
+            cases += checkEightBit(rnd, g8, rep, rep % 2 == 0);
+            ConvGeometry gf = withInputDepth(
+                geometry(rnd, outC, pad, DepthwiseVector.lanesF32()), inC);
+            cases += checkFloat(rnd, gf, rep);
+          }
+        }
+      }
+    }
+    assertTrue(cases > 30, "narrow kernel ran in " + cases + " cases");
+  }
+
+  private static ConvGeometry withInputDepth(ConvGeometry g, int inC) {
+    return new ConvGeometry(g.batches(), g.inH(), g.inW(), inC, g.outH(), g.outW(), g.outC(),
+        g.kh(), g.kw(), g.strideH(), g.strideW(), g.dilH(), g.dilW(), g.padH(), g.padW());
   }
 
   @Test
