@@ -60,6 +60,8 @@ public final class DepthwiseNarrowVector {
   private final int block;
   private final int slots;
   private final int groupPixels;
+  /** Depth multiplier: output channels per input channel. */
+  private final int multiplier;
   /** Pixels of a padded source row: padW + inW + right padding. */
   private final int paddedW;
   private final int[] phaseStart;
@@ -74,6 +76,7 @@ public final class DepthwiseNarrowVector {
     int common = depth / gcd(depth, block) * block;
     this.slots = common;
     this.groupPixels = common / depth;
+    this.multiplier = depth / g.inC();
     int s = g.strideW();
     this.paddedW = Math.max(g.padW() + g.inW(), (g.outW() - 1) * s + (g.kw() - 1) * g.dilW() + 1);
     this.phaseStart = new int[s];
@@ -140,7 +143,7 @@ public final class DepthwiseNarrowVector {
     for (int r = rowFrom; r < rowTo; r++) {
       int src = inOff + r * g.inW() * inPixelBytes;
       int d = dstOff + r * paddedW * pixelBytes;
-      if (s == 1 && inPixelBytes == pixelBytes) {
+      if (s == 1 && multiplier == 1) {
         int inside = g.padW() * pixelBytes;
         int end = inside + g.inW() * pixelBytes;
         Arrays.fill(dst, d, d + inside, padByte);
@@ -149,36 +152,38 @@ public final class DepthwiseNarrowVector {
         continue;
       }
       for (int phase = 0; phase < s; phase++) {
+        // Padded pixels u = phase + j * s: left padding, the input, right padding.
         int o = d + phaseStart[phase] * pixelBytes;
-        for (int u = phase; u < paddedW; u += s, o += pixelBytes) {
-          int ix = u - g.padW();
-          if (ix >= 0 && ix < g.inW()) {
-            copyPixel(in, src + ix * inPixelBytes, dst, o);
-          } else {
-            Arrays.fill(dst, o, o + pixelBytes, padByte);
+        int u = phase;
+        for (; u < paddedW && u < g.padW(); u += s, o += pixelBytes) {
+          Arrays.fill(dst, o, o + pixelBytes, padByte);
+        }
+        int inEnd = Math.min(paddedW, g.padW() + g.inW());
+        if (multiplier == 1) {
+          for (; u < inEnd; u += s, o += pixelBytes) {
+            int from = src + (u - g.padW()) * pixelBytes;
+            int i = 0;
+            for (; i + 8 <= pixelBytes; i += 8) {
+              LittleEndian.setLong(dst, o + i, LittleEndian.getLong(in, from + i));
+            }
+            for (; i < pixelBytes; i++) {
+              dst[o + i] = in[from + i];
+            }
           }
+        } else {
+          for (; u < inEnd; u += s, o += pixelBytes) {
+            repeatChannels(in, src + (u - g.padW()) * inPixelBytes, dst, o);
+          }
+        }
+        for (; u < paddedW; u += s, o += pixelBytes) {
+          Arrays.fill(dst, o, o + pixelBytes, padByte);
         }
       }
     }
   }
 
-  /**
-   * One input pixel to the source; with depth multiplier m > 1, each input channel m times
-   * (output channel c reads input channel c / m, as in the twin).
-   */
-  private void copyPixel(byte[] src, int from, byte[] dst, int to) {
-    int multiplier = g.outC() / g.inC();
-    if (multiplier == 1) {
-      int bytes = g.outC() * elementBytes;
-      int i = 0;
-      for (; i + 8 <= bytes; i += 8) {
-        LittleEndian.setLong(dst, to + i, LittleEndian.getLong(src, from + i));
-      }
-      for (; i < bytes; i++) {
-        dst[to + i] = src[from + i];
-      }
-      return;
-    }
+  /** One input pixel with each channel {@link #multiplier} times (channel c reads c / m). */
+  private void repeatChannels(byte[] src, int from, byte[] dst, int to) {
     for (int c = 0; c < g.outC(); c++) {
       for (int k = 0; k < elementBytes; k++) {
         dst[to + c * elementBytes + k] = src[from + c / multiplier * elementBytes + k];
