@@ -24,7 +24,7 @@ import jdk.incubator.vector.ShortVector;
  * P = lcm(C, block) / C consecutive output pixels, i.e. G = lcm(C, block) / block whole
  * vector blocks; block g of a group always holds the same channels, so the weights, bias and
  * requantization parameters are replicated once at prepare into [taps][G * block] slots.
- * Each eval first copies the input rows into an arena scratch ({@link #copyRows}): padded
+ * Each thread first copies the input rows it reads into its arena scratch: padded
  * left and right with pixels whose taps contribute exactly nothing (the input zero point for
  * 8-bit, 0 for float); each input channel repeated depth-multiplier times (so the rest is a
  * depth multiplier 1 conv over the output channels); and, for a column stride s > 1,
@@ -116,33 +116,91 @@ public final class DepthwiseNarrowVector {
     return b == 0 ? a : gcd(b, a % b);
   }
 
-  /** Bytes of the padded source copy of the input. */
-  public long sourceBytes() {
-    return (long) g.batches() * g.inH() * paddedW * g.outC() * elementBytes;
+  /**
+   * Slot {@code slot} of {@code slots} (one per thread, see {@link #slotBytes}) runs output
+   * rows [outputRows * slot / slots, outputRows * (slot + 1) / slots).
+   */
+  private int slotRow(int slot, int slots) {
+    return (int) ((long) g.batches() * g.outH() * slot / slots);
   }
 
-  /** Input rows (batches * inH), the range {@link #copyRows} splits. */
-  public int inputRows() {
-    return g.batches() * g.inH();
+  /** First global input row (batch * inH + y) that output row r reads. */
+  private int firstInputRow(int r) {
+    int iy0 = r % g.outH() * g.strideH() - g.padH();
+    return r / g.outH() * g.inH() + Math.max(0, iy0);
   }
 
-  /** Output rows (batches * outH), the range the conv methods split. */
-  public int outputRows() {
-    return g.batches() * g.outH();
+  /** One past the last global input row that output row r reads. */
+  private int endInputRow(int r) {
+    int iyLast = r % g.outH() * g.strideH() - g.padH() + (g.kh() - 1) * g.dilH();
+    return r / g.outH() * g.inH() + Math.min(g.inH(), iyLast + 1);
   }
 
   /**
-   * Copies input rows [rowFrom, rowTo) into the padded source {@code dst} (class doc); padding
-   * pixels get {@code padByte} in every byte (the 8-bit input zero point, or 0 for float).
+   * Scratch bytes of one slot: the padded source rows its output rows read. Each slot copies
+   * its own rows (rows read by two slots are copied twice), so one parallel pass does it all.
    */
-  public void copyRows(
+  public long slotBytes(int slots) {
+    long most = 0;
+    for (int slot = 0; slot < slots; slot++) {
+      int r0 = slotRow(slot, slots);
+      int r1 = slotRow(slot + 1, slots);
+      if (r0 < r1) {
+        most = Math.max(most, Math.max(0, endInputRow(r1 - 1) - firstInputRow(r0)));
+      }
+    }
+    return most * paddedW * g.outC() * elementBytes;
+  }
+
+  /**
+   * 8-bit slot {@code slot} of {@code slots}: copies its source rows into {@code scratch} at
+   * {@code slotOff} (padded with {@code zeroPoint}, the input's) and runs its output rows;
+   * {@code w} is {@link #packWeights8}, {@code biasTable} {@link #biasTable8}, {@code rq}
+   * {@link #packParams8}.
+   */
+  public void slot8(
+      int slot, int slots, boolean signed, byte[] in, int inOff, byte zeroPoint,
+      byte[] scratch, int slotOff, int[] w, int[] biasTable, RequantizeVector.Params rq,
+      int outZp, int actMin, int actMax, byte[] out, int outOff) {
+    int r0 = slotRow(slot, slots);
+    int r1 = slotRow(slot + 1, slots);
+    if (r0 < r1) {
+      int first = firstInputRow(r0);
+      copyRows(in, inOff, scratch, slotOff, zeroPoint, first, endInputRow(r1 - 1));
+      conv8(signed, scratch, slotOff - first * paddedW * g.outC(), w, biasTable, rq, outZp,
+          actMin, actMax, out, outOff, r0, r1);
+    }
+  }
+
+  /**
+   * float32 slot {@code slot} of {@code slots}, as {@link #slot8} (padding 0f); {@code w} is
+   * {@link #packWeightsF32}, {@code biasSlots} {@link #packBiasF32}.
+   */
+  public void slotF32(
+      int slot, int slots, byte[] in, int inOff, byte[] scratch, int slotOff, float[] w,
+      float[] biasSlots, float actMin, float actMax, byte[] out, int outOff) {
+    int r0 = slotRow(slot, slots);
+    int r1 = slotRow(slot + 1, slots);
+    if (r0 < r1) {
+      int first = firstInputRow(r0);
+      copyRows(in, inOff, scratch, slotOff, (byte) 0, first, endInputRow(r1 - 1));
+      convF32(scratch, slotOff - 4 * first * paddedW * g.outC(), w, biasSlots, actMin, actMax,
+          out, outOff, r0, r1);
+    }
+  }
+
+  /**
+   * Copies global input rows [rowFrom, rowTo) into the padded source from {@code dstOff}
+   * (class doc); padding pixels get {@code padByte} in every byte.
+   */
+  private void copyRows(
       byte[] in, int inOff, byte[] dst, int dstOff, byte padByte, int rowFrom, int rowTo) {
     final int pixelBytes = g.outC() * elementBytes;
     final int inPixelBytes = g.inC() * elementBytes;
     final int s = g.strideW();
     for (int r = rowFrom; r < rowTo; r++) {
       int src = inOff + r * g.inW() * inPixelBytes;
-      int d = dstOff + r * paddedW * pixelBytes;
+      int d = dstOff + (r - rowFrom) * paddedW * pixelBytes;
       if (s == 1 && multiplier == 1) {
         int inside = g.padW() * pixelBytes;
         int end = inside + g.inW() * pixelBytes;
@@ -285,11 +343,10 @@ public final class DepthwiseNarrowVector {
   }
 
   /**
-   * 8-bit conv of output rows [rowFrom, rowTo). {@code src} is the {@link #copyRows} copy of
-   * the input (padded with its zero point), {@code w} {@link #packWeights8}, {@code biasTable}
-   * {@link #biasTable8}, {@code rq} {@link #packParams8}.
+   * 8-bit conv of output rows [rowFrom, rowTo). {@code src} holds the padded source, global
+   * input row i at {@code srcOff + i * paddedW * C} (the rows these output rows read).
    */
-  public void conv8(
+  private void conv8(
       boolean signed, byte[] src, int srcOff, int[] w, int[] biasTable,
       RequantizeVector.Params rq, int outZp, int actMin, int actMax, byte[] out, int outOff,
       int rowFrom, int rowTo) {
@@ -368,12 +425,8 @@ public final class DepthwiseNarrowVector {
     return p;
   }
 
-  /**
-   * float32 conv of output rows [rowFrom, rowTo); {@code src} is the {@link #copyRows} copy of
-   * the input (padded with 0), {@code w} {@link #packWeightsF32}, {@code biasSlots}
-   * {@link #packBiasF32}.
-   */
-  public void convF32(
+  /** float32 conv of output rows [rowFrom, rowTo); {@code src} as in {@link #conv8}. */
+  private void convF32(
       byte[] src, int srcOff, float[] w, float[] biasSlots, float actMin, float actMax,
       byte[] out, int outOff, int rowFrom, int rowTo) {
     final int depth = g.outC();

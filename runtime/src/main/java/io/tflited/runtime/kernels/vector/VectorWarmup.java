@@ -121,11 +121,12 @@ public final class VectorWarmup {
     int[] nTable = narrow8.biasTable8(nInts, new int[n8.inC()], 3);
     RequantizeVector.Params nRq = narrow8.packParams8(new int[] {1 << 30}, new int[] {-8});
     byte[] nIn = bytes(r, 9 * n8.inC());
-    byte[] nSrc = new byte[(int) narrow8.sourceBytes()];
+    byte[] nSrc = new byte[(int) narrow8.slotBytes(1)];
     byte[] nOut = new byte[9 * n8.inC()];
     float[] nWf = narrowF.packWeightsF32(new float[9 * nf.inC()]);
     float[] nBf = narrowF.packBiasF32(new float[nf.inC()]);
-    byte[] nSrcF = new byte[(int) narrowF.sourceBytes()];
+    byte[] nSrcF = new byte[(int) narrowF.slotBytes(1)];
+    byte[] nInF = new byte[4 * 9 * nf.inC()];
     byte[] nOutF = new byte[4 * 9 * nf.inC()];
     // 8-bit ADD and MUL rows of 3 vectors plus a tail (where the width has 8-bit rows).
     int rowLen = 3 * Species.B.length() + 5;
@@ -144,9 +145,9 @@ public final class VectorWarmup {
       DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn, 0, dwInts[i & 1], dwBias[i & 1],
           dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127, dwOut, 0, 0, 4);
       DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 4);
-      narrow8.copyRows(nIn, 0, nSrc, 0, (byte) -3, 0, 3);
-      narrow8.conv8((i & 1) == 0, nSrc, 0, nW, nTable, nRq, 0, -128, 127, nOut, 0, 0, 3);
-      narrowF.convF32(nSrcF, 0, nWf, nBf, -6f, 6f, nOutF, 0, 0, 3);
+      narrow8.slot8(0, 1, (i & 1) == 0, nIn, 0, (byte) -3, nSrc, 0, nW, nTable, nRq, 0, -128,
+          127, nOut, 0);
+      narrowF.slotF32(0, 1, nInF, 0, nSrcF, 0, nWf, nBf, -6f, 6f, nOutF, 0);
       if (rows8) {
         add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
         mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);

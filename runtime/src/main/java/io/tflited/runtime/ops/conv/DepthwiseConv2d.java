@@ -108,15 +108,17 @@ public final class DepthwiseConv2d implements OpKernel {
       if (filter.type() == DataType.FLOAT32 && ctx.useVectorKernels() && narrow != null) {
         float[] wn = narrow.packWeightsF32(ConvSupport.floats(ctx, FILTER, "filter"));
         float[] bn = narrow.packBiasF32(bf);
-        int source = ctx.scratch(narrow.sourceBytes());
-        RangeTask copy = (c, from, to) -> narrow.copyRows(c.array(in), c.offset(in),
-            c.array(source), c.offset(source), (byte) 0, from, to);
-        RangeTask task = (c, from, to) -> narrow.convF32(c.array(source), c.offset(source),
-            wn, bn, range[0], range[1], c.array(out), c.offset(out), from, to);
-        return c -> {
-          c.parallelFor(narrow.inputRows(), copy);
-          c.parallelFor(narrow.outputRows(), task);
+        int slots = Math.max(1, ctx.interpreterOptions().threads());
+        int slotBytes = (int) narrow.slotBytes(slots);
+        int scratch = ctx.scratch((long) slotBytes * slots);
+        RangeTask task = (c, from, to) -> {
+          for (int slot = from; slot < to; slot++) {
+            narrow.slotF32(slot, slots, c.array(in), c.offset(in), c.array(scratch),
+                c.offset(scratch) + slot * slotBytes, wn, bn, range[0], range[1], c.array(out),
+                c.offset(out));
+          }
         };
+        return c -> c.parallelFor(slots, task);
       }
       if (filter.type() == DataType.FLOAT32) {
         float[] w = DepthwiseKernels.packFloats(ConvSupport.floats(ctx, FILTER, "filter"), taps, outC);
@@ -224,17 +226,20 @@ public final class DepthwiseConv2d implements OpKernel {
       int[] wn = narrow.packWeights8(wInts);
       int[] biasTable = narrow.biasTable8(wInts, bf, inOffset);
       RequantizeVector.Params rq = narrow.packParams8(ms[0], ms[1]);
-      int source = ctx.scratch(narrow.sourceBytes());
       byte zeroPoint = (byte) input.zeroPoint();
-      RangeTask copy = (c, from, to) -> narrow.copyRows(c.array(in), c.offset(in),
-          c.array(source), c.offset(source), zeroPoint, from, to);
-      RangeTask task = (c, from, to) -> narrow.conv8(signed, c.array(source),
-          c.offset(source), wn, biasTable, rq, outZp, range[0], range[1], c.array(out),
-          c.offset(out), from, to);
+      int slots = Math.max(1, ctx.interpreterOptions().threads());
+      int slotBytes = (int) narrow.slotBytes(slots);
+      int scratch = ctx.scratch((long) slotBytes * slots);
+      RangeTask task = (c, from, to) -> {
+        for (int slot = from; slot < to; slot++) {
+          narrow.slot8(slot, slots, signed, c.array(in), c.offset(in), zeroPoint,
+              c.array(scratch), c.offset(scratch) + slot * slotBytes, wn, biasTable, rq, outZp,
+              range[0], range[1], c.array(out), c.offset(out));
+        }
+      };
       return c -> {
         if (VectorWarmup.ready()) {
-          c.parallelFor(narrow.inputRows(), copy);
-          c.parallelFor(narrow.outputRows(), task);
+          c.parallelFor(slots, task);
         } else {
           scalar.eval(c);
         }

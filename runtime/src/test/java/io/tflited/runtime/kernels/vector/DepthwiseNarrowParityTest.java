@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * float32: depths below one vector block (1, 2, 3, 4, 5, 8, 12, 16, 24 and block - 1, the ones that
  * fit at the running width), depth multipliers 1-4, both paddings, strides 1-3 (column stride > 1
  * goes through the de-interleaved copy), dilations 1-2, filters 1x1 to 5x5, activation ranges,
- * min/max fills, and a random split of the output rows.
+ * min/max fills, and the output rows split into 1-3 thread slots (each copying the input rows
+ * it reads into scratch that starts out random).
  */
 class DepthwiseNarrowParityTest {
   private static final int SAME = io.tflited.runtime.model.fb.Padding.SAME;
@@ -118,26 +119,19 @@ class DepthwiseNarrowParityTest {
     int[] wn = narrow.packWeights8(wInts);
     int[] table = narrow.biasTable8(wInts, k.bias(), k.inOffset());
     RequantizeVector.Params rq = narrow.packParams8(k.mult(), k.shift());
-    byte[] src = new byte[(int) narrow.sourceBytes() + 3];
-    copyInTwoParts(rnd, narrow, k.in(), 1, src, 3, (byte) -k.inOffset());
     byte[] actual = new byte[k.outLen() + 2];
-    int rows = narrow.outputRows();
-    int split = rnd.nextInt(rows + 1);
-    for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      narrow.conv8(signed, src, 3, wn, table, rq, k.outZp(), k.lo(), k.hi(), actual, 2,
-          part[0], part[1]);
+    int slots = 1 + rnd.nextInt(3);
+    int slotBytes = (int) narrow.slotBytes(slots);
+    byte[] scratch = new byte[3 + slots * slotBytes];
+    rnd.nextBytes(scratch); // the previous inference's leftovers: the copy must cover all read
+    for (int slot = 0; slot < slots; slot++) {
+      narrow.slot8(slot, slots, signed, k.in(), 1, (byte) -k.inOffset(), scratch,
+          3 + slot * slotBytes, wn, table, rq, k.outZp(), k.lo(), k.hi(), actual, 2);
     }
     assertArrayEquals(k.expected(), actual, () -> "geometry " + g + " signed " + signed);
     return 1;
   }
 
-  private static void copyInTwoParts(Random rnd, DepthwiseNarrowVector narrow, byte[] in,
-      int inOff, byte[] src, int srcOff, byte padByte) {
-    int rows = narrow.inputRows();
-    int split = rnd.nextInt(rows + 1);
-    narrow.copyRows(in, inOff, src, srcOff, padByte, 0, split);
-    narrow.copyRows(in, inOff, src, srcOff, padByte, split, rows);
-  }
 
   @Test
   void floatMatchesScalarBitForBit() {
@@ -165,15 +159,16 @@ class DepthwiseNarrowParityTest {
     }
     DepthwiseFloatCase k = DepthwiseFloatCase.random(rnd, g, rep);
     byte[] expected = k.expected();
-    byte[] src = new byte[(int) narrow.sourceBytes() + 8];
-    copyInTwoParts(rnd, narrow, k.in(), 4, src, 8, (byte) 0);
     float[] wn = narrow.packWeightsF32(k.w());
     float[] bn = narrow.packBiasF32(k.bias());
     byte[] actual = new byte[expected.length];
-    int rows = narrow.outputRows();
-    int split = rnd.nextInt(rows + 1);
-    for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      narrow.convF32(src, 8, wn, bn, k.lo(), k.hi(), actual, 0, part[0], part[1]);
+    int slots = 1 + rnd.nextInt(3);
+    int slotBytes = (int) narrow.slotBytes(slots);
+    byte[] scratch = new byte[8 + slots * slotBytes];
+    rnd.nextBytes(scratch);
+    for (int slot = 0; slot < slots; slot++) {
+      narrow.slotF32(slot, slots, k.in(), 4, scratch, 8 + slot * slotBytes, wn, bn, k.lo(),
+          k.hi(), actual, 0);
     }
     for (int i = 0; i < k.outLen(); i++) {
       int at = i;
