@@ -23,7 +23,7 @@ import jdk.incubator.vector.ShortVector;
  * <p>Layout. An output row of depth C is {@code outW * C} contiguous values. A group is
  * P = lcm(C, block) / C consecutive output pixels, i.e. G = lcm(C, block) / block whole
  * vector blocks; block g of a group always holds the same channels, so the weights, bias and
- * requantization parameters are replicated once at prepare into [taps][G * block] slots.
+ * requantization parameters are replicated once at prepare into [taps][G * block] lanes.
  * Each thread first copies the input rows it reads into its arena scratch: padded
  * left and right with pixels whose taps contribute exactly nothing (the input zero point for
  * 8-bit, 0 for float); each input channel repeated depth-multiplier times (so the rest is a
@@ -36,7 +36,7 @@ import jdk.incubator.vector.ShortVector;
  *
  * <pre>
  *   output row, C = 8, 8-bit block 32 (512-bit):  | px0 px1 px2 px3 | px4 ... (P = 4, G = 1)
- *   8-bit slots of a block (as in DepthwiseVector): bytes 0 2 4 .. 30 | 1 3 5 .. 31
+ *   8-bit lanes of a block (as in DepthwiseVector): bytes 0 2 4 .. 30 | 1 3 5 .. 31
  *   source row, pad 1, stride 1:  zp | x0 x1 ... x(inW-1) | zp
  *   source row, pad 0, stride 2:  x0 x2 x4 ... | x1 x3 x5 ...
  * </pre>
@@ -58,7 +58,8 @@ public final class DepthwiseNarrowVector {
   private final ConvGeometry g;
   private final int elementBytes;
   private final int block;
-  private final int slots;
+  /** Values of a group: G * block lanes. */
+  private final int groupLanes;
   private final int groupPixels;
   /** Depth multiplier: output channels per input channel. */
   private final int multiplier;
@@ -74,7 +75,7 @@ public final class DepthwiseNarrowVector {
     this.block = block;
     int depth = g.outC();
     int common = depth / gcd(depth, block) * block;
-    this.slots = common;
+    this.groupLanes = common;
     this.groupPixels = common / depth;
     this.multiplier = depth / g.inC();
     int s = g.strideW();
@@ -174,17 +175,17 @@ public final class DepthwiseNarrowVector {
 
   /**
    * float32 slot {@code slot} of {@code slots}, as {@link #slot8} (padding 0f); {@code w} is
-   * {@link #packWeightsF32}, {@code biasSlots} {@link #packBiasF32}.
+   * {@link #packWeightsF32}, {@code biasLanes} {@link #packBiasF32}.
    */
   public void slotF32(
       int slot, int slots, byte[] in, int inOff, byte[] scratch, int slotOff, float[] w,
-      float[] biasSlots, float actMin, float actMax, byte[] out, int outOff) {
+      float[] biasLanes, float actMin, float actMax, byte[] out, int outOff) {
     int r0 = slotRow(slot, slots);
     int r1 = slotRow(slot + 1, slots);
     if (r0 < r1) {
       int first = firstInputRow(r0);
       copyRows(in, inOff, scratch, slotOff, (byte) 0, first, endInputRow(r1 - 1));
-      convF32(scratch, slotOff - 4 * first * paddedW * g.outC(), w, biasSlots, actMin, actMax,
+      convF32(scratch, slotOff - 4 * first * paddedW * g.outC(), w, biasLanes, actMin, actMax,
           out, outOff, r0, r1);
     }
   }
@@ -250,29 +251,29 @@ public final class DepthwiseNarrowVector {
   }
 
   /**
-   * Model channel held by slot {@code s}: in the 8-bit layout a block's even bytes, then its
+   * Model channel held by group lane {@code s}: in the 8-bit layout a block's even bytes, then its
    * odd bytes (as in DepthwiseVector); in the float layout the values in order.
    */
-  private int slotChannel(int s) {
+  private int laneChannel(int s) {
     int k = s % block;
     int half = block / 2;
     int j = elementBytes == 4 ? k : k < half ? 2 * k : 2 * (k - half) + 1;
     return (s - k + j) % g.outC();
   }
 
-  /** For each [tap][slot], the index of its value in a model-order [taps][C] array. */
-  private int[] slotSources(int taps) {
-    int[] r = new int[taps * slots];
+  /** For each [tap][lane], the index of its value in a model-order [taps][C] array. */
+  private int[] laneSources(int taps) {
+    int[] r = new int[taps * groupLanes];
     for (int i = 0; i < r.length; i++) {
-      r[i] = i / slots * g.outC() + slotChannel(i % slots);
+      r[i] = i / groupLanes * g.outC() + laneChannel(i % groupLanes);
     }
     return r;
   }
 
-  private int[] slotsOf8(int[] perChannel) {
-    int[] from = slotSources(1);
-    int[] r = new int[slots];
-    for (int s = 0; s < slots; s++) {
+  private int[] lanesOf8(int[] perChannel) {
+    int[] from = laneSources(1);
+    int[] r = new int[groupLanes];
+    for (int s = 0; s < groupLanes; s++) {
       r[s] = perChannel[from[s]];
     }
     return r;
@@ -287,9 +288,9 @@ public final class DepthwiseNarrowVector {
     return r;
   }
 
-  /** {@link #weightInts} replicated into the 8-bit slots, [taps][slots]. */
+  /** {@link #weightInts} replicated into the 8-bit group lanes, [taps][G * block]. */
   public int[] packWeights8(int[] weightInts) {
-    int[] from = slotSources(g.kh() * g.kw());
+    int[] from = laneSources(g.kh() * g.kw());
     int[] p = new int[from.length];
     for (int i = 0; i < p.length; i++) {
       p[i] = weightInts[from[i]];
@@ -299,34 +300,34 @@ public final class DepthwiseNarrowVector {
 
   /**
    * Starting accumulators per range of valid filter rows [ky0, ky1):
-   * {@code bias + inputOffset * sum of those rows' (w + weightOffset)}, in the 8-bit slots,
-   * at {@code (ky0 * (kh + 1) + ky1) * slots}.
+   * {@code bias + inputOffset * sum of those rows' (w + weightOffset)}, in the 8-bit group lanes,
+   * at {@code (ky0 * (kh + 1) + ky1) * G * block}.
    */
   public int[] biasTable8(int[] weightInts, int[] bias, int inputOffset) {
     int kh = g.kh();
     int kw = g.kw();
     int depth = g.outC();
-    int[] table = new int[(kh + 1) * (kh + 1) * slots];
+    int[] table = new int[(kh + 1) * (kh + 1) * groupLanes];
     for (int ky0 = 0; ky0 <= kh; ky0++) {
       for (int ky1 = ky0; ky1 <= kh; ky1++) {
-        for (int s = 0; s < slots; s++) {
-          int c = slotChannel(s);
+        for (int s = 0; s < groupLanes; s++) {
+          int c = laneChannel(s);
           int v = bias[c];
           for (int t = ky0 * kw; t < ky1 * kw; t++) {
             v += inputOffset * weightInts[t * depth + c];
           }
-          table[(ky0 * (kh + 1) + ky1) * slots + s] = v;
+          table[(ky0 * (kh + 1) + ky1) * groupLanes + s] = v;
         }
       }
     }
     return table;
   }
 
-  /** Requantization parameters in the 8-bit slots. */
+  /** Requantization parameters in the 8-bit group lanes. */
   public RequantizeVector.Params packParams8(int[] mult, int[] shift) {
     RequantizeVector.Params p = RequantizeVector.Params.of(mult, shift, g.outC());
-    return new RequantizeVector.Params(slotsOf8(p.mHigh()), slotsOf8(p.mLow()),
-        slotsOf8(p.left()), slotsOf8(p.right()), slotsOf8(p.mask()));
+    return new RequantizeVector.Params(lanesOf8(p.mHigh()), lanesOf8(p.mLow()),
+        lanesOf8(p.left()), lanesOf8(p.right()), lanesOf8(p.mask()));
   }
 
   /** {@code ky0 * (kh + 1) + ky1} for output row r: its filter rows [ky0, ky1) inside the input. */
@@ -361,12 +362,12 @@ public final class DepthwiseNarrowVector {
       int ky0 = rows / (g.kh() + 1);
       int ky1 = rows % (g.kh() + 1);
       int rowBase = srcOff + sourcePixel(r) * depth;
-      int biasAt = rows * slots;
+      int biasAt = rows * groupLanes;
       int o = outOff + r * g.outW() * depth;
       for (int ox = 0; ox < g.outW(); ox += groupPixels) {
         // The last group ends at outW, overlapping the one before (same values).
         int x = Math.min(ox, lastGroup) * depth;
-        for (int s = 0; s < slots; s += block, x += block) {
+        for (int s = 0; s < groupLanes; s += block, x += block) {
           accumulate8(src, rowBase + x, rowStep, ky0, ky1, byteMask, w, s, biasTable,
               biasAt + s, acc);
           DepthwiseVector.requantizeInPlace(acc, 0, rq, s, outZp, actMin, actMax);
@@ -378,7 +379,7 @@ public final class DepthwiseNarrowVector {
   }
 
   /**
-   * Accumulators of one block (source bytes from {@code xi}, packed slots from {@code s}):
+   * Accumulators of one block (source bytes from {@code xi}, group lanes from {@code s}):
    * filter rows [ky0, ky1), every column, into acc[0, 2L) as even and odd halves.
    */
   private void accumulate8(
@@ -391,8 +392,8 @@ public final class DepthwiseNarrowVector {
     IntVector so = IntVector.fromArray(Species.I, biasTable, biasAt + lanes);
     for (int ky = ky0; ky < ky1; ky++) {
       int row = xi + ky * rowStep;
-      int wi = ky * kw * slots + s;
-      for (int kx = 0; kx < kw; kx++, wi += slots) {
+      int wi = ky * kw * groupLanes + s;
+      for (int kx = 0; kx < kw; kx++, wi += groupLanes) {
         // Pairs: 2L input bytes widened to shorts, as L ints of (even, odd) byte pairs;
         // even = pair << 16 >> 16, odd = pair >> 16.
         IntVector p = ((ShortVector) ByteVector.fromArray(DepthwiseVector.BH, src,
@@ -406,18 +407,18 @@ public final class DepthwiseNarrowVector {
     so.intoArray(acc, lanes);
   }
 
-  /** A [1][kh][kw][C] float filter replicated into the float slots, [taps][slots]. */
+  /** A [1][kh][kw][C] float filter replicated into the float group lanes, [taps][G * block]. */
   public float[] packWeightsF32(float[] w) {
     return floatSlots(w, g.kh() * g.kw());
   }
 
-  /** The bias replicated into the float slots. */
+  /** The bias replicated into the float group lanes. */
   public float[] packBiasF32(float[] bias) {
     return floatSlots(bias, 1);
   }
 
   private float[] floatSlots(float[] modelOrder, int taps) {
-    int[] from = slotSources(taps);
+    int[] from = laneSources(taps);
     float[] p = new float[from.length];
     for (int i = 0; i < p.length; i++) {
       p[i] = modelOrder[from[i]];
@@ -427,7 +428,7 @@ public final class DepthwiseNarrowVector {
 
   /** float32 conv of output rows [rowFrom, rowTo); {@code src} as in {@link #conv8}. */
   private void convF32(
-      byte[] src, int srcOff, float[] w, float[] biasSlots, float actMin, float actMax,
+      byte[] src, int srcOff, float[] w, float[] biasLanes, float actMin, float actMax,
       byte[] out, int outOff, int rowFrom, int rowTo) {
     final int depth = g.outC();
     final int rowStep = 4 * g.dilH() * paddedW * depth;
@@ -438,9 +439,9 @@ public final class DepthwiseNarrowVector {
       int o = outOff + 4 * r * g.outW() * depth;
       for (int ox = 0; ox < g.outW(); ox += groupPixels) {
         int x = 4 * Math.min(ox, lastGroup) * depth;
-        for (int s = 0; s < slots; s += block, x += 4 * block) {
+        for (int s = 0; s < groupLanes; s += block, x += 4 * block) {
           blockF32(src, rowBase + x, rowStep, rows / (g.kh() + 1), rows % (g.kh() + 1), w, s,
-              biasSlots, actMin, actMax, out, o + x);
+              biasLanes, actMin, actMax, out, o + x);
         }
       }
     }
@@ -452,21 +453,21 @@ public final class DepthwiseNarrowVector {
    * and clamp, stored at {@code o}.
    */
   private void blockF32(
-      byte[] src, int xi, int rowStep, int ky0, int ky1, float[] w, int s, float[] biasSlots,
+      byte[] src, int xi, int rowStep, int ky0, int ky1, float[] w, int s, float[] biasLanes,
       float actMin, float actMax, byte[] out, int o) {
     final int kw = g.kw();
     final int[] cols = colOffset;
     FloatVector acc = FloatVector.zero(Species.F);
     for (int ky = ky0; ky < ky1; ky++) {
       int row = xi + ky * rowStep;
-      int wi = ky * kw * slots + s;
-      for (int kx = 0; kx < kw; kx++, wi += slots) {
+      int wi = ky * kw * groupLanes + s;
+      for (int kx = 0; kx < kw; kx++, wi += groupLanes) {
         FloatVector x =
             ByteVector.fromArray(Species.B, src, row + cols[kx]).reinterpretAsFloats();
         acc = acc.add(FloatVector.fromArray(Species.F, w, wi).mul(x));
       }
     }
-    acc.add(FloatVector.fromArray(Species.F, biasSlots, s))
+    acc.add(FloatVector.fromArray(Species.F, biasLanes, s))
         .max(actMin)
         .min(actMax)
         .reinterpretAsBytes()
