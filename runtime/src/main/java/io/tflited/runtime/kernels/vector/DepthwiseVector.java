@@ -49,7 +49,7 @@ public final class DepthwiseVector {
   private DepthwiseVector() {}
 
   /** 2L bytes: one 8-bit block. */
-  private static final VectorSpecies<Byte> BH =
+  static final VectorSpecies<Byte> BH =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(Species.BITS / 2));
 
   /** Channels per 8-bit block (2 x int lanes). */
@@ -142,7 +142,7 @@ public final class DepthwiseVector {
    */
   private static final ThreadLocal<int[][]> ROW = ThreadLocal.withInitial(() -> new int[1][0]);
 
-  private static int[] rowScratch(int n) {
+  static int[] rowScratch(int n) {
     int[][] holder = ROW.get();
     if (holder[0].length < n) {
       holder[0] = new int[n];
@@ -323,7 +323,7 @@ public final class DepthwiseVector {
    * {@link RequantizeVector}'s multiply (see its proof) written out here, so that no vector
    * crosses a method call, then zero point and clamp, in place.
    */
-  private static void requantizeInPlace(
+  static void requantizeInPlace(
       int[] acc, int a, RequantizeVector.Params rq, int c, int outZp, int actMin, int actMax) {
     IntVector mh = IntVector.fromArray(Species.I, rq.mHigh(), c);
     IntVector ml = IntVector.fromArray(Species.I, rq.mLow(), c);
@@ -347,7 +347,7 @@ public final class DepthwiseVector {
   }
 
   /** Even and odd halves of a block (values in [-128, 255]) back to channel order as bytes. */
-  private static void interleaveStore(int[] acc, int a, byte[] out, int o) {
+  static void interleaveStore(int[] acc, int a, byte[] out, int o) {
     IntVector e = IntVector.fromArray(Species.I, acc, a);
     IntVector d = IntVector.fromArray(Species.I, acc, a + Species.I.length());
     ShortVector s = d.lanewise(LSHL, 16).or(e.and(0xffff)).reinterpretAsShorts();
@@ -467,7 +467,7 @@ public final class DepthwiseVector {
         .intoArray(out, o);
   }
 
-  private static int firstTap(int origin, int dilation, int taps) {
+  static int firstTap(int origin, int dilation, int taps) {
     int k = 0;
     while (k < taps && origin + k * dilation < 0) {
       k++;
@@ -475,7 +475,7 @@ public final class DepthwiseVector {
     return k;
   }
 
-  private static int endTap(int origin, int dilation, int taps, int size) {
+  static int endTap(int origin, int dilation, int taps, int size) {
     int k = taps;
     while (k > 0 && origin + (k - 1) * dilation >= size) {
       k--;

@@ -119,6 +119,23 @@ public final class VectorWarmup {
     }
     float[] dwWf = new float[9 * dc];
     float[] dwBf = new float[dc];
+    // Narrow depthwise (half a block of channels, two pixels a group): 3x3 SAME over 3x3.
+    ConvGeometry n8 = narrowGeometry(DepthwiseVector.lanes8() / 2);
+    ConvGeometry nf = narrowGeometry(Math.max(1, DepthwiseVector.lanesF32() / 2));
+    DepthwiseNarrowVector narrow8 = DepthwiseNarrowVector.forEightBit(n8);
+    DepthwiseNarrowVector narrowF = DepthwiseNarrowVector.forFloat(nf);
+    int[] nInts = DepthwiseNarrowVector.weightInts(bytes(r, 9 * n8.inC()), true, 0);
+    int[] nW = narrow8.packWeights8(nInts);
+    int[] nTable = narrow8.biasTable8(nInts, new int[n8.inC()], 3);
+    RequantizeVector.Params nRq = narrow8.packParams8(new int[] {1 << 30}, new int[] {-8});
+    byte[] nIn = bytes(r, 9 * n8.inC());
+    byte[] nSrc = new byte[(int) narrow8.slotBytes(1)];
+    byte[] nOut = new byte[9 * n8.inC()];
+    float[] nWf = narrowF.packWeightsF32(new float[9 * nf.inC()]);
+    float[] nBf = narrowF.packBiasF32(new float[nf.inC()]);
+    byte[] nSrcF = new byte[(int) narrowF.slotBytes(1)];
+    byte[] nInF = new byte[4 * 9 * nf.inC()];
+    byte[] nOutF = new byte[4 * 9 * nf.inC()];
     // 8-bit ADD and MUL rows of 3 vectors plus a tail (where the width has 8-bit rows).
     int rowLen = 3 * Species.B.length() + 5;
     byte[] ra = bytes(r, rowLen);
@@ -140,11 +157,18 @@ public final class VectorWarmup {
       for (Hybrid h : hybrids) {
         h.op.eval(h.ctx);
       }
+      narrow8.slot8(0, 1, (i & 1) == 0, nIn, 0, (byte) -3, nSrc, 0, nW, nTable, nRq, 0, -128,
+          127, nOut, 0);
+      narrowF.slotF32(0, 1, nInF, 0, nSrcF, 0, nWf, nBf, -6f, 6f, nOutF, 0);
       if (rows8) {
         add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
         mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
       }
     }
+  }
+
+  private static ConvGeometry narrowGeometry(int depth) {
+    return new ConvGeometry(1, 3, 3, depth, 3, 3, depth, 3, 3, 1, 1, 1, 1, 1, 1);
   }
 
   private static byte[] bytes(Random r, int n) {

@@ -7,6 +7,7 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.kernels.HybridQuantizer;
+import io.tflited.runtime.kernels.vector.DepthwiseNarrowVector;
 import io.tflited.runtime.kernels.vector.DepthwiseVector;
 import io.tflited.runtime.kernels.vector.RequantizeVector;
 import io.tflited.runtime.kernels.vector.VectorWarmup;
@@ -94,8 +95,7 @@ public final class DepthwiseConv2d implements OpKernel {
       }
       float[] range = Activation.floatRange(act, ctx);
       float[] bf = b;
-      // Fewer channels than one vector block would all take the vector kernel's scalar tail,
-      // which is slower than the scalar twin's unrolled loop.
+      // Fewer channels than one vector block: DepthwiseNarrowVector (pixels in the lanes).
       if (filter.type() == DataType.FLOAT32 && dm == 1 && ctx.useVectorKernels()
           && outC >= DepthwiseVector.lanesF32()) {
         float[] wv = DepthwiseVector.packFloats(ConvSupport.floats(ctx, FILTER, "filter"));
@@ -103,6 +103,22 @@ public final class DepthwiseConv2d implements OpKernel {
             wv, bf, range[0], range[1], c.array(out), c.offset(out), from, to);
         int rows = g.batches() * outH;
         return c -> c.parallelFor(rows, task);
+      }
+      DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forFloat(g);
+      if (filter.type() == DataType.FLOAT32 && ctx.useVectorKernels() && narrow != null) {
+        float[] wn = narrow.packWeightsF32(ConvSupport.floats(ctx, FILTER, "filter"));
+        float[] bn = narrow.packBiasF32(bf);
+        int slots = Math.max(1, ctx.interpreterOptions().threads());
+        int slotBytes = (int) narrow.slotBytes(slots);
+        int scratch = ctx.scratch((long) slotBytes * slots);
+        RangeTask task = (c, from, to) -> {
+          for (int slot = from; slot < to; slot++) {
+            narrow.slotF32(slot, slots, c.array(in), c.offset(in), c.array(scratch),
+                c.offset(scratch) + slot * slotBytes, wn, bn, range[0], range[1], c.array(out),
+                c.offset(out));
+          }
+        };
+        return c -> c.parallelFor(slots, task);
       }
       if (filter.type() == DataType.FLOAT32) {
         float[] w = DepthwiseKernels.packFloats(ConvSupport.floats(ctx, FILTER, "filter"), taps, outC);
@@ -179,6 +195,14 @@ public final class DepthwiseConv2d implements OpKernel {
     int inOffset = -input.zeroPoint();
     int outZp = output.zeroPoint();
     int[] bf = b;
+    // The scalar twin: the op itself when the vector kernels are off, else the first
+    // inferences' path while C2 compiles them (VectorWarmup).
+    PreparedOp scalar = dm == 1
+        ? c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
+            wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
+            c.offset(out))
+        : c -> DepthwiseKernels.conv8(g, dm, signed, c.array(in), c.offset(in), w, wOffset, bf,
+            inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
     if (dm == 1 && ctx.useVectorKernels() && outC >= DepthwiseVector.lanes8()) {
       int[] wv = DepthwiseVector.packInts(wTapMajor, outC, signed, wOffset);
       int[] bp = DepthwiseVector.packChannels(bf);
@@ -192,19 +216,35 @@ public final class DepthwiseConv2d implements OpKernel {
         if (VectorWarmup.ready()) {
           c.parallelFor(rows, task);
         } else {
-          // First inferences, while C2 compiles the vector kernels: the scalar twin.
-          DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
-              wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
-              c.offset(out));
+          scalar.eval(c);
         }
       };
     }
-    if (dm == 1) {
-      return c -> DepthwiseKernels.conv8Dm1(g, signed, c.array(in), c.offset(in), wTapMajor, w,
-          wOffset, bf, inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out),
-          c.offset(out));
+    DepthwiseNarrowVector narrow = DepthwiseNarrowVector.forEightBit(g);
+    if (ctx.useVectorKernels() && narrow != null) {
+      int[] wInts = DepthwiseNarrowVector.weightInts(wTapMajor, signed, wOffset);
+      int[] wn = narrow.packWeights8(wInts);
+      int[] biasTable = narrow.biasTable8(wInts, bf, inOffset);
+      RequantizeVector.Params rq = narrow.packParams8(ms[0], ms[1]);
+      byte zeroPoint = (byte) input.zeroPoint();
+      int slots = Math.max(1, ctx.interpreterOptions().threads());
+      int slotBytes = (int) narrow.slotBytes(slots);
+      int scratch = ctx.scratch((long) slotBytes * slots);
+      RangeTask task = (c, from, to) -> {
+        for (int slot = from; slot < to; slot++) {
+          narrow.slot8(slot, slots, signed, c.array(in), c.offset(in), zeroPoint,
+              c.array(scratch), c.offset(scratch) + slot * slotBytes, wn, biasTable, rq, outZp,
+              range[0], range[1], c.array(out), c.offset(out));
+        }
+      };
+      return c -> {
+        if (VectorWarmup.ready()) {
+          c.parallelFor(slots, task);
+        } else {
+          scalar.eval(c);
+        }
+      };
     }
-    return c -> DepthwiseKernels.conv8(g, dm, signed, c.array(in), c.offset(in), w, wOffset, bf,
-        inOffset, ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
+    return scalar;
   }
 }

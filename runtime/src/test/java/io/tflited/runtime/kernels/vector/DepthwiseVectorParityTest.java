@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
-import io.tflited.runtime.kernels.conv.DepthwiseKernels;
 import io.tflited.runtime.ops.Padding;
-import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +27,14 @@ class DepthwiseVectorParityTest {
   }
 
   private static ConvGeometry geometry(Random rnd, int c, int pad) {
+    return geometry(rnd, c, pad, 0);
+  }
+
+  /**
+   * A random window (filter 1-5, stride 1-3, dilation 1-2) over a map of 1-9 rows; with
+   * {@code minOutW} 0 also 1-9 columns, else at least {@code minOutW} output columns.
+   */
+  static ConvGeometry geometry(Random rnd, int c, int pad, int minOutW) {
     int kh = 1 + rnd.nextInt(5);
     int kw = rnd.nextBoolean() ? kh : 1 + rnd.nextInt(5);
     int sh = 1 + rnd.nextInt(3);
@@ -36,7 +42,9 @@ class DepthwiseVectorParityTest {
     int dh = rnd.nextInt(4) == 0 ? 2 : 1;
     int dw = rnd.nextInt(4) == 0 ? 2 : 1;
     int inH = 1 + rnd.nextInt(9) + (pad == VALID ? (kh - 1) * dh : 0);
-    int inW = 1 + rnd.nextInt(9) + (pad == VALID ? (kw - 1) * dw : 0);
+    int inW = minOutW == 0
+        ? 1 + rnd.nextInt(9) + (pad == VALID ? (kw - 1) * dw : 0)
+        : sw * (minOutW + rnd.nextInt(minOutW + 8)) + (kw - 1) * dw;
     int outH = Padding.outSize(pad, inH, kh, sh, dh);
     int outW = Padding.outSize(pad, inW, kw, sw, dw);
     int batches = 1 + rnd.nextInt(2);
@@ -44,7 +52,7 @@ class DepthwiseVectorParityTest {
         Padding.before(sh, dh, inH, kh, outH), Padding.before(sw, dw, inW, kw, outW));
   }
 
-  private static void fill(Random rnd, byte[] a, int mode) {
+  static void fill(Random rnd, byte[] a, int mode) {
     for (int i = 0; i < a.length; i++) {
       a[i] = switch (mode) {
         case 0 -> (byte) 0x80;
@@ -73,52 +81,20 @@ class DepthwiseVectorParityTest {
   }
 
   private static void checkEightBit(Random rnd, ConvGeometry g, int rep, boolean signed) {
+    DepthwiseEightBitCase k = DepthwiseEightBitCase.random(rnd, g, rep, signed);
     int c = g.inC();
-    int taps = g.kh() * g.kw();
-    byte[] in = new byte[g.batches() * g.inH() * g.inW() * c + 1];
-    byte[] wModel = new byte[taps * c];
-    fill(rnd, in, rep < 5 ? rep : 9);
-    fill(rnd, wModel, rep < 5 ? (rep + 1) % 5 : 9);
-    int inOffset = signed ? -(rnd.nextInt(256) - 128) : -rnd.nextInt(256);
-    int wOffset = signed ? 0 : -rnd.nextInt(256);
-    int[] bias = new int[c];
-    for (int i = 0; i < c; i++) {
-      bias[i] = rnd.nextInt(1 << 16) - (1 << 15);
-    }
-    boolean perChannel = signed && rnd.nextBoolean();
-    int[] mult = new int[perChannel ? c : 1];
-    int[] shift = new int[mult.length];
-    for (int i = 0; i < mult.length; i++) {
-      QuantizedMultiplier q = QuantizedMultiplier.of(Math.pow(2, -18 * rnd.nextDouble()));
-      mult[i] = q.multiplier();
-      shift[i] = q.shift();
-    }
-    int outZp = signed ? rnd.nextInt(256) - 128 : rnd.nextInt(256);
-    int lo = signed ? -128 : 0;
-    int hi = signed ? 127 : 255;
-    if (rep % 3 == 1) {
-      lo = Math.max(lo, outZp);
-    } else if (rep % 3 == 2) {
-      lo = Math.max(lo, outZp);
-      hi = Math.min(hi, outZp + 40);
-    }
-    int outLen = g.batches() * g.outH() * g.outW() * c;
-    byte[] expected = new byte[outLen + 2];
-    DepthwiseKernels.conv8Dm1(g, signed, in, 1, wModel,
-        DepthwiseKernels.packBytes(wModel, taps, c), wOffset, bias, inOffset, mult, shift,
-        outZp, lo, hi, expected, 2);
-    byte[] actual = new byte[outLen + 2];
-    int[] wv = DepthwiseVector.packInts(wModel, c, signed, wOffset);
-    int[] bp = DepthwiseVector.packChannels(bias);
-    RequantizeVector.Params rq = DepthwiseVector.packParams(mult, shift, c);
-    int[] bi = DepthwiseVector.interiorBias(wv, bp, inOffset);
+    byte[] actual = new byte[k.outLen() + 2];
+    int[] wv = DepthwiseVector.packInts(k.wModel(), c, signed, k.wOffset());
+    int[] bp = DepthwiseVector.packChannels(k.bias());
+    RequantizeVector.Params rq = DepthwiseVector.packParams(k.mult(), k.shift(), c);
+    int[] bi = DepthwiseVector.interiorBias(wv, bp, k.inOffset());
     int rows = g.batches() * g.outH();
     int split = rows == 0 ? 0 : rnd.nextInt(rows + 1);
-    DepthwiseVector.conv8(g, signed, in, 1, wv, bp, bi, inOffset, rq, mult, shift, outZp, lo,
-        hi, actual, 2, 0, split);
-    DepthwiseVector.conv8(g, signed, in, 1, wv, bp, bi, inOffset, rq, mult, shift, outZp, lo,
-        hi, actual, 2, split, rows);
-    assertArrayEquals(expected, actual, () -> "geometry " + g + " signed " + signed);
+    for (int[] part : new int[][] {{0, split}, {split, rows}}) {
+      DepthwiseVector.conv8(g, signed, k.in(), 1, wv, bp, bi, k.inOffset(), rq, k.mult(),
+          k.shift(), k.outZp(), k.lo(), k.hi(), actual, 2, part[0], part[1]);
+    }
+    assertArrayEquals(k.expected(), actual, () -> "geometry " + g + " signed " + signed);
   }
 
   /** The 3x3 interior fast path: MobileNet-like strides and both paddings on larger maps. */
@@ -174,36 +150,16 @@ class DepthwiseVectorParityTest {
   }
 
   private static void checkFloat(Random rnd, ConvGeometry g, int rep) {
-    int c = g.inC();
-    int taps = g.kh() * g.kw();
-    int inLen = g.batches() * g.inH() * g.inW() * c;
-    byte[] in = new byte[4 * inLen + 4];
-    float[] x = new float[inLen];
-    for (int i = 0; i < inLen; i++) {
-      x[i] = (float) rnd.nextGaussian() * 3;
-      LittleEndian.setFloat(in, 4 + 4 * i, x[i]);
-    }
-    float[] w = new float[taps * c];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) rnd.nextGaussian();
-    }
-    float[] bias = new float[c];
-    for (int i = 0; i < c; i++) {
-      bias[i] = (float) rnd.nextGaussian();
-    }
-    float lo = rep % 3 == 0 ? Float.NEGATIVE_INFINITY : 0f;
-    float hi = rep % 3 == 2 ? 6f : Float.POSITIVE_INFINITY;
-    int outLen = g.batches() * g.outH() * g.outW() * c;
-    byte[] expected = new byte[4 * outLen];
-    DepthwiseKernels.convF32(g, 1, in, 4, DepthwiseKernels.packFloats(w, taps, c), bias, lo,
-        hi, expected, 0);
-    byte[] actual = new byte[4 * outLen];
+    DepthwiseFloatCase k = DepthwiseFloatCase.random(rnd, g, rep);
+    byte[] expected = k.expected();
+    byte[] actual = new byte[expected.length];
     int rows = g.batches() * g.outH();
     int split = rows / 2;
-    float[] wv = DepthwiseVector.packFloats(w);
-    DepthwiseVector.convF32(g, in, 4, wv, bias, lo, hi, actual, 0, 0, split);
-    DepthwiseVector.convF32(g, in, 4, wv, bias, lo, hi, actual, 0, split, rows);
-    for (int i = 0; i < outLen; i++) {
+    float[] wv = DepthwiseVector.packFloats(k.w());
+    DepthwiseVector.convF32(g, k.in(), 4, wv, k.bias(), k.lo(), k.hi(), actual, 0, 0, split);
+    DepthwiseVector.convF32(g, k.in(), 4, wv, k.bias(), k.lo(), k.hi(), actual, 0, split, rows);
+    int taps = g.kh() * g.kw();
+    for (int i = 0; i < k.outLen(); i++) {
       float e = LittleEndian.getFloat(expected, 4 * i);
       float a = LittleEndian.getFloat(actual, 4 * i);
       // The magnitude bound is the sum of |terms| of the output's channel, <= taps*max.
