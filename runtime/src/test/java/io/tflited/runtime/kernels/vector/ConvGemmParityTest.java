@@ -148,7 +148,13 @@ class ConvGemmParityTest {
   void int8MatchesScalarExactly() throws ModelException {
     Random r = new Random(301);
     for (int iter = 0; iter < 250; iter++) {
-      ConvGeometry g = geometry(r);
+      checkInt8(geometry(r), r, iter);
+    }
+  }
+
+  /** One int8 layer: vector (1 and 2 threads) and warming-up path == scalar. */
+  private static void checkInt8(ConvGeometry g, Random r, int iter) throws ModelException {
+    {
       int fill = iter % 7 < 4 ? 0 : iter % 7 - 3;
       byte[] x = bytes(r, g.batches() * g.inH() * g.inW() * g.inC(), fill);
       int taps = g.kh() * g.kw();
@@ -190,7 +196,13 @@ class ConvGemmParityTest {
   void uint8MatchesScalarExactly() throws ModelException {
     Random r = new Random(302);
     for (int iter = 0; iter < 250; iter++) {
-      ConvGeometry g = geometry(r);
+      checkUint8(geometry(r), r, iter);
+    }
+  }
+
+  /** One uint8 layer: vector (1 and 2 threads) and warming-up path == scalar. */
+  private static void checkUint8(ConvGeometry g, Random r, int iter) throws ModelException {
+    {
       int fill = iter % 7 < 4 ? 0 : iter % 7 - 3;
       byte[] x = bytes(r, g.batches() * g.inH() * g.inW() * g.inC(), fill);
       int taps = g.kh() * g.kw();
@@ -238,7 +250,16 @@ class ConvGemmParityTest {
   void float32WithinTolerance() throws ModelException {
     Random r = new Random(303);
     for (int iter = 0; iter < 200; iter++) {
-      ConvGeometry g = geometry(r);
+      checkFloat(geometry(r), r);
+    }
+  }
+
+  /**
+   * One float layer: vector (1 and 2 threads) within 1e-5 of scalar, warming-up path identical
+   * to the vector path.
+   */
+  private static void checkFloat(ConvGeometry g, Random r) throws ModelException {
+    {
       int n = g.batches() * g.inH() * g.inW() * g.inC();
       byte[] x = new byte[4 * n];
       for (int i = 0; i < n; i++) {
@@ -277,6 +298,67 @@ class ConvGemmParityTest {
     }
   }
 
+  /**
+   * A geometry with {@code outC} output channels and {@code inC} input channels: random kernel
+   * (1x1 to 3x3), stride, dilation and padding, at least 16 output pixels (so that layers with
+   * at most L channels take the narrow tiles) with an 8-row tail in some.
+   */
+  static ConvGeometry geometryWith(Random r, int inC, int outC, int kh, int kw) {
+    while (true) {
+      int batches = 1 + r.nextInt(2);
+      int inH = 4 + r.nextInt(9);
+      int inW = 4 + r.nextInt(9);
+      int sh = 1 + r.nextInt(2);
+      int sw = 1 + r.nextInt(2);
+      int dh = r.nextInt(4) == 0 ? 2 : 1;
+      int dw = r.nextInt(4) == 0 ? 2 : 1;
+      boolean same = r.nextBoolean();
+      int ekh = (kh - 1) * dh + 1;
+      int ekw = (kw - 1) * dw + 1;
+      int outH = same ? (inH + sh - 1) / sh : (inH - ekh + sh) / sh;
+      int outW = same ? (inW + sw - 1) / sw : (inW - ekw + sw) / sw;
+      if (outH <= 0 || outW <= 0 || batches * outH * outW < 16) {
+        continue;
+      }
+      int padH = same ? Math.max(0, ((outH - 1) * sh + ekh - inH) / 2) : 0;
+      int padW = same ? Math.max(0, ((outW - 1) * sw + ekw - inW) / 2) : 0;
+      return new ConvGeometry(batches, inH, inW, inC, outH, outW, outC, kh, kw, sh, sw, dh, dw,
+          padH, padW);
+    }
+  }
+
+  /**
+   * Every output channel count 1..40 (8, 16, L - 1, L, L + 1 among them: narrow tiles up to L,
+   * wide ones above) with K small (1x1 over 1 or 3 channels, 3x3 over 3: the first layer of an
+   * image model), medium (3x3 over 16) and large (3x3 over 64), every kind.
+   */
+  @Test
+  void everyChannelCountMatchesScalar() throws ModelException {
+    Random r = new Random(305);
+    int[][] shapes = {{1, 1, 1}, {3, 1, 1}, {3, 3, 3}, {8, 1, 1}, {16, 3, 3}, {64, 3, 3}};
+    int iter = 0;
+    for (int outC = 1; outC <= 40; outC++) {
+      for (int[] s : shapes) {
+        checkInt8(geometryWith(r, s[0], outC, s[1], s[2]), r, iter);
+        checkUint8(geometryWith(r, s[0], outC, s[1], s[2]), r, iter);
+        checkFloat(geometryWith(r, s[0], outC, s[1], s[2]), r);
+        iter++;
+      }
+    }
+  }
+
+  @Test
+  void narrowTilesOnlyForAtMostOneVectorOfChannels() {
+    Random r = new Random(306);
+    for (int outC = 1; outC <= 2 * L + 1; outC++) {
+      ConvGeometry g = geometryWith(r, 3, outC, 3, 3);
+      assertEquals(outC <= L, ConvGemmVector.narrow(g), "outC " + outC);
+    }
+    // One pixel (a FULLY_CONNECTED row) keeps the wide one-row tile.
+    assertEquals(false, ConvGemmVector.narrow(
+        new ConvGeometry(1, 1, 1, 8, 1, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0)));
+  }
+
   @Test
   void exactBlockBounds() {
     assertEquals(258, GemmVector.exactBlock(255, 255));
@@ -286,8 +368,14 @@ class ConvGemmParityTest {
 
   @Test
   void int8LongKCrossesExactBlocks() throws ModelException {
-    // K = 9 * 300 = 2700 taps of extreme values: several f32 blocks per accumulator.
-    ConvGeometry g = new ConvGeometry(1, 5, 5, 300, 5, 5, 2 * L + 3, 3, 3, 1, 1, 1, 1, 1, 1);
+    // K = 9 * 300 = 2700 taps of extreme values: several f32 blocks per accumulator, on wide
+    // (2L + 3 channels) and narrow (8, L channels) tiles.
+    for (int outC : new int[] {2 * L + 3, 8, L}) {
+      longK(new ConvGeometry(1, 5, 5, 300, 5, 5, outC, 3, 3, 1, 1, 1, 1, 1, 1));
+    }
+  }
+
+  private static void longK(ConvGeometry g) throws ModelException {
     Random r = new Random(304);
     for (int fill : new int[] {1, 2, 0}) {
       byte[] x = bytes(r, 5 * 5 * 300, fill);
@@ -308,7 +396,10 @@ class ConvGemmParityTest {
           expected, 0);
       byte[] got = runVector(g, x, outBytes, (s, t) -> ConvGemmVector.quantized(Kind.S8, g, w, 0,
           inZp, bias, ms[0], ms[1], 0, -128, 127, 0, 1, s, t), false);
-      assertArrayEquals(expected, got);
+      assertArrayEquals(expected, got, g.toString());
+      byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.quantized(Kind.S8,
+          g, w, 0, inZp, bias, ms[0], ms[1], 0, -128, 127, 0, 1, s, t));
+      assertArrayEquals(expected, warming, "while warming up " + g);
     }
   }
 }
