@@ -519,20 +519,59 @@ public final class ConvGemmVector implements RangeTask {
     }
     int hw = g.outH() * g.outW();
     int kwC = g.kw() * inC;
-    for (int r = 0; r < mr; r++) {
+    // The block's pixels are consecutive: one division for the first, then step (b, oy, ox).
+    int b = m0 / hw;
+    int oy = (m0 - b * hw) / g.outW();
+    int ox = m0 - b * hw - oy * g.outW();
+    int spanH = (g.kh() - 1) * g.dilH();
+    int spanW = (g.kw() - 1) * g.dilW();
+    if (vector && rows == mr && g.dilW() == 1 && ox + mr <= g.outW()) {
+      int iy0 = oy * g.strideH() - g.padH();
+      int ix0 = ox * g.strideW() - g.padW();
+      int ixLast = ix0 + (mr - 1) * g.strideW() + spanW;
+      if (iy0 >= 0 && iy0 + spanH < g.inH() && ix0 >= 0 && ixLast < g.inW()) {
+        // The whole panel is interior and on one output row: mr x kh runs of kw * inC inputs,
+        // packed in one call (a call per run cost more than its few vector moves).
+        int src = xOff + es * (((b * g.inH() + iy0) * g.inW() + ix0) * inC);
+        int rStep = es * g.strideW() * inC;
+        int kyStep = es * g.dilH() * g.inW() * inC;
+        if (kind == Kind.S8) {
+          packRunsS8(x, src, rStep, kyStep, mr, g.kh(), kwC, k, -inZp, p, pOff);
+        } else if (kind == Kind.U8) {
+          packRunsU8(x, src, rStep, kyStep, mr, g.kh(), kwC, k, -inZp, p, pOff);
+        } else {
+          packRunsF32(x, src, rStep, kyStep, mr, g.kh(), kwC, k, p, pOff);
+        }
+        return;
+      }
+    }
+    for (int r = 0; r < mr; r++, ox++) {
+      if (ox == g.outW()) {
+        ox = 0;
+        if (++oy == g.outH()) {
+          oy = 0;
+          b++;
+        }
+      }
       int row = pOff + 4 * r * k;
       int pix = m0 + r;
       if (pix >= m) {
         Arrays.fill(p, row, row + 4 * k, (byte) 0);
         continue;
       }
-      int b = pix / hw;
-      int rem = pix - b * hw;
-      int oy = rem / g.outW();
-      int ox = rem - oy * g.outW();
       int iy0 = oy * g.strideH() - g.padH();
       int ix0 = ox * g.strideW() - g.padW();
       int dst = row;
+      if (g.dilW() == 1 && iy0 >= 0 && iy0 + spanH < g.inH() && ix0 >= 0
+          && ix0 + spanW < g.inW()) {
+        // Interior window: each filter row is one contiguous run of kw * inC inputs.
+        int src = xOff + es * (((b * g.inH() + iy0) * g.inW() + ix0) * inC);
+        int step = es * g.dilH() * g.inW() * inC;
+        for (int ky = 0; ky < g.kh(); ky++, dst += 4 * kwC, src += step) {
+          convertRow(x, src, kwC, p, dst, vector);
+        }
+        continue;
+      }
       for (int ky = 0; ky < g.kh(); ky++, dst += 4 * kwC) {
         int iy = iy0 + ky * g.dilH();
         if (iy < 0 || iy >= g.inH()) {
@@ -563,6 +602,73 @@ public final class ConvGemmVector implements RangeTask {
           } else {
             Arrays.fill(p, d, d + 4 * inC, (byte) 0);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Interior int8 panel: run (r, ky) of {@code len} inputs at {@code src + r * rStep + ky *
+   * kyStep} -> floats (x + add) at panel row r, column ky * len; one float vector per L inputs,
+   * overhanging each run (see {@link #packPanel}); scalar near the end of the input array.
+   */
+  private static void packRunsS8(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
+      int len, int k, int add, byte[] p, int pOff) {
+    float fa = add;
+    for (int r = 0; r < rows; r++) {
+      for (int ky = 0; ky < kh; ky++) {
+        int s = src + r * rStep + ky * kyStep;
+        int d = pOff + 4 * (r * k + ky * len);
+        int i = 0;
+        for (; i < len && s + i + BL.length() <= x.length; i += L) {
+          FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, s + i)
+              .convertShape(VectorOperators.B2F, F, 0);
+          f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * i);
+        }
+        for (; i < len; i++) {
+          LittleEndian.setFloat(p, d + 4 * i, x[s + i] + add);
+        }
+      }
+    }
+  }
+
+  /** uint8 twin of {@link #packRunsS8} (sign flip, then + 128 + add, as {@link #convertU8}). */
+  private static void packRunsU8(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
+      int len, int k, int add, byte[] p, int pOff) {
+    float fa = 128 + add;
+    for (int r = 0; r < rows; r++) {
+      for (int ky = 0; ky < kh; ky++) {
+        int s = src + r * rStep + ky * kyStep;
+        int d = pOff + 4 * (r * k + ky * len);
+        int i = 0;
+        for (; i < len && s + i + BL.length() <= x.length; i += L) {
+          FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, s + i)
+              .lanewise(VectorOperators.XOR, (byte) 0x80)
+              .convertShape(VectorOperators.B2F, F, 0);
+          f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * i);
+        }
+        for (; i < len; i++) {
+          LittleEndian.setFloat(p, d + 4 * i, (x[s + i] & 0xff) + add);
+        }
+      }
+    }
+  }
+
+  /** float32 twin of {@link #packRunsS8}: byte offsets, runs copied in whole vectors. */
+  private static void packRunsF32(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
+      int len, int k, byte[] p, int pOff) {
+    int bytes = 4 * len;
+    int vb = B.length();
+    for (int r = 0; r < rows; r++) {
+      for (int ky = 0; ky < kh; ky++) {
+        int s = src + r * rStep + ky * kyStep;
+        int d = pOff + 4 * (r * k) + ky * bytes;
+        int i = 0;
+        for (; i < bytes && s + i + vb <= x.length; i += vb) {
+          ByteVector.fromArray(B, x, s + i).intoArray(p, d + i);
+        }
+        if (i < bytes) {
+          System.arraycopy(x, s + i, p, d + i, bytes - i);
         }
       }
     }

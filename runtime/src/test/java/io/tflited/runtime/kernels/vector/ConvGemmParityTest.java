@@ -304,10 +304,16 @@ class ConvGemmParityTest {
    * at most L channels take the narrow tiles) with an 8-row tail in some.
    */
   static ConvGeometry geometryWith(Random r, int inC, int outC, int kh, int kw) {
+    return geometryWith(r, inC, outC, kh, kw, 4, 9);
+  }
+
+  /** {@link #geometryWith(Random, int, int, int, int)} with input sides in [min, min + range). */
+  static ConvGeometry geometryWith(Random r, int inC, int outC, int kh, int kw, int min,
+      int range) {
     while (true) {
       int batches = 1 + r.nextInt(2);
-      int inH = 4 + r.nextInt(9);
-      int inW = 4 + r.nextInt(9);
+      int inH = min + r.nextInt(range);
+      int inW = min + r.nextInt(range);
       int sh = 1 + r.nextInt(2);
       int sw = 1 + r.nextInt(2);
       int dh = r.nextInt(4) == 0 ? 2 : 1;
@@ -342,6 +348,26 @@ class ConvGemmParityTest {
         checkInt8(geometryWith(r, s[0], outC, s[1], s[2]), r, iter);
         checkUint8(geometryWith(r, s[0], outC, s[1], s[2]), r, iter);
         checkFloat(geometryWith(r, s[0], outC, s[1], s[2]), r);
+        iter++;
+      }
+    }
+  }
+
+  /**
+   * Larger images (sides 17..32), so that most 8-pixel panels lie inside the image on one
+   * output row (packed in one call, runs overhanging) and the rest take the border path.
+   */
+  @Test
+  void largeImagesMatchScalar() throws ModelException {
+    Random r = new Random(307);
+    int[][] shapes = {{3, 3, 3}, {16, 3, 3}, {8, 1, 1}, {5, 2, 3}};
+    int iter = 0;
+    for (int outC : new int[] {1, 8, 16, L - 1, L, L + 1}) {
+      for (int[] s : shapes) {
+        int n = Math.max(1, outC);
+        checkInt8(geometryWith(r, s[0], n, s[1], s[2], 17, 16), r, iter);
+        checkUint8(geometryWith(r, s[0], n, s[1], s[2], 17, 16), r, iter);
+        checkFloat(geometryWith(r, s[0], n, s[1], s[2], 17, 16), r);
         iter++;
       }
     }
