@@ -32,6 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   128_128_3_3_2_8   mobilenet 0.25 n0   M = 4096  K = 27   N = 8    0.885 M MAC
  *   32_32_16_3_1_16   resnet nodes 1, 2   M = 1024  K = 144  N = 16   2.359 M MAC
  *   32_32_3_3_1_16    resnet node 0       M = 1024  K = 27   N = 16   0.442 M MAC
+ *   16_16_32_3_1_32   resnet node 5       M = 256   K = 288  N = 32   2.359 M MAC  (wide tiles)
+ *   8_8_64_3_1_64     resnet 3x3 64->64   M = 64    K = 576  N = 64   2.359 M MAC  (wide tiles)
  * </pre>
  *
  * Scores are microseconds per layer; GMAC/s = MACs / (score * 1000).
@@ -46,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ConvNarrowBenchmark {
   @Param({"96_96_3_3_2_8", "48_48_8_1_1_16", "128_128_3_3_2_8", "32_32_16_3_1_16",
-      "32_32_3_3_1_16"})
+      "32_32_3_3_1_16", "16_16_32_3_1_32", "8_8_64_3_1_64"})
   public String shape;
 
   private ConvGemmVector s8;

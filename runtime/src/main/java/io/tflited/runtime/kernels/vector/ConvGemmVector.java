@@ -609,8 +609,9 @@ public final class ConvGemmVector implements RangeTask {
 
   /**
    * Interior int8 panel: run (r, ky) of {@code len} inputs at {@code src + r * rStep + ky *
-   * kyStep} -> floats (x + add) at panel row r, column ky * len; one float vector per L inputs,
-   * overhanging each run (see {@link #packPanel}); scalar near the end of the input array.
+   * kyStep} -> floats (x + add) at panel row r, column ky * len: whole byte vectors, then one
+   * float vector per L inputs, overhanging the run (see {@link #packPanel}); scalar near the end
+   * of the input array.
    */
   private static void packRunsS8(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
       int len, int k, int add, byte[] p, int pOff) {
@@ -620,6 +621,13 @@ public final class ConvGemmVector implements RangeTask {
         int s = src + r * rStep + ky * kyStep;
         int d = pOff + 4 * (r * k + ky * len);
         int i = 0;
+        for (; i + B.length() <= len; i += B.length()) {
+          ByteVector v = ByteVector.fromArray(B, x, s + i);
+          for (int part = 0; part < 4; part++) {
+            FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+            f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * (i + part * L));
+          }
+        }
         for (; i < len && s + i + BL.length() <= x.length; i += L) {
           FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, s + i)
               .convertShape(VectorOperators.B2F, F, 0);
@@ -641,6 +649,14 @@ public final class ConvGemmVector implements RangeTask {
         int s = src + r * rStep + ky * kyStep;
         int d = pOff + 4 * (r * k + ky * len);
         int i = 0;
+        for (; i + B.length() <= len; i += B.length()) {
+          ByteVector v = ByteVector.fromArray(B, x, s + i)
+              .lanewise(VectorOperators.XOR, (byte) 0x80);
+          for (int part = 0; part < 4; part++) {
+            FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+            f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * (i + part * L));
+          }
+        }
         for (; i < len && s + i + BL.length() <= x.length; i += L) {
           FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, s + i)
               .lanewise(VectorOperators.XOR, (byte) 0x80)
