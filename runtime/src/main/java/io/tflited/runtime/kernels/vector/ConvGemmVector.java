@@ -34,7 +34,13 @@ import jdk.incubator.vector.VectorSpecies;
  *       which are exactly the scalar kernels' int32 accumulators minus the bias;
  *   <li>epilogue: add the bias, requantize exactly as the scalar twin, add the output zero
  *       point, clamp to the activation range (float: add bias, clamp, in vector form).
- * </ol>
+ * </ol> *
+ * <p>Layers with at most L output channels (the 8 or 16 of an image model's first layers) use
+ * narrow tiles of MR_NARROW = 8 pixels x one vector instead of MR x NR = 4 x 2 vectors, which
+ * would compute mostly padding columns; one tile then holds every channel, so a tile's output
+ * rows are contiguous and leave in one copy. Interior panels of a 3x3 layer are packed in one
+ * call per panel ({@code packRuns*}): with 3 or 16 input channels a filter row is 9 or 48 bytes,
+ * so per-run calls and byte-by-byte tails used to cost more than the multiply-adds.
  */
 public final class ConvGemmVector implements RangeTask {
   private static final VectorSpecies<Byte> B = Species.B;

@@ -154,42 +154,40 @@ class ConvGemmParityTest {
 
   /** One int8 layer: vector (1 and 2 threads) and warming-up path == scalar. */
   private static void checkInt8(ConvGeometry g, Random r, int iter) throws ModelException {
-    {
-      int fill = iter % 7 < 4 ? 0 : iter % 7 - 3;
-      byte[] x = bytes(r, g.batches() * g.inH() * g.inW() * g.inC(), fill);
-      int taps = g.kh() * g.kw();
-      byte[] w = bytes(r, g.outC() * taps * g.inC(), iter % 5 == 4 ? 2 : 0);
-      int inZp = pick(r, -128, 127, 0, r.nextInt(256) - 128);
-      int outZp = r.nextInt(256) - 128;
-      int[] bias = new int[g.outC()];
-      for (int c = 0; c < bias.length; c++) {
-        bias[c] = r.nextInt(1 << 16) - (1 << 15);
-      }
-      int[][] ms = multipliers(r, g.outC());
-      int actMin = r.nextBoolean() ? -128 : outZp;
-      int actMax = r.nextBoolean() ? 127 : Math.min(127, outZp + 60);
-      int[] tapSums = ConvKernels.tapSums(w, g.outC(), taps, g.inC(), false);
-      int[] folded = new int[g.outC()];
-      for (int c = 0; c < g.outC(); c++) {
-        int sum = 0;
-        for (int t = 0; t < taps; t++) {
-          sum += tapSums[c * taps + t];
-        }
-        folded[c] = bias[c] - inZp * sum;
-      }
-      int outBytes = g.batches() * g.outH() * g.outW() * g.outC();
-      byte[] expected = new byte[outBytes];
-      ConvKernels.convS8(g, x, 0, w, tapSums, bias, folded, inZp, ms[0], ms[1], outZp, actMin,
-          actMax, expected, 0);
-      for (boolean two : new boolean[] {false, true}) {
-        byte[] got = runVector(g, x, outBytes, (s, t) -> ConvGemmVector.int8(g, w, inZp, bias,
-            ms[0], ms[1], outZp, actMin, actMax, 0, 1, s, t), two);
-        assertArrayEquals(expected, got, "int8 " + g + " threads2=" + two);
-      }
-      byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.int8(g, w, inZp,
-          bias, ms[0], ms[1], outZp, actMin, actMax, 0, 1, s, t));
-      assertArrayEquals(expected, warming, "int8 while warming up " + g);
+    int fill = iter % 7 < 4 ? 0 : iter % 7 - 3;
+    byte[] x = bytes(r, g.batches() * g.inH() * g.inW() * g.inC(), fill);
+    int taps = g.kh() * g.kw();
+    byte[] w = bytes(r, g.outC() * taps * g.inC(), iter % 5 == 4 ? 2 : 0);
+    int inZp = pick(r, -128, 127, 0, r.nextInt(256) - 128);
+    int outZp = r.nextInt(256) - 128;
+    int[] bias = new int[g.outC()];
+    for (int c = 0; c < bias.length; c++) {
+      bias[c] = r.nextInt(1 << 16) - (1 << 15);
     }
+    int[][] ms = multipliers(r, g.outC());
+    int actMin = r.nextBoolean() ? -128 : outZp;
+    int actMax = r.nextBoolean() ? 127 : Math.min(127, outZp + 60);
+    int[] tapSums = ConvKernels.tapSums(w, g.outC(), taps, g.inC(), false);
+    int[] folded = new int[g.outC()];
+    for (int c = 0; c < g.outC(); c++) {
+      int sum = 0;
+      for (int t = 0; t < taps; t++) {
+        sum += tapSums[c * taps + t];
+      }
+      folded[c] = bias[c] - inZp * sum;
+    }
+    int outBytes = g.batches() * g.outH() * g.outW() * g.outC();
+    byte[] expected = new byte[outBytes];
+    ConvKernels.convS8(g, x, 0, w, tapSums, bias, folded, inZp, ms[0], ms[1], outZp, actMin,
+        actMax, expected, 0);
+    for (boolean two : new boolean[] {false, true}) {
+      byte[] got = runVector(g, x, outBytes, (s, t) -> ConvGemmVector.int8(g, w, inZp, bias,
+          ms[0], ms[1], outZp, actMin, actMax, 0, 1, s, t), two);
+      assertArrayEquals(expected, got, "int8 " + g + " threads2=" + two);
+    }
+    byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.int8(g, w, inZp,
+        bias, ms[0], ms[1], outZp, actMin, actMax, 0, 1, s, t));
+    assertArrayEquals(expected, warming, "int8 while warming up " + g);
   }
 
   @Test
@@ -202,48 +200,46 @@ class ConvGemmParityTest {
 
   /** One uint8 layer: vector (1 and 2 threads) and warming-up path == scalar. */
   private static void checkUint8(ConvGeometry g, Random r, int iter) throws ModelException {
-    {
-      int fill = iter % 7 < 4 ? 0 : iter % 7 - 3;
-      byte[] x = bytes(r, g.batches() * g.inH() * g.inW() * g.inC(), fill);
-      int taps = g.kh() * g.kw();
-      byte[] w = bytes(r, g.outC() * taps * g.inC(), iter % 5 == 4 ? 3 : 0);
-      int inZp = pick(r, 0, 255, 128, r.nextInt(256));
-      int wZp = pick(r, 0, 255, r.nextInt(256));
-      int outZp = r.nextInt(256);
-      int[] bias = new int[g.outC()];
-      for (int c = 0; c < bias.length; c++) {
-        bias[c] = r.nextInt(1 << 16) - (1 << 15);
-      }
-      int[][] ms = multipliers(r, 1);
-      int[] mult = new int[g.outC()];
-      int[] shift = new int[g.outC()];
-      java.util.Arrays.fill(mult, ms[0][0]);
-      java.util.Arrays.fill(shift, ms[1][0]);
-      int actMin = r.nextBoolean() ? 0 : outZp;
-      int actMax = r.nextBoolean() ? 255 : Math.min(255, outZp + 60);
-      int[] tapSums = ConvKernels.tapSums(w, g.outC(), taps, g.inC(), true);
-      int k = taps * g.inC();
-      int[] folded = new int[g.outC()];
-      for (int c = 0; c < g.outC(); c++) {
-        int sum = 0;
-        for (int t = 0; t < taps; t++) {
-          sum += tapSums[c * taps + t];
-        }
-        folded[c] = bias[c] - inZp * sum + k * inZp * wZp;
-      }
-      int outBytes = g.batches() * g.outH() * g.outW() * g.outC();
-      byte[] expected = new byte[outBytes];
-      ConvKernels.convU8(g, x, 0, w, tapSums, bias, folded, inZp, wZp, ms[0][0], ms[1][0],
-          outZp, actMin, actMax, expected, 0);
-      for (boolean two : new boolean[] {false, true}) {
-        byte[] got = runVector(g, x, outBytes, (s, t) -> ConvGemmVector.uint8(g, w, wZp, inZp,
-            bias, mult, shift, outZp, actMin, actMax, 0, 1, s, t), two);
-        assertArrayEquals(expected, got, "uint8 " + g + " threads2=" + two);
-      }
-      byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.uint8(g, w, wZp,
-          inZp, bias, mult, shift, outZp, actMin, actMax, 0, 1, s, t));
-      assertArrayEquals(expected, warming, "uint8 while warming up " + g);
+    int fill = iter % 7 < 4 ? 0 : iter % 7 - 3;
+    byte[] x = bytes(r, g.batches() * g.inH() * g.inW() * g.inC(), fill);
+    int taps = g.kh() * g.kw();
+    byte[] w = bytes(r, g.outC() * taps * g.inC(), iter % 5 == 4 ? 3 : 0);
+    int inZp = pick(r, 0, 255, 128, r.nextInt(256));
+    int wZp = pick(r, 0, 255, r.nextInt(256));
+    int outZp = r.nextInt(256);
+    int[] bias = new int[g.outC()];
+    for (int c = 0; c < bias.length; c++) {
+      bias[c] = r.nextInt(1 << 16) - (1 << 15);
     }
+    int[][] ms = multipliers(r, 1);
+    int[] mult = new int[g.outC()];
+    int[] shift = new int[g.outC()];
+    java.util.Arrays.fill(mult, ms[0][0]);
+    java.util.Arrays.fill(shift, ms[1][0]);
+    int actMin = r.nextBoolean() ? 0 : outZp;
+    int actMax = r.nextBoolean() ? 255 : Math.min(255, outZp + 60);
+    int[] tapSums = ConvKernels.tapSums(w, g.outC(), taps, g.inC(), true);
+    int k = taps * g.inC();
+    int[] folded = new int[g.outC()];
+    for (int c = 0; c < g.outC(); c++) {
+      int sum = 0;
+      for (int t = 0; t < taps; t++) {
+        sum += tapSums[c * taps + t];
+      }
+      folded[c] = bias[c] - inZp * sum + k * inZp * wZp;
+    }
+    int outBytes = g.batches() * g.outH() * g.outW() * g.outC();
+    byte[] expected = new byte[outBytes];
+    ConvKernels.convU8(g, x, 0, w, tapSums, bias, folded, inZp, wZp, ms[0][0], ms[1][0],
+        outZp, actMin, actMax, expected, 0);
+    for (boolean two : new boolean[] {false, true}) {
+      byte[] got = runVector(g, x, outBytes, (s, t) -> ConvGemmVector.uint8(g, w, wZp, inZp,
+          bias, mult, shift, outZp, actMin, actMax, 0, 1, s, t), two);
+      assertArrayEquals(expected, got, "uint8 " + g + " threads2=" + two);
+    }
+    byte[] warming = whileWarmingUp(g, x, outBytes, (s, t) -> ConvGemmVector.uint8(g, w, wZp,
+        inZp, bias, mult, shift, outZp, actMin, actMax, 0, 1, s, t));
+    assertArrayEquals(expected, warming, "uint8 while warming up " + g);
   }
 
   @Test
@@ -259,43 +255,41 @@ class ConvGemmParityTest {
    * to the vector path.
    */
   private static void checkFloat(ConvGeometry g, Random r) throws ModelException {
-    {
-      int n = g.batches() * g.inH() * g.inW() * g.inC();
-      byte[] x = new byte[4 * n];
-      for (int i = 0; i < n; i++) {
-        LittleEndian.setFloat(x, 4 * i, (float) r.nextGaussian());
-      }
-      float[] w = new float[g.outC() * g.kh() * g.kw() * g.inC()];
-      for (int i = 0; i < w.length; i++) {
-        w[i] = (float) r.nextGaussian();
-      }
-      float[] bias = new float[g.outC()];
-      for (int c = 0; c < bias.length; c++) {
-        bias[c] = (float) r.nextGaussian();
-      }
-      float min = r.nextBoolean() ? Float.NEGATIVE_INFINITY : 0f;
-      float max = r.nextBoolean() ? Float.POSITIVE_INFINITY : 6f;
-      int outElems = g.batches() * g.outH() * g.outW() * g.outC();
-      byte[] expected = new byte[4 * outElems];
-      ConvKernels.convF32(g, x, 0, w, bias, min, max, expected, 0);
-      for (boolean two : new boolean[] {false, true}) {
-        byte[] got = runVector(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w, bias,
-            min, max, 0, 1, s, t), two);
-        for (int i = 0; i < outElems; i++) {
-          float e = LittleEndian.getFloat(expected, 4 * i);
-          float a = LittleEndian.getFloat(got, 4 * i);
-          // Sums of K ~ N(0,1) products: compare relative to the sum's scale.
-          double tol = 1e-5 * Math.max(1.0, Math.abs(e)) * Math.sqrt(g.kh() * g.kw() * g.inC());
-          assertEquals(e, a, tol, "float " + g + " at " + i);
-        }
-      }
-      // The warming-up scalar path repeats the vector path's FMA order: identical floats.
-      byte[] vector = runVector(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w, bias,
-          min, max, 0, 1, s, t), false);
-      byte[] warming = whileWarmingUp(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w,
-          bias, min, max, 0, 1, s, t));
-      assertArrayEquals(vector, warming, "float while warming up " + g);
+    int n = g.batches() * g.inH() * g.inW() * g.inC();
+    byte[] x = new byte[4 * n];
+    for (int i = 0; i < n; i++) {
+      LittleEndian.setFloat(x, 4 * i, (float) r.nextGaussian());
     }
+    float[] w = new float[g.outC() * g.kh() * g.kw() * g.inC()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) r.nextGaussian();
+    }
+    float[] bias = new float[g.outC()];
+    for (int c = 0; c < bias.length; c++) {
+      bias[c] = (float) r.nextGaussian();
+    }
+    float min = r.nextBoolean() ? Float.NEGATIVE_INFINITY : 0f;
+    float max = r.nextBoolean() ? Float.POSITIVE_INFINITY : 6f;
+    int outElems = g.batches() * g.outH() * g.outW() * g.outC();
+    byte[] expected = new byte[4 * outElems];
+    ConvKernels.convF32(g, x, 0, w, bias, min, max, expected, 0);
+    for (boolean two : new boolean[] {false, true}) {
+      byte[] got = runVector(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w, bias,
+          min, max, 0, 1, s, t), two);
+      for (int i = 0; i < outElems; i++) {
+        float e = LittleEndian.getFloat(expected, 4 * i);
+        float a = LittleEndian.getFloat(got, 4 * i);
+        // Sums of K ~ N(0,1) products: compare relative to the sum's scale.
+        double tol = 1e-5 * Math.max(1.0, Math.abs(e)) * Math.sqrt(g.kh() * g.kw() * g.inC());
+        assertEquals(e, a, tol, "float " + g + " at " + i);
+      }
+    }
+    // The warming-up scalar path repeats the vector path's FMA order: identical floats.
+    byte[] vector = runVector(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w, bias,
+        min, max, 0, 1, s, t), false);
+    byte[] warming = whileWarmingUp(g, x, 4 * outElems, (s, t) -> ConvGemmVector.float32(g, w,
+        bias, min, max, 0, 1, s, t));
+    assertArrayEquals(vector, warming, "float while warming up " + g);
   }
 
   /**
@@ -383,6 +377,16 @@ class ConvGemmParityTest {
     // One pixel (a FULLY_CONNECTED row) keeps the wide one-row tile.
     assertEquals(false, ConvGemmVector.narrow(
         new ConvGeometry(1, 1, 1, 8, 1, 1, 4, 1, 1, 1, 1, 1, 1, 0, 0)));
+  }
+
+  /**
+   * The warm-up's synthetic layers (wide and narrow tiles, border and interior panels) run
+   * without error: an out-of-bounds pack or tile would throw here rather than in a background
+   * thread that only logs.
+   */
+  @Test
+  void warmUpLayersRun() throws ModelException {
+    VectorWarmup.run(3, System.nanoTime() + 60_000_000_000L);
   }
 
   @Test
