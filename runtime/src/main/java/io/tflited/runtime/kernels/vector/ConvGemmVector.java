@@ -12,6 +12,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,7 +34,13 @@ import jdk.incubator.vector.VectorSpecies;
  *       which are exactly the scalar kernels' int32 accumulators minus the bias;
  *   <li>epilogue: add the bias, requantize exactly as the scalar twin, add the output zero
  *       point, clamp to the activation range (float: add bias, clamp, in vector form).
- * </ol>
+ * </ol> *
+ * <p>Layers with at most L output channels (the 8 or 16 of an image model's first layers) use
+ * narrow tiles of MR_NARROW = 8 pixels x one vector instead of MR x NR = 4 x 2 vectors, which
+ * would compute mostly padding columns; one tile then holds every channel, so a tile's output
+ * rows are contiguous and leave in one copy. Interior panels of a 3x3 layer are packed in one
+ * call per panel ({@code packRuns*}): with 3 or 16 input channels a filter row is 9 or 48 bytes,
+ * so per-run calls and byte-by-byte tails used to cost more than the multiply-adds.
  */
 public final class ConvGemmVector implements RangeTask {
   private static final VectorSpecies<Byte> B = Species.B;
@@ -47,6 +54,12 @@ public final class ConvGemmVector implements RangeTask {
    */
   private static final int STAGE_ROW = 5 * L;
   private static final VectorSpecies<Integer> I = Species.I;
+  /**
+   * Bytes for one float vector's worth of 8-bit inputs (L lanes; 8 at 128 bits, where no 32-bit
+   * species exists: the conversion then reads 8 bytes and uses the first 4).
+   */
+  private static final VectorSpecies<Byte> BL =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * Species.F.length())));
 
   /** Element type of input and output. */
   public enum Kind {
@@ -61,6 +74,10 @@ public final class ConvGemmVector implements RangeTask {
   private final int k;
   private final int n;
   private final int tiles;
+  /** Narrow tiles (MR_NARROW x one vector, see {@link #narrow}) or 4 x 2 vectors. */
+  private final boolean narrow;
+  private final int mr;
+  private final int nr;
   private final float[] packedB;
   private final int kBlock;
   private final int inZp;
@@ -102,12 +119,15 @@ public final class ConvGemmVector implements RangeTask {
     this.m = g.batches() * g.outH() * g.outW();
     this.k = g.kh() * g.kw() * g.inC();
     this.n = g.outC();
-    this.tiles = GemmVector.tiles(n);
+    this.narrow = narrow(g);
+    this.mr = narrow ? GemmVector.MR_NARROW : MR;
+    this.nr = narrow ? GemmVector.NR_NARROW : NR;
+    this.tiles = (n + nr - 1) / nr;
     this.packedB = packedB;
     this.kBlock = kBlock;
     this.inZp = inZp;
     if (kind != Kind.F32) {
-      int padded = tiles * NR;
+      int padded = tiles * nr;
       padBias = Arrays.copyOf(bias, padded);
       padMultHigh = new int[padded];
       padMultLow = new int[padded];
@@ -145,16 +165,27 @@ public final class ConvGemmVector implements RangeTask {
     this.slots = (long) m * g.outC() * k < PARALLEL_MIN_MACS ? 1 : Math.max(1, threads);
     this.pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1
         && g.padH() == 0 && g.padW() == 0 && g.outH() == g.inH() && g.outW() == g.inW();
-    int rowBlocks = (m + MR - 1) / MR;
-    this.splitColumns = slots > 1 && m < 2 * MR * slots && tiles >= slots;
+    int rowBlocks = (m + mr - 1) / mr;
+    this.splitColumns = slots > 1 && m < 2 * mr * slots && tiles >= slots;
     // Panels of one macro block stay within ~192 KiB (L2) while a weight tile streams over them.
-    int perPanel = 4 * MR * k;
+    int perPanel = 4 * mr * k;
     this.macroBlocks = Math.max(1, Math.min(rowBlocks, (192 * 1024) / perPanel));
+    // The int tile follows the panels: it also takes the packing's overhang (convertRow).
     this.tileOff = macroBlocks * perPanel;
-    this.stageOff = tileOff + 4 * MR * NR;
+    this.stageOff = tileOff + 4 * mr * nr;
     // Byte staging of the requantized tile, STAGE_ROW bytes per row (see requantizeTileVector).
-    this.slotBytes = stageOff + MR * STAGE_ROW;
+    this.slotBytes = stageOff + mr * STAGE_ROW;
     this.scratch = scratch.reserve((long) slotBytes * slots);
+  }
+
+  /**
+   * Whether a layer runs on the narrow tiles: at most one vector of output channels (a 2-vector
+   * tile would compute mostly padding) and enough pixels to fill 8-row tiles (FULLY_CONNECTED
+   * with one or a few rows keeps the 1-row tile).
+   */
+  static boolean narrow(ConvGeometry g) {
+    long m = (long) g.batches() * g.outH() * g.outW();
+    return g.outC() <= GemmVector.NR_NARROW && m >= 2 * GemmVector.MR_NARROW;
   }
 
   /** Reserves the per-node scratch bytes (the op's PrepareContext.scratch). */
@@ -204,7 +235,8 @@ public final class ConvGemmVector implements RangeTask {
     int maxA = kind == Kind.U8 ? Math.max(inZp, 255 - inZp) : Math.max(inZp + 128, 127 - inZp);
     int kBlock = GemmVector.exactBlock(maxA, maxB);
     int[] b = bias == null ? new int[n] : bias.clone();
-    return new ConvGemmVector(g, kind, GemmVector.packB(wf, n, k), kBlock, inZp, b, mult, shift,
+    return new ConvGemmVector(g, kind, GemmVector.packB(wf, n, k, nrFor(g)), kBlock, inZp, b,
+        mult, shift,
         outZp, actMin, actMax, null, 0f, 0f, in, out, scratch, threads);
   }
 
@@ -213,12 +245,17 @@ public final class ConvGemmVector implements RangeTask {
       float max, int in, int out, Scratch scratch, int threads) throws ModelException {
     int n = g.outC();
     int k = g.kh() * g.kw() * g.inC();
-    float[] fb = new float[GemmVector.tiles(n) * NR];
+    int nr = nrFor(g);
+    float[] fb = new float[(n + nr - 1) / nr * nr];
     if (bias != null) {
       System.arraycopy(bias, 0, fb, 0, n);
     }
-    return new ConvGemmVector(g, Kind.F32, GemmVector.packB(w, n, k), k, 0, null, null, null, 0,
+    return new ConvGemmVector(g, Kind.F32, GemmVector.packB(w, n, k, nr), k, 0, null, null, null, 0,
         0, 0, fb, min, max, in, out, scratch, threads);
+  }
+
+  private static int nrFor(ConvGeometry g) {
+    return narrow(g) ? GemmVector.NR_NARROW : NR;
   }
 
   /** Runs the op (from PreparedOp.eval). Allocates nothing. */
@@ -238,7 +275,7 @@ public final class ConvGemmVector implements RangeTask {
   }
 
   private void slot(ExecContext ctx, int s) {
-    int rowBlocks = (m + MR - 1) / MR;
+    int rowBlocks = (m + mr - 1) / mr;
     int b0 = 0;
     int b1 = rowBlocks;
     int t0 = 0;
@@ -259,26 +296,28 @@ public final class ConvGemmVector implements RangeTask {
     int yOff = ctx.offset(out);
     byte[] sc = ctx.array(scratch);
     int base = ctx.offset(scratch) + s * slotBytes;
-    int panelBytes = 4 * MR * k;
+    int panelBytes = 4 * mr * k;
     boolean vector = VectorWarmup.ready();
     for (int mb = b0; mb < b1; mb += macroBlocks) {
       int mbEnd = Math.min(b1, mb + macroBlocks);
       for (int blk = mb; blk < mbEnd; blk++) {
-        packPanel(x, xOff, blk * MR, sc, base + (blk - mb) * panelBytes, vector);
+        packPanel(x, xOff, blk * mr, sc, base + (blk - mb) * panelBytes, vector);
       }
       for (int t = t0; t < t1; t++) {
-        int bOff = t * k * NR;
+        int bOff = t * k * nr;
         for (int blk = mb; blk < mbEnd; blk++) {
           int pOff = base + (blk - mb) * panelBytes;
-          int m0 = blk * MR;
-          int rows = Math.min(MR, m - m0);
+          int m0 = blk * mr;
+          int rows = Math.min(mr, m - m0);
           if (!vector) {
             scalarTile(sc, pOff, bOff, t, m0, rows, y, yOff);
           } else if (kind == Kind.F32) {
             floatTile(sc, pOff, bOff, t, m0, rows, y, yOff, base + tileOff);
           } else {
             int tOff = base + tileOff;
-            if (rows == 1) {
+            if (narrow) {
+              GemmVector.tileNarrowInt(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
+            } else if (rows == 1) {
               GemmVector.tile1Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
             } else {
               GemmVector.tile4Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
@@ -292,6 +331,20 @@ public final class ConvGemmVector implements RangeTask {
 
   private void floatTile(byte[] sc, int pOff, int bOff, int t, int m0, int rows, byte[] y,
       int yOff, int tOff) {
+    if (narrow) {
+      // One tile holds every channel, so the tile's rows are contiguous in the output: rows
+      // of n floats staged (each row's store overwrites the previous row's padding) then one
+      // copy; straight into the output when every row and column is valid.
+      if (n == L && rows == mr) {
+        GemmVector.tileNarrowFloat(sc, pOff, packedB, bOff, k, floatBias, floatMin, floatMax, y,
+            yOff + 4 * m0 * n, 4 * n);
+      } else {
+        GemmVector.tileNarrowFloat(sc, pOff, packedB, bOff, k, floatBias, floatMin, floatMax, sc,
+            tOff, 4 * n);
+        System.arraycopy(sc, tOff, y, yOff + 4 * m0 * n, 4 * rows * n);
+      }
+      return;
+    }
     int c0 = t * NR;
     int cols = Math.min(NR, n - c0);
     int rowStride = 4 * n;
@@ -335,10 +388,13 @@ public final class ConvGemmVector implements RangeTask {
    */
   private void requantizeTileVector(byte[] sc, int tOff, int stage, int t, int m0, int rows,
       byte[] y, int yOff) {
-    int c0 = t * NR;
-    int cols = Math.min(NR, n - c0);
+    int c0 = t * nr;
+    int cols = Math.min(nr, n - c0);
     boolean ruy = kind == Kind.S8;
     int halves = cols > L ? 2 : 1;
+    // Narrow: one tile holds every channel, so the requantized rows are staged n bytes apart
+    // (each row's byte-vector store overwrites the previous row's padding) and copied at once.
+    int stageRow = narrow ? n : STAGE_ROW;
     for (int h = 0; h < halves; h++) {
       int pc = c0 + h * L;
       IntVector bv = IntVector.fromArray(I, padBias, pc);
@@ -349,7 +405,7 @@ public final class ConvGemmVector implements RangeTask {
       IntVector mask = IntVector.fromArray(I, padMask, pc);
       IntVector rnd = IntVector.fromArray(I, padRound, pc);
       for (int r = 0; r < rows; r++) {
-        IntVector x = ByteVector.fromArray(B, sc, tOff + 4 * (r * NR + h * L))
+        IntVector x = ByteVector.fromArray(B, sc, tOff + 4 * (r * nr + h * L))
             .reinterpretAsInts().add(bv).lanewise(VectorOperators.LSHL, left);
         IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
         IntVector xl = x.and(0xffff);
@@ -372,8 +428,12 @@ public final class ConvGemmVector implements RangeTask {
         }
         q = q.add(outZp).max(actMin).min(actMax);
         q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes()
-            .intoArray(sc, stage + r * STAGE_ROW + h * L);
+            .intoArray(sc, stage + r * stageRow + h * L);
       }
+    }
+    if (narrow) {
+      System.arraycopy(sc, stage, y, yOff + m0 * n, rows * n);
+      return;
     }
     for (int r = 0; r < rows; r++) {
       System.arraycopy(sc, stage + r * STAGE_ROW, y, yOff + (m0 + r) * n + c0, cols);
@@ -388,8 +448,10 @@ public final class ConvGemmVector implements RangeTask {
    */
   private void scalarTile(byte[] sc, int pOff, int bOff, int t, int m0, int rows, byte[] y,
       int yOff) {
-    int c0 = t * NR;
-    int cols = Math.min(NR, n - c0);
+    int c0 = t * nr;
+    int cols = Math.min(nr, n - c0);
+    // The wide one-row tile splits k into even and odd chains; the others keep one chain.
+    boolean evenOdd = rows == 1 && !narrow;
     for (int r = 0; r < rows; r++) {
       int pr = pOff + 4 * r * k;
       for (int j = 0; j < cols; j++) {
@@ -399,20 +461,20 @@ public final class ConvGemmVector implements RangeTask {
           float even = 0f;
           float odd = 0f;
           float v;
-          if (rows == 1) {
+          if (evenOdd) {
             int kk = 0;
             for (; kk + 2 <= k; kk += 2) {
-              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
-              odd = Math.fma(packedB[bj + (kk + 1) * NR], LittleEndian.getFloat(sc, pr + 4 * kk + 4),
+              even = Math.fma(packedB[bj + kk * nr], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+              odd = Math.fma(packedB[bj + (kk + 1) * nr], LittleEndian.getFloat(sc, pr + 4 * kk + 4),
                   odd);
             }
             for (; kk < k; kk++) {
-              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+              even = Math.fma(packedB[bj + kk * nr], LittleEndian.getFloat(sc, pr + 4 * kk), even);
             }
             v = even + odd + floatBias[c];
           } else {
             for (int kk = 0; kk < k; kk++) {
-              even = Math.fma(packedB[bj + kk * NR], LittleEndian.getFloat(sc, pr + 4 * kk), even);
+              even = Math.fma(packedB[bj + kk * nr], LittleEndian.getFloat(sc, pr + 4 * kk), even);
             }
             v = even + floatBias[c];
           }
@@ -424,7 +486,7 @@ public final class ConvGemmVector implements RangeTask {
             int k1 = Math.min(k, k0 + kBlock);
             float s = 0f;
             for (int kk = k0; kk < k1; kk++) {
-              s += packedB[bj + kk * NR] * LittleEndian.getFloat(sc, pr + 4 * kk);
+              s += packedB[bj + kk * nr] * LittleEndian.getFloat(sc, pr + 4 * kk);
             }
             acc += (int) s;
           }
@@ -440,33 +502,82 @@ public final class ConvGemmVector implements RangeTask {
     }
   }
 
-  /** Packs MR output pixels starting at {@code m0} into a [MR][K] float panel. */
+  /**
+   * Packs {@code mr} output pixels starting at {@code m0} into a [mr][K] float panel.
+   *
+   * <p>Vector mode writes in whole vectors: a run's last store may reach up to L - 1 floats past
+   * its end. Every write starts after the valid part of the previous one (runs, padding fills
+   * and rows are laid down in increasing order), so the run or fill that owns those positions
+   * overwrites them later; past the last row of the last panel lies the int tile (written
+   * after packing), at least 4L bytes.
+   */
   private void packPanel(byte[] x, int xOff, int m0, byte[] p, int pOff, boolean vector) {
     int inC = g.inC();
     int es = kind == Kind.F32 ? 4 : 1;
-    int rows = Math.min(MR, m - m0);
+    int rows = Math.min(mr, m - m0);
     if (pointwise) {
       // 1x1, stride 1, no padding: the block's pixels are contiguous in the input.
       convertRow(x, xOff + es * m0 * inC, rows * k, p, pOff, vector);
-      Arrays.fill(p, pOff + 4 * rows * k, pOff + 4 * MR * k, (byte) 0);
+      if (rows < mr) {
+        Arrays.fill(p, pOff + 4 * rows * k, pOff + 4 * mr * k, (byte) 0);
+      }
       return;
     }
     int hw = g.outH() * g.outW();
-    for (int r = 0; r < MR; r++) {
+    int kwC = g.kw() * inC;
+    // The block's pixels are consecutive: one division for the first, then step (b, oy, ox).
+    int b = m0 / hw;
+    int oy = (m0 - b * hw) / g.outW();
+    int ox = m0 - b * hw - oy * g.outW();
+    int spanH = (g.kh() - 1) * g.dilH();
+    int spanW = (g.kw() - 1) * g.dilW();
+    if (vector && rows == mr && g.dilW() == 1 && ox + mr <= g.outW()) {
+      int iy0 = oy * g.strideH() - g.padH();
+      int ix0 = ox * g.strideW() - g.padW();
+      int ixLast = ix0 + (mr - 1) * g.strideW() + spanW;
+      if (iy0 >= 0 && iy0 + spanH < g.inH() && ix0 >= 0 && ixLast < g.inW()) {
+        // The whole panel is interior and on one output row: mr x kh runs of kw * inC inputs,
+        // packed in one call (a call per run cost more than its few vector moves).
+        int src = xOff + es * (((b * g.inH() + iy0) * g.inW() + ix0) * inC);
+        int rStep = es * g.strideW() * inC;
+        int kyStep = es * g.dilH() * g.inW() * inC;
+        if (kind == Kind.S8) {
+          packRunsS8(x, src, rStep, kyStep, mr, g.kh(), kwC, k, -inZp, p, pOff);
+        } else if (kind == Kind.U8) {
+          packRunsU8(x, src, rStep, kyStep, mr, g.kh(), kwC, k, -inZp, p, pOff);
+        } else {
+          packRunsF32(x, src, rStep, kyStep, mr, g.kh(), kwC, k, p, pOff);
+        }
+        return;
+      }
+    }
+    for (int r = 0; r < mr; r++, ox++) {
+      if (ox == g.outW()) {
+        ox = 0;
+        if (++oy == g.outH()) {
+          oy = 0;
+          b++;
+        }
+      }
       int row = pOff + 4 * r * k;
       int pix = m0 + r;
       if (pix >= m) {
         Arrays.fill(p, row, row + 4 * k, (byte) 0);
         continue;
       }
-      int b = pix / hw;
-      int rem = pix - b * hw;
-      int oy = rem / g.outW();
-      int ox = rem - oy * g.outW();
       int iy0 = oy * g.strideH() - g.padH();
       int ix0 = ox * g.strideW() - g.padW();
-      int kwC = g.kw() * inC;
       int dst = row;
+      if (g.dilW() == 1 && iy0 >= 0 && iy0 + spanH < g.inH() && ix0 >= 0
+          && ix0 + spanW < g.inW()) {
+        // Interior window: each filter row is one contiguous run of kw * inC inputs.
+        int src = xOff + es * (((b * g.inH() + iy0) * g.inW() + ix0) * inC);
+        int step = es * g.dilH() * g.inW() * inC;
+        for (int ky = 0; ky < g.kh(); ky++, dst += 4 * kwC, src += step) {
+          convertRow(x, src, kwC, p, dst, vector);
+        }
+        continue;
+      }
       for (int ky = 0; ky < g.kh(); ky++, dst += 4 * kwC) {
         int iy = iy0 + ky * g.dilH();
         if (iy < 0 || iy >= g.inH()) {
@@ -477,12 +588,16 @@ public final class ConvGemmVector implements RangeTask {
         if (g.dilW() == 1) {
           int kx0 = Math.min(g.kw(), Math.max(0, -ix0));
           int kx1 = Math.max(kx0, Math.min(g.kw(), g.inW() - ix0));
-          Arrays.fill(p, dst, dst + 4 * kx0 * inC, (byte) 0);
+          if (kx0 > 0) {
+            Arrays.fill(p, dst, dst + 4 * kx0 * inC, (byte) 0);
+          }
           if (kx1 > kx0) {
             convertRow(x, rowSrc + es * (ix0 + kx0) * inC, (kx1 - kx0) * inC, p,
                 dst + 4 * kx0 * inC, vector);
           }
-          Arrays.fill(p, dst + 4 * kx1 * inC, dst + 4 * kwC, (byte) 0);
+          if (kx1 < g.kw()) {
+            Arrays.fill(p, dst + 4 * kx1 * inC, dst + 4 * kwC, (byte) 0);
+          }
           continue;
         }
         for (int kx = 0; kx < g.kw(); kx++) {
@@ -498,10 +613,100 @@ public final class ConvGemmVector implements RangeTask {
     }
   }
 
-  /** {@code len} input elements at {@code src} -> floats (minus the input zero point). */
+  /**
+   * Interior int8 panel: run (r, ky) of {@code len} inputs at {@code src + r * rStep + ky *
+   * kyStep} -> floats (x + add) at panel row r, column ky * len: whole byte vectors, then one
+   * float vector per L inputs, overhanging the run (see {@link #packPanel}); scalar near the end
+   * of the input array.
+   */
+  private static void packRunsS8(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
+      int len, int k, int add, byte[] p, int pOff) {
+    float fa = add;
+    for (int r = 0; r < rows; r++) {
+      for (int ky = 0; ky < kh; ky++) {
+        int s = src + r * rStep + ky * kyStep;
+        int d = pOff + 4 * (r * k + ky * len);
+        int i = 0;
+        for (; i + B.length() <= len; i += B.length()) {
+          ByteVector v = ByteVector.fromArray(B, x, s + i);
+          for (int part = 0; part < 4; part++) {
+            FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+            f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * (i + part * L));
+          }
+        }
+        for (; i < len && s + i + BL.length() <= x.length; i += L) {
+          FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, s + i)
+              .convertShape(VectorOperators.B2F, F, 0);
+          f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * i);
+        }
+        for (; i < len; i++) {
+          LittleEndian.setFloat(p, d + 4 * i, x[s + i] + add);
+        }
+      }
+    }
+  }
+
+  /** uint8 twin of {@link #packRunsS8} (sign flip, then + 128 + add, as {@link #convertU8}). */
+  private static void packRunsU8(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
+      int len, int k, int add, byte[] p, int pOff) {
+    float fa = 128 + add;
+    for (int r = 0; r < rows; r++) {
+      for (int ky = 0; ky < kh; ky++) {
+        int s = src + r * rStep + ky * kyStep;
+        int d = pOff + 4 * (r * k + ky * len);
+        int i = 0;
+        for (; i + B.length() <= len; i += B.length()) {
+          ByteVector v = ByteVector.fromArray(B, x, s + i)
+              .lanewise(VectorOperators.XOR, (byte) 0x80);
+          for (int part = 0; part < 4; part++) {
+            FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+            f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * (i + part * L));
+          }
+        }
+        for (; i < len && s + i + BL.length() <= x.length; i += L) {
+          FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, s + i)
+              .lanewise(VectorOperators.XOR, (byte) 0x80)
+              .convertShape(VectorOperators.B2F, F, 0);
+          f.add(fa).reinterpretAsBytes().intoArray(p, d + 4 * i);
+        }
+        for (; i < len; i++) {
+          LittleEndian.setFloat(p, d + 4 * i, (x[s + i] & 0xff) + add);
+        }
+      }
+    }
+  }
+
+  /** float32 twin of {@link #packRunsS8}: byte offsets, runs copied in whole vectors. */
+  private static void packRunsF32(byte[] x, int src, int rStep, int kyStep, int rows, int kh,
+      int len, int k, byte[] p, int pOff) {
+    int bytes = 4 * len;
+    int vb = B.length();
+    for (int r = 0; r < rows; r++) {
+      for (int ky = 0; ky < kh; ky++) {
+        int s = src + r * rStep + ky * kyStep;
+        int d = pOff + 4 * (r * k) + ky * bytes;
+        int i = 0;
+        for (; i < bytes && s + i + vb <= x.length; i += vb) {
+          ByteVector.fromArray(B, x, s + i).intoArray(p, d + i);
+        }
+        if (i < bytes) {
+          System.arraycopy(x, s + i, p, d + i, bytes - i);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code len} input elements at {@code src} -> floats (minus the input zero point). Vector
+   * mode may write up to L - 1 floats past the run (see {@link #packPanel}).
+   */
   private void convertRow(byte[] x, int src, int len, byte[] p, int dst, boolean vector) {
     if (kind == Kind.F32) {
-      System.arraycopy(x, src, p, dst, 4 * len);
+      if (vector) {
+        copyFloats(x, src, len, p, dst);
+      } else {
+        System.arraycopy(x, src, p, dst, 4 * len);
+      }
     } else if (!vector) {
       int mask = kind == Kind.S8 ? -1 : 0xff;
       for (int i = 0; i < len; i++) {
@@ -514,39 +719,71 @@ public final class ConvGemmVector implements RangeTask {
     }
   }
 
-  /** int8 -> float (x + add); whole byte vectors in vector form, the tail scalar. */
+  /**
+   * Copies {@code len} floats (as bytes) in whole vectors, the last one overhanging the run;
+   * short runs (a 3-channel image's 3x3 window row is 9 floats) then cost one or two vector
+   * moves instead of a copy call. Near the end of the input array it finishes with a copy.
+   */
+  private static void copyFloats(byte[] x, int src, int len, byte[] p, int dst) {
+    int bytes = 4 * len;
+    int vb = B.length();
+    int i = 0;
+    for (; i < bytes && src + i + vb <= x.length; i += vb) {
+      ByteVector.fromArray(B, x, src + i).intoArray(p, dst + i);
+    }
+    if (i < bytes) {
+      System.arraycopy(x, src + i, p, dst + i, bytes - i);
+    }
+  }
+
+  /**
+   * int8 -> float (x + add): whole byte vectors (4 float vectors each), then one float vector
+   * per L bytes, the last one overhanging the run (reading at most BL bytes past it while they
+   * are inside the array), so a run shorter than a byte vector (the 9 or 48 bytes of a 3x3
+   * window row of 3 or 16 channels) is not converted byte by byte; a scalar tail only near the
+   * end of the input array.
+   */
   private static void convertS8(byte[] x, int src, int len, int add, byte[] p, int dst) {
     int i = 0;
     int bl = B.length();
-    if (len >= bl) {
-      float fa = add;
-      for (; i + bl <= len; i += bl) {
-        ByteVector v = ByteVector.fromArray(B, x, src + i);
-        for (int part = 0; part < 4; part++) {
-          FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
-          f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * (i + part * F.length()));
-        }
+    float fa = add;
+    for (; i + bl <= len; i += bl) {
+      ByteVector v = ByteVector.fromArray(B, x, src + i);
+      for (int part = 0; part < 4; part++) {
+        FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+        f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * (i + part * L));
       }
+    }
+    for (; i < len && src + i + BL.length() <= x.length; i += L) {
+      FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, src + i)
+          .convertShape(VectorOperators.B2F, F, 0);
+      f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * i);
     }
     for (; i < len; i++) {
       LittleEndian.setFloat(p, dst + 4 * i, x[src + i] + add);
     }
   }
 
-  /** uint8 -> float (x + add): flips the sign bit (u - 128 as int8), then adds 128 + add. */
+  /**
+   * uint8 -> float (x + add): flips the sign bit (u - 128 as int8), then adds 128 + add; the
+   * same vector steps and overhang as {@link #convertS8}.
+   */
   private static void convertU8(byte[] x, int src, int len, int add, byte[] p, int dst) {
     int i = 0;
     int bl = B.length();
-    if (len >= bl) {
-      float fa = 128 + add;
-      for (; i + bl <= len; i += bl) {
-        ByteVector v = ByteVector.fromArray(B, x, src + i).lanewise(VectorOperators.XOR,
-            (byte) 0x80);
-        for (int part = 0; part < 4; part++) {
-          FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
-          f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * (i + part * F.length()));
-        }
+    float fa = 128 + add;
+    for (; i + bl <= len; i += bl) {
+      ByteVector v = ByteVector.fromArray(B, x, src + i).lanewise(VectorOperators.XOR,
+          (byte) 0x80);
+      for (int part = 0; part < 4; part++) {
+        FloatVector f = (FloatVector) v.convertShape(VectorOperators.B2F, F, part);
+        f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * (i + part * L));
       }
+    }
+    for (; i < len && src + i + BL.length() <= x.length; i += L) {
+      FloatVector f = (FloatVector) ByteVector.fromArray(BL, x, src + i)
+          .lanewise(VectorOperators.XOR, (byte) 0x80).convertShape(VectorOperators.B2F, F, 0);
+      f.add(fa).reinterpretAsBytes().intoArray(p, dst + 4 * i);
     }
     for (; i < len; i++) {
       LittleEndian.setFloat(p, dst + 4 * i, (x[src + i] & 0xff) + add);

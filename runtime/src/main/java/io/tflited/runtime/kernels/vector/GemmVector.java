@@ -1,6 +1,7 @@
 package io.tflited.runtime.kernels.vector;
 
 import io.tflited.runtime.kernels.LittleEndian;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -36,6 +37,7 @@ public final class GemmVector {
 
   private static final VectorSpecies<Float> F = Species.F;
   private static final VectorSpecies<Integer> I = Species.I;
+  private static final VectorSpecies<Byte> BY = Species.B;
 
   /** Lanes per float vector. */
   public static final int L = F.length();
@@ -43,6 +45,11 @@ public final class GemmVector {
   public static final int MR = 4;
   /** Columns (output channels) per micro-tile. */
   public static final int NR = 2 * L;
+
+  /** Rows per narrow micro-tile (layers with at most {@link #L} output channels). */
+  public static final int MR_NARROW = 8;
+  /** Columns per narrow micro-tile: one vector. */
+  public static final int NR_NARROW = L;
 
   /** Largest K block whose f32 partial sums stay exact (see the class Javadoc). */
   public static int exactBlock(int maxA, int maxB) {
@@ -60,14 +67,19 @@ public final class GemmVector {
    * k, zero padded to a whole number of tiles.
    */
   public static float[] packB(float[] w, int n, int k) {
-    int tiles = tiles(n);
-    float[] p = new float[tiles * k * NR];
+    return packB(w, n, k, NR);
+  }
+
+  /** {@link #packB(float[], int, int)} for tiles of {@code nr} columns (NR or NR_NARROW). */
+  public static float[] packB(float[] w, int n, int k, int nr) {
+    int tiles = (n + nr - 1) / nr;
+    float[] p = new float[tiles * k * nr];
     for (int c = 0; c < n; c++) {
-      int t = c / NR;
-      int j = c % NR;
-      int base = t * k * NR + j;
+      int t = c / nr;
+      int j = c % nr;
+      int base = t * k * nr + j;
       for (int kk = 0; kk < k; kk++) {
-        p[base + kk * NR] = w[c * k + kk];
+        p[base + kk * nr] = w[c * k + kk];
       }
     }
     return p;
@@ -251,5 +263,110 @@ public final class GemmVector {
     FloatVector c1 = FloatVector.fromArray(F, bias, biasOff + L);
     (f0.add(g0).add(c0)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
     (f1.add(g1).add(c1)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 4 * L);
+  }
+
+  /**
+   * Narrow MR_NARROW x L int32 tile for layers with at most L output channels ({@code b} packed
+   * with {@code nr = L}): 8 rows of one vector each, so that a conv with 8 or 16 channels does
+   * not compute a 2-vector tile mostly of padding, and eight independent FMA chains keep the FMA
+   * units busy. Same exactness as {@link #tile4Int}: f32 sums of at most {@code kBlock}
+   * products, converted to int and added in int32 between blocks. The running int sums live in
+   * {@code t} ([8][L] little-endian ints at {@code tOff}), which keeps the kernel at ten live
+   * vectors, below AVX2's sixteen registers.
+   */
+  public static void tileNarrowInt(
+      byte[] panel, int pOff, float[] b, int bOff, int k, int kBlock, byte[] t, int tOff) {
+    int rs = 4 * k;
+    int row = 4 * L;
+    for (int k0 = 0; k0 < k; k0 += kBlock) {
+      int k1 = Math.min(k, k0 + kBlock);
+      FloatVector f0 = FloatVector.zero(F);
+      FloatVector f1 = FloatVector.zero(F);
+      FloatVector f2 = FloatVector.zero(F);
+      FloatVector f3 = FloatVector.zero(F);
+      FloatVector f4 = FloatVector.zero(F);
+      FloatVector f5 = FloatVector.zero(F);
+      FloatVector f6 = FloatVector.zero(F);
+      FloatVector f7 = FloatVector.zero(F);
+      for (int kk = k0; kk < k1; kk++) {
+        FloatVector bv = FloatVector.fromArray(F, b, bOff + kk * L);
+        int pi = pOff + 4 * kk;
+        f0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi)), f0);
+        f1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + rs)), f1);
+        f2 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 2 * rs)), f2);
+        f3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 3 * rs)), f3);
+        f4 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 4 * rs)), f4);
+        f5 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 5 * rs)), f5);
+        f6 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 6 * rs)), f6);
+        f7 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 7 * rs)), f7);
+      }
+      IntVector i0 = (IntVector) f0.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i1 = (IntVector) f1.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i2 = (IntVector) f2.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i3 = (IntVector) f3.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i4 = (IntVector) f4.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i5 = (IntVector) f5.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i6 = (IntVector) f6.convertShape(VectorOperators.F2I, I, 0);
+      IntVector i7 = (IntVector) f7.convertShape(VectorOperators.F2I, I, 0);
+      if (k0 > 0) {
+        i0 = i0.add(ByteVector.fromArray(BY, t, tOff).reinterpretAsInts());
+        i1 = i1.add(ByteVector.fromArray(BY, t, tOff + row).reinterpretAsInts());
+        i2 = i2.add(ByteVector.fromArray(BY, t, tOff + 2 * row).reinterpretAsInts());
+        i3 = i3.add(ByteVector.fromArray(BY, t, tOff + 3 * row).reinterpretAsInts());
+        i4 = i4.add(ByteVector.fromArray(BY, t, tOff + 4 * row).reinterpretAsInts());
+        i5 = i5.add(ByteVector.fromArray(BY, t, tOff + 5 * row).reinterpretAsInts());
+        i6 = i6.add(ByteVector.fromArray(BY, t, tOff + 6 * row).reinterpretAsInts());
+        i7 = i7.add(ByteVector.fromArray(BY, t, tOff + 7 * row).reinterpretAsInts());
+      }
+      i0.reinterpretAsBytes().intoArray(t, tOff);
+      i1.reinterpretAsBytes().intoArray(t, tOff + row);
+      i2.reinterpretAsBytes().intoArray(t, tOff + 2 * row);
+      i3.reinterpretAsBytes().intoArray(t, tOff + 3 * row);
+      i4.reinterpretAsBytes().intoArray(t, tOff + 4 * row);
+      i5.reinterpretAsBytes().intoArray(t, tOff + 5 * row);
+      i6.reinterpretAsBytes().intoArray(t, tOff + 6 * row);
+      i7.reinterpretAsBytes().intoArray(t, tOff + 7 * row);
+    }
+  }
+
+  /**
+   * float32 narrow tile (see {@link #tileNarrowInt}) with bias and clamp: {@code out[r][j] =
+   * clamp(bias[j] + sum_k panel[r][k] * b[k][j])}, one FMA chain per row in k order, rows
+   * written as L little-endian floats at {@code oOff + r * rowStride} in increasing r (a row
+   * stride below 4L lets each row overwrite the padding columns of the one before).
+   */
+  public static void tileNarrowFloat(
+      byte[] panel, int pOff, float[] b, int bOff, int k, float[] bias, float min, float max,
+      byte[] out, int oOff, int rowStride) {
+    int rs = 4 * k;
+    FloatVector f0 = FloatVector.zero(F);
+    FloatVector f1 = FloatVector.zero(F);
+    FloatVector f2 = FloatVector.zero(F);
+    FloatVector f3 = FloatVector.zero(F);
+    FloatVector f4 = FloatVector.zero(F);
+    FloatVector f5 = FloatVector.zero(F);
+    FloatVector f6 = FloatVector.zero(F);
+    FloatVector f7 = FloatVector.zero(F);
+    for (int kk = 0; kk < k; kk++) {
+      FloatVector bv = FloatVector.fromArray(F, b, bOff + kk * L);
+      int pi = pOff + 4 * kk;
+      f0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi)), f0);
+      f1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + rs)), f1);
+      f2 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 2 * rs)), f2);
+      f3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 3 * rs)), f3);
+      f4 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 4 * rs)), f4);
+      f5 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 5 * rs)), f5);
+      f6 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 6 * rs)), f6);
+      f7 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(panel, pi + 7 * rs)), f7);
+    }
+    FloatVector c = FloatVector.fromArray(F, bias, 0);
+    (f0.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff);
+    (f1.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + rowStride);
+    (f2.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 2 * rowStride);
+    (f3.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 3 * rowStride);
+    (f4.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 4 * rowStride);
+    (f5.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 5 * rowStride);
+    (f6.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 6 * rowStride);
+    (f7.add(c)).max(min).min(max).reinterpretAsBytes().intoArray(out, oOff + 7 * rowStride);
   }
 }

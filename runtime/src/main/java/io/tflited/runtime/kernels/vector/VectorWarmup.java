@@ -90,10 +90,14 @@ public final class VectorWarmup {
     ConvGeometry conv = new ConvGeometry(1, 3, 3, 5, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1);
     ConvGeometry point =
         new ConvGeometry(1, 1, 5, 8, 1, 5, GemmVector.L + 1, 1, 1, 1, 1, 1, 1, 0, 0);
+    // Conv 3x3 VALID over 5x18x3 -> 3 channels: 48 pixels on narrow tiles, interior panels.
+    ConvGeometry narrow = new ConvGeometry(1, 5, 18, 3, 3, 16, 3, 3, 3, 1, 1, 1, 1, 0, 0);
     Gemm[] gemms = {
       Gemm.of(ConvGemmVector.Kind.S8, conv, r), Gemm.of(ConvGemmVector.Kind.S8, point, r),
       Gemm.of(ConvGemmVector.Kind.U8, conv, r), Gemm.of(ConvGemmVector.Kind.U8, point, r),
       Gemm.of(ConvGemmVector.Kind.F32, conv, r), Gemm.of(ConvGemmVector.Kind.F32, point, r),
+      Gemm.of(ConvGemmVector.Kind.S8, narrow, r), Gemm.of(ConvGemmVector.Kind.U8, narrow, r),
+      Gemm.of(ConvGemmVector.Kind.F32, narrow, r),
     };
     // Depthwise 3x3 over 4x4 with 2L + 3 channels: interior fast path, borders, overlap block.
     int dc = 2 * DepthwiseVector.lanes8() + 3;
