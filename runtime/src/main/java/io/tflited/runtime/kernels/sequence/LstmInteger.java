@@ -2,6 +2,7 @@ package io.tflited.runtime.kernels.sequence;
 
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.vector.DotVector;
+import io.tflited.runtime.kernels.vector.VectorWarmup;
 import io.tflited.runtime.quant.FixedPoint;
 import io.tflited.runtime.quant.InverseSqrt;
 import io.tflited.runtime.quant.SequenceFixedPoint;
@@ -212,7 +213,7 @@ public final class LstmInteger {
 
   /** int8 dot product in int32 (wrapping like TFLite's accumulators). */
   private static int dot(Params p, byte[] x, int xo, byte[] w, int wo, int n) {
-    if (p.vectorDot) {
+    if (p.vectorDot && VectorWarmup.ready()) {
       return DotVector.dotS8(x, xo, w, wo, n);
     }
     int acc = 0;

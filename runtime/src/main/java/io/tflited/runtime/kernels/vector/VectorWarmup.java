@@ -1,6 +1,7 @@
 package io.tflited.runtime.kernels.vector;
 
 import io.tflited.runtime.InvocationException;
+import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
@@ -151,6 +152,9 @@ public final class VectorWarmup {
     BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
     boolean rows8 = ElementwiseVector.eightBitSupported();
     Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r)};
+    // QUANTIZE (8-bit requantization, float -> int8) and the LSTM dot product.
+    byte[] qf = new byte[4 * rowLen];
+    byte[] qo = new byte[2 * rowLen];
     for (int i = 0; i < rounds && System.nanoTime() - deadline < 0; i++) {
       for (Gemm g : gemms) {
         g.op.eval(g.ctx);
@@ -168,6 +172,14 @@ public final class VectorWarmup {
         add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
         mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
       }
+      if (QuantizeVector.requantizeSupported()) {
+        QuantizeVector.requantize(ra, 0, (i & 1) == 0, 3, qo, 0, (i & 2) == 0, -5, rowLen,
+            1 << 30, -1);
+      }
+      if (QuantizeVector.supported(DataType.INT8)) {
+        QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLen, 0.5, 1, DataType.INT8);
+      }
+      DotVector.dotS8(ra, 0, rb, 0, rowLen - (i & 7));
     }
   }
 

@@ -6,6 +6,7 @@ import io.tflited.runtime.exec.RangeTask;
 import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.activation.QuantizeKernels;
 import io.tflited.runtime.kernels.vector.QuantizeVector;
+import io.tflited.runtime.kernels.vector.VectorWarmup;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -45,6 +46,11 @@ public final class Quantize implements OpKernel {
       RangeTask task = (c, from, to) -> {
         int i0 = from * CHUNK;
         int i1 = Math.min(n, to * CHUNK);
+        if (!VectorWarmup.ready()) { // cold vector code would box every operation
+          QuantizeKernels.affineQuantize(c.array(inT), c.offset(inT) + 4 * i0, c.array(outT),
+              c.offset(outT) + es * i0, i1 - i0, scale, outZp, outType);
+          return;
+        }
         QuantizeVector.affineQuantize(c.array(inT), c.offset(inT) + 4 * i0, c.array(outT),
             c.offset(outT) + es * i0, i1 - i0, scale, outZp, outType);
       };
@@ -69,6 +75,11 @@ public final class Quantize implements OpKernel {
       RangeTask task = (c, from, to) -> {
         int i0 = from * CHUNK;
         int i1 = Math.min(n, to * CHUNK);
+        if (!VectorWarmup.ready()) {
+          QuantizeKernels.requantize(c.array(inT), c.offset(inT) + i0, inType, inZp,
+              c.array(outT), c.offset(outT) + i0, outType, outZp, i1 - i0, mult, shift);
+          return;
+        }
         QuantizeVector.requantize(c.array(inT), c.offset(inT) + i0, inU, inZp, c.array(outT),
             c.offset(outT) + i0, outU, outZp, i1 - i0, mult, shift);
       };
