@@ -10,6 +10,7 @@ import io.tflited.runtime.quant.FixedPoint;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,6 +27,16 @@ import jdk.incubator.vector.VectorSpecies;
  * input 2 rescaled and added, output), so that no compiled method exceeds C2's inlining
  * budget (a method that does would box its vectors). While {@link VectorWarmup} runs, the 8-bit
  * rows go to the scalar twin.
+ *
+ * <p>8-bit widths: from 256 bits, a block of L elements (L = int lanes) is one L-byte load cast
+ * to L ints. At 128 bits (NEON) an L-byte (32-bit) vector does not exist, so a block is 2L
+ * elements, as in {@link DepthwiseVector}: one 2L-byte load widened to 2L shorts (same lane
+ * count: intrinsified on x86 and NEON), reinterpreted as L ints each holding an (even, odd)
+ * element pair and split by shifts (even = pair << 16 >> 16, odd = pair >> 16). The arithmetic
+ * is per element, so the even and odd halves are requantized separately into the int32 buffer
+ * (a block's evens at j, its odds at j + L), and a last pass re-interleaves them (short pair =
+ * odd << 16 | even & 0xffff), narrows the 2L shorts to bytes and stores them. Results are
+ * clamped to the 8-bit range before that packing.
  */
 public final class ElementwiseVector {
   private ElementwiseVector() {}
@@ -33,12 +44,15 @@ public final class ElementwiseVector {
   private static final boolean ONE_BLOCK = Species.BITS >= 256;
   private static final VectorSpecies<Byte> BQ =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, Species.BITS / 4)));
+  /** 2L bytes: one 8-bit block of the pair layout. */
+  private static final VectorSpecies<Byte> BH =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(Species.BITS / 2));
   static final int CHUNK = 1024;
   private static final ThreadLocal<int[]> BUFFER = ThreadLocal.withInitial(() -> new int[CHUNK]);
 
-  /** Whether the 8-bit rows have a vector loop at this width (they need L-byte loads). */
+  /** Whether the 8-bit rows have a vector loop at this width (every supported width does). */
   public static boolean eightBitSupported() {
-    return ONE_BLOCK;
+    return true;
   }
 
   /** float32 ADD (or MUL) with the fused-activation clamp [lo, hi]. */
@@ -84,6 +98,15 @@ public final class ElementwiseVector {
    * outOff)} as {@code QuantizedMulRow}. |x + off| <= 255, so the product fits in int32.
    */
   public static BinaryRow mul8(
+      boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
+      BinaryRow scalar) {
+    return ONE_BLOCK
+        ? mul8Lanes(signed, off1, off2, outOff, m, s, lo, hi, scalar)
+        : mul8Pairs(signed, off1, off2, outOff, m, s, lo, hi, scalar);
+  }
+
+  /** {@link #mul8} with blocks of L elements in L int lanes (from 256 bits). */
+  static BinaryRow mul8Lanes(
       boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
       BinaryRow scalar) {
     RequantizeVector.Params p = RequantizeVector.Params.uniformOf(m, s, 1);
@@ -141,6 +164,15 @@ public final class ElementwiseVector {
    * (multipliers < 1), so their sum fits too.
    */
   public static BinaryRow add8(
+      boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
+      int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
+    return ONE_BLOCK
+        ? add8Lanes(signed, off1, off2, outOff, leftShift, m1, s1, m2, s2, mo, so, lo, hi, scalar)
+        : add8Pairs(signed, off1, off2, outOff, leftShift, m1, s1, m2, s2, mo, so, lo, hi, scalar);
+  }
+
+  /** {@link #add8} with blocks of L elements in L int lanes (from 256 bits). */
+  static BinaryRow add8Lanes(
       boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
       int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
     int[] p1 = split(m1, s1);
@@ -217,6 +249,164 @@ public final class ElementwiseVector {
     IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
     v = v.add(outOff).max(lo).min(hi);
     ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
+  }
+
+  /**
+   * {@link #mul8} in the pair layout (any width; used at 128 bits): per chunk, pass 1 writes
+   * each half block's clamped result to the int32 buffer, pass 2 packs and stores the bytes.
+   */
+  static BinaryRow mul8Pairs(
+      boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
+      BinaryRow scalar) {
+    int[] p = split(m, s);
+    short byteMask = (short) (signed ? -1 : 0xff);
+    return (a, ai, as, b, bi, bs, o, oi, n) -> {
+      int lanes = Species.I.length();
+      int block = 2 * lanes;
+      int k = 0;
+      if ((as | bs) == 1 && n >= block && VectorWarmup.ready()) {
+        int[] buf = BUFFER.get();
+        int vecN = n - n % block;
+        for (; k < vecN; ) {
+          int len = Math.min(CHUNK, vecN - k);
+          // Half block h: elements of block h / 2, evens (pair shift 16) or odds (shift 0).
+          for (int j = 0; j < len; j += lanes) {
+            int e = k + (j & -block);
+            int shift = (j & lanes) == 0 ? 16 : 0;
+            mulHalf(a, ai + e * as, as == 0, b, bi + e * bs, bs == 0, byteMask, shift, off1, off2,
+                outOff, p, lo, hi, buf, j);
+          }
+          for (int j = 0; j < len; j += block) {
+            pack(buf, j, o, oi + k + j);
+          }
+          k += len;
+        }
+      }
+      if (k < n) {
+        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + k, n - k);
+      }
+    };
+  }
+
+  private static void mulHalf(
+      byte[] a, int ai, boolean aScalar, byte[] b, int bi, boolean bScalar, short byteMask,
+      int shift, int off1, int off2, int outOff, int[] p, int lo, int hi, int[] buf, int j) {
+    // even = pair << 16 >> 16, odd = pair << 0 >> 16 (the widened shorts are masked for uint8).
+    IntVector xa = aScalar
+        ? IntVector.broadcast(Species.I, a[ai] & byteMask)
+        : ((ShortVector) ByteVector.fromArray(BH, a, ai).castShape(Species.S, 0)).and(byteMask)
+            .reinterpretAsInts().lanewise(LSHL, shift).lanewise(ASHR, 16);
+    IntVector xb = bScalar
+        ? IntVector.broadcast(Species.I, b[bi] & byteMask)
+        : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0)).and(byteMask)
+            .reinterpretAsInts().lanewise(LSHL, shift).lanewise(ASHR, 16);
+    IntVector x = xa.add(off1).mul(xb.add(off2)).lanewise(LSHL, p[2]);
+    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(p[1]);
+    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
+    v.add(outOff).max(lo).min(hi).intoArray(buf, j);
+  }
+
+  /** {@link #add8} in the pair layout (any width; used at 128 bits): see the class comment. */
+  static BinaryRow add8Pairs(
+      boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
+      int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
+    int[] p1 = split(m1, s1);
+    int[] p2 = split(m2, s2);
+    int[] po = split(mo, so);
+    short byteMask = (short) (signed ? -1 : 0xff);
+    return (a, ai, as, b, bi, bs, o, oi, n) -> {
+      int lanes = Species.I.length();
+      int block = 2 * lanes;
+      int k = 0;
+      if ((as | bs) == 1 && n >= block && VectorWarmup.ready()) {
+        int[] buf = BUFFER.get();
+        int vecN = n - n % block;
+        for (; k < vecN; ) {
+          int len = Math.min(CHUNK, vecN - k);
+          // Half block j / L: elements of block j / 2L, evens (pair shift 16) or odds (0).
+          for (int j = 0; j < len; j += lanes) {
+            int e = k + (j & -block);
+            rescaleHalf(a, ai + e * as, as == 0, byteMask, (j & lanes) == 0 ? 16 : 0, off1,
+                leftShift, p1, buf, j, false);
+          }
+          for (int j = 0; j < len; j += lanes) {
+            int e = k + (j & -block);
+            rescaleHalf(b, bi + e * bs, bs == 0, byteMask, (j & lanes) == 0 ? 16 : 0, off2,
+                leftShift, p2, buf, j, true);
+          }
+          for (int j = 0; j < len; j += lanes) {
+            outputHalf(buf, j, po, outOff, lo, hi);
+          }
+          for (int j = 0; j < len; j += block) {
+            pack(buf, j, o, oi + k + j);
+          }
+          k += len;
+        }
+      }
+      if (k < n) {
+        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + k, n - k);
+      }
+    };
+  }
+
+  private static void rescaleHalf(
+      byte[] xs, int xi, boolean broadcast, short byteMask, int shift, int offset, int leftShift,
+      int[] p, int[] buf, int j, boolean accumulate) {
+    // even = pair << 16 >> 16, odd = pair << 0 >> 16 (the widened shorts are masked for uint8).
+    IntVector in = broadcast
+        ? IntVector.broadcast(Species.I, xs[xi] & byteMask)
+        : ((ShortVector) ByteVector.fromArray(BH, xs, xi).castShape(Species.S, 0)).and(byteMask)
+            .reinterpretAsInts().lanewise(LSHL, shift).lanewise(ASHR, 16);
+    IntVector x = in.add(offset).lanewise(LSHL, leftShift).lanewise(LSHL, p[2]);
+    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(p[1]);
+    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
+    if (accumulate) {
+      v = v.add(IntVector.fromArray(Species.I, buf, j));
+    }
+    v.intoArray(buf, j);
+  }
+
+  /** The output requantization of {@link #output8}, clamped, in place in the buffer. */
+  private static void outputHalf(int[] buf, int j, int[] p, int outOff, int lo, int hi) {
+    IntVector x = IntVector.fromArray(Species.I, buf, j).lanewise(LSHL, p[2]);
+    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
+    IntVector xh = x.lanewise(ASHR, 16);
+    IntVector xl = x.and(0xffff);
+    IntVector b1 = xh.mul(p[1]);
+    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
+    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
+    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+        .add(b2.lanewise(ASHR, 15)).add(low);
+    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
+    v.add(outOff).max(lo).min(hi).intoArray(buf, j);
+  }
+
+  /**
+   * Re-interleaves one block's clamped evens (buf[j..]) and odds (buf[j + L..]) into 2L
+   * shorts, narrows them to bytes and stores them at o[oi..].
+   */
+  private static void pack(int[] buf, int j, byte[] o, int oi) {
+    IntVector even = IntVector.fromArray(Species.I, buf, j);
+    IntVector odd = IntVector.fromArray(Species.I, buf, j + Species.I.length());
+    ShortVector s = odd.lanewise(LSHL, 16).or(even.and(0xffff)).reinterpretAsShorts();
+    ((ByteVector) s.castShape(BH, 0)).intoArray(o, oi);
   }
 
   /** Scalar reference of one 8-bit ADD element, for tests. */

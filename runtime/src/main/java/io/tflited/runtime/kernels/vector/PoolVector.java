@@ -5,6 +5,7 @@ import io.tflited.runtime.kernels.conv.ConvGeometry;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -25,6 +26,13 @@ import jdk.incubator.vector.VectorSpecies;
  *       |k - n/area| >= 1/area and |k| <= (|n| + area)/area. {@link #averageExact} checks it.
  *   <li>float32: the same sums in the same order, then / area, so identical to the scalar.
  * </ul>
+ *
+ * <p>8-bit average below 256 bits (NEON): an L-byte vector (L = int lanes) does not exist at
+ * 128 bits, so a block is 2L channels, as in {@link DepthwiseVector}: each tap's 2L bytes are
+ * widened to 2L shorts (same lane count), reinterpreted as L ints holding (even, odd) channel
+ * pairs and split by shifts (even = pair << 16 >> 16, odd = pair >> 16) into two int sums; both
+ * quotients, clamped to the 8-bit range, are re-interleaved (odd << 16 | even & 0xffff) and
+ * narrowed to 2L bytes.
  */
 public final class PoolVector {
   private PoolVector() {}
@@ -32,10 +40,13 @@ public final class PoolVector {
   private static final boolean ONE_BLOCK = Species.BITS >= 256;
   private static final VectorSpecies<Byte> BQ =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, Species.BITS / 4)));
+  /** 2L bytes: one 8-bit average block of the pair layout. */
+  private static final VectorSpecies<Byte> BH =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(Species.BITS / 2));
 
   /** Whether the 8-bit average of a window of {@code area} taps can run here exactly. */
   public static boolean averageExact(int area) {
-    return ONE_BLOCK && (long) area * 257 + area < (1 << 24);
+    return (long) area * 257 + area < (1 << 24);
   }
 
   /** 8-bit max pooling; {@code signed} selects int8 (else uint8). */
@@ -96,6 +107,10 @@ public final class PoolVector {
   public static void average8(
       ConvGeometry g, boolean signed, byte[] in, int inOff, int actMin, int actMax, byte[] out,
       int outOff, int rowFrom, int rowTo) {
+    if (!ONE_BLOCK) {
+      average8Pairs(g, signed, in, inOff, actMin, actMax, out, outOff, rowFrom, rowTo);
+      return;
+    }
     final int depth = g.inC();
     final int lanes = Species.I.length();
     final int vecEnd = depth - depth % lanes;
@@ -115,6 +130,51 @@ public final class PoolVector {
         for (int c = 0; c < vecEnd; c += lanes) {
           averageBlock8(in, base + c, g.inW() * depth, depth, fy0, fy1, fx0, fx1, mask, count,
               actMin, actMax, out, o + c);
+        }
+        for (int c = vecEnd; c < depth; c++) {
+          int acc = 0;
+          for (int fy = fy0; fy < fy1; fy++) {
+            for (int fx = fx0; fx < fx1; fx++) {
+              acc += in[base + (fy * g.inW() + fx) * depth + c] & mask;
+            }
+          }
+          if (count == 0) {
+            acc = 0;
+          } else {
+            acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+          }
+          out[o + c] = (byte) Math.min(Math.max(acc, actMin), actMax);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #average8} in the pair layout: blocks of 2L channels (any width; used below 256
+   * bits, where the L-lane layout has no L-byte vector).
+   */
+  static void average8Pairs(
+      ConvGeometry g, boolean signed, byte[] in, int inOff, int actMin, int actMax, byte[] out,
+      int outOff, int rowFrom, int rowTo) {
+    final int depth = g.inC();
+    final int lanes = 2 * Species.I.length();
+    final int vecEnd = depth - depth % lanes;
+    final int mask = signed ? -1 : 0xff;
+    for (int r = rowFrom; r < rowTo; r++) {
+      int b = r / g.outH();
+      int iy0 = (r % g.outH()) * g.strideH() - g.padH();
+      int fy0 = Math.max(0, -iy0);
+      int fy1 = Math.min(g.kh(), g.inH() - iy0);
+      int o = outOff + r * g.outW() * depth;
+      for (int ox = 0; ox < g.outW(); ox++, o += depth) {
+        int ix0 = ox * g.strideW() - g.padW();
+        int fx0 = Math.max(0, -ix0);
+        int fx1 = Math.min(g.kw(), g.inW() - ix0);
+        int count = Math.max(0, fy1 - fy0) * Math.max(0, fx1 - fx0);
+        int base = inOff + ((b * g.inH() + iy0) * g.inW() + ix0) * depth;
+        for (int c = 0; c < vecEnd; c += lanes) {
+          averagePairs8(in, base + c, g.inW() * depth, depth, fy0, fy1, fx0, fx1,
+              (short) mask, count, actMin, actMax, out, o + c);
         }
         for (int c = vecEnd; c < depth; c++) {
           int acc = 0;
@@ -156,6 +216,43 @@ public final class PoolVector {
       q = (IntVector) f.convert(VectorOperators.F2I, 0);
     }
     ((ByteVector) q.max(actMin).min(actMax).castShape(BQ, 0)).intoArray(out, o);
+  }
+
+  private static void averagePairs8(
+      byte[] in, int base, int rowStep, int depth, int fy0, int fy1, int fx0, int fx1,
+      short mask, int count, int actMin, int actMax, byte[] out, int o) {
+    IntVector even = IntVector.zero(Species.I);
+    IntVector odd = IntVector.zero(Species.I);
+    for (int fy = fy0; fy < fy1; fy++) {
+      int i = base + fy * rowStep + fx0 * depth;
+      for (int fx = fx0; fx < fx1; fx++, i += depth) {
+        IntVector p = ((ShortVector) ByteVector.fromArray(BH, in, i).castShape(Species.S, 0))
+            .and(mask).reinterpretAsInts();
+        even = even.add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+        odd = odd.add(p.lanewise(VectorOperators.ASHR, 16));
+      }
+    }
+    IntVector qe;
+    IntVector qo;
+    if (count == 0) {
+      qe = IntVector.zero(Species.I);
+      qo = qe;
+    } else {
+      // As averageBlock8, once per half.
+      int half = count / 2;
+      IntVector ne = even.add(IntVector.broadcast(Species.I, -half)
+          .blend(half, even.compare(VectorOperators.GT, 0)));
+      IntVector no = odd.add(IntVector.broadcast(Species.I, -half)
+          .blend(half, odd.compare(VectorOperators.GT, 0)));
+      qe = (IntVector) ((FloatVector) ne.castShape(Species.F, 0)).div((float) count)
+          .convert(VectorOperators.F2I, 0);
+      qo = (IntVector) ((FloatVector) no.castShape(Species.F, 0)).div((float) count)
+          .convert(VectorOperators.F2I, 0);
+    }
+    qe = qe.max(actMin).min(actMax);
+    qo = qo.max(actMin).min(actMax);
+    ShortVector s = qo.lanewise(VectorOperators.LSHL, 16).or(qe.and(0xffff)).reinterpretAsShorts();
+    ((ByteVector) s.castShape(BH, 0)).intoArray(out, o);
   }
 
   /** float32 pooling; {@code average} selects average (else max). */

@@ -1,7 +1,7 @@
 package io.tflited.runtime.kernels.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.kernels.LittleEndian;
@@ -17,13 +17,16 @@ import org.junit.jupiter.api.Test;
  * ElementwiseVector rows against the scalar twins, byte for byte: 8-bit ADD/SUB/MUL with
  * random scales and zero points (multipliers derived as TFLite does), float32 ADD/MUL with
  * -0.0, NaN and infinities under every clamp; lengths around the lane count and the chunk
- * size; both inputs contiguous, either broadcast, and a strided input (scalar fallback).
+ * size; both inputs contiguous, either broadcast, and a strided input (scalar fallback). The
+ * 8-bit rows run both the row this width uses and the 2L-element pair layout (the 128-bit
+ * path), so each width also checks the pair code.
  */
 class ElementwiseVectorParityTest {
   private static int[] lengths() {
     int l = Species.I.length();
     int c = ElementwiseVector.CHUNK;
-    return new int[] {1, l - 1, l, l + 1, 2 * l + 3, 100, c - 1, c, c + l + 1, 3001};
+    return new int[] {1, l - 1, l, l + 1, 2 * l - 1, 2 * l, 2 * l + 1, 2 * l + 3, 4 * l + 3, 100,
+        c - 1, c, c + l + 1, c + 2 * l, 3001};
   }
 
   /** {step a, step b} in elements: contiguous, broadcast a, broadcast b, strided a. */
@@ -73,9 +76,12 @@ class ElementwiseVectorParityTest {
   }
 
   @Test
+  void eightBitRowsAreVectorizedAtEveryWidth() {
+    assertTrue(ElementwiseVector.eightBitSupported(), "at " + Species.BITS + " bits");
+  }
+
+  @Test
   void quantizedAddAndSubMatchScalar() {
-    assumeTrue(ElementwiseVector.eightBitSupported(),
-        "8-bit rows use the scalar kernels at " + Species.BITS + " bits");
     Random rnd = new Random(17);
     for (int rep = 0; rep < 24; rep++) {
       boolean signed = rep % 2 == 0;
@@ -100,13 +106,14 @@ class ElementwiseVectorParityTest {
       BinaryRow vector = ElementwiseVector.add8(signed, -za, -zb, zo, 20, m1.multiplier(),
           m1.shift(), m2v, m2.shift(), mo.multiplier(), mo.shift(), lo, hi, scalar);
       compare(rnd, scalar, vector, 1, rep % 4);
+      BinaryRow pairs = ElementwiseVector.add8Pairs(signed, -za, -zb, zo, 20, m1.multiplier(),
+          m1.shift(), m2v, m2.shift(), mo.multiplier(), mo.shift(), lo, hi, scalar);
+      compare(rnd, scalar, pairs, 1, rep % 4);
     }
   }
 
   @Test
   void quantizedMulMatchesScalar() {
-    assumeTrue(ElementwiseVector.eightBitSupported(),
-        "8-bit rows use the scalar kernels at " + Species.BITS + " bits");
     Random rnd = new Random(19);
     for (int rep = 0; rep < 24; rep++) {
       boolean signed = rep % 2 == 0;
@@ -124,6 +131,9 @@ class ElementwiseVectorParityTest {
       BinaryRow vector = ElementwiseVector.mul8(signed, -za, -zb, zo, m.multiplier(),
           m.shift(), lo, hi, scalar);
       compare(rnd, scalar, vector, 1, rep % 4);
+      BinaryRow pairs = ElementwiseVector.mul8Pairs(signed, -za, -zb, zo, m.multiplier(),
+          m.shift(), lo, hi, scalar);
+      compare(rnd, scalar, pairs, 1, rep % 4);
     }
   }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * PoolVector against the scalar twin PoolKernels, byte for byte (int8, uint8 and float32):
  * channel counts around the int and byte lane counts, filters 1x1 to 7x7 and global pools,
- * strides 1-3, both paddings, activation ranges, min/max fills, row splits.
+ * strides 1-3, both paddings, activation ranges, min/max fills, row splits. The 8-bit average
+ * runs both the entry this width uses and the pair layout (the 128-bit path) at every width.
  */
 class PoolVectorParityTest {
   private static final int SAME = io.tflited.runtime.model.fb.Padding.SAME;
@@ -22,7 +23,8 @@ class PoolVectorParityTest {
   private static int[] channelCounts() {
     int i = Species.I.length();
     int b = Species.B.length();
-    return new int[] {1, 3, i - 1, i, i + 1, 2 * i + 1, b - 1, b, b + 1, 2 * b + 5};
+    return new int[] {1, 3, i - 1, i, i + 1, 2 * i - 1, 2 * i, 2 * i + 1, 4 * i + 3, b - 1, b,
+        b + 1, 2 * b + 5};
   }
 
   private static ConvGeometry geometry(Random rnd, int c, int pad, boolean global) {
@@ -82,18 +84,25 @@ class PoolVectorParityTest {
     byte[] expected = new byte[outLen + 1];
     PoolKernels.poolInt(g, average, signed ? PoolKernels.S8 : PoolKernels.U8, in, 3, lo, hi,
         expected, 1);
-    byte[] actual = new byte[outLen + 1];
     int rows = g.batches() * g.outH();
     int split = rnd.nextInt(rows + 1);
-    for (int[] part : new int[][] {{0, split}, {split, rows}}) {
-      if (average) {
-        PoolVector.average8(g, signed, in, 3, lo, hi, actual, 1, part[0], part[1]);
-      } else {
-        PoolVector.max8(g, signed, in, 3, lo, hi, actual, 1, part[0], part[1]);
+    // 0: the public entry (this width's layout); 1: the pair layout.
+    int variants = average ? 2 : 1;
+    for (int variant = 0; variant < variants; variant++) {
+      byte[] actual = new byte[outLen + 1];
+      for (int[] part : new int[][] {{0, split}, {split, rows}}) {
+        if (!average) {
+          PoolVector.max8(g, signed, in, 3, lo, hi, actual, 1, part[0], part[1]);
+        } else if (variant == 0) {
+          PoolVector.average8(g, signed, in, 3, lo, hi, actual, 1, part[0], part[1]);
+        } else {
+          PoolVector.average8Pairs(g, signed, in, 3, lo, hi, actual, 1, part[0], part[1]);
+        }
       }
+      int v = variant;
+      assertArrayEquals(expected, actual, () -> g + " signed " + signed + " average " + average
+          + " range " + lo + ".." + hi + " variant " + v);
     }
-    assertArrayEquals(expected, actual,
-        () -> g + " signed " + signed + " average " + average + " range " + lo + ".." + hi);
   }
 
   @Test
