@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * several together do not (eight 10 MB JSON bodies need ~1.3 GB at once; the service runs with
  * -Xmx256m and exits on OutOfMemoryError). So a decoder claims its estimate first: more than
  * the free heap is 413 (the request can never fit); more than the free heap minus what other
- * decoders hold is 503 with Retry-After (it fits once they finish). {@link Api#handle} releases
- * the request's claims when decoding is over. The free heap already counts what the others have
+ * decoders hold is 503 with Retry-After (it fits once they finish). An image decode releases
+ * its claim when it returns ({@link #releaseDownTo}); {@link Api#handle} releases the rest of
+ * the request's claims (its JSON tree) when the request is decoded. The free heap already counts what the others have
  * allocated so far, so the check errs on the side of refusing.
  */
 final class DecodeMemory {
@@ -37,6 +38,20 @@ final class DecodeMemory {
           + " MiB free heap): retry shortly", Map.of("Retry-After", "1"));
     }
     MINE.get()[0] += need;
+  }
+
+  /** What the current thread holds now (a mark for {@link #releaseDownTo}). */
+  static long held() {
+    return MINE.get()[0];
+  }
+
+  /** Releases what the current thread claimed since {@code mark} (a decode that is over). */
+  static void releaseDownTo(long mark) {
+    long[] mine = MINE.get();
+    if (mine[0] > mark) {
+      CLAIMED.addAndGet(mark - mine[0]);
+      mine[0] = mark;
+    }
   }
 
   /** Releases every claim of the current request. */

@@ -22,6 +22,15 @@ public final class Images {
 
   /** Decodes a PNG or JPEG, checking its declared size before decoding the pixels. */
   public static Rgb decode(byte[] data, long maxPixels) throws ApiException {
+    long mark = DecodeMemory.held();
+    try {
+      return decodeClaimed(data, maxPixels);
+    } finally {
+      DecodeMemory.releaseDownTo(mark); // the decoder's buffers are garbage now
+    }
+  }
+
+  private static Rgb decodeClaimed(byte[] data, long maxPixels) throws ApiException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
@@ -93,6 +102,16 @@ public final class Images {
 
   /** Raw interleaved RGB (3 bytes per pixel) or gray (1 byte per pixel) data. */
   public static Rgb raw(byte[] data, int width, int height, long maxPixels) throws ApiException {
+    long mark = DecodeMemory.held();
+    try {
+      return rawClaimed(data, width, height, maxPixels);
+    } finally {
+      DecodeMemory.releaseDownTo(mark);
+    }
+  }
+
+  private static Rgb rawClaimed(byte[] data, int width, int height, long maxPixels)
+      throws ApiException {
     if (width <= 0 || height <= 0) {
       throw ApiException.badRequest("width and height must be positive");
     }

@@ -56,4 +56,18 @@ class DecodeMemoryTest {
     DecodeMemory.releaseAll();
     assertEquals(0, DecodeMemory.claimed());
   }
+
+  /** Found by fuzzing: decodes called outside a request kept their claims until 503s. */
+  @Test
+  void anImageDecodeReleasesItsClaimWhenItReturns() throws Exception {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", png);
+    for (int i = 0; i < 200; i++) {
+      Images.decode(png.toByteArray(), 1 << 24);
+      Images.raw(new byte[64 * 48 * 3], 64, 48, 1 << 24);
+    }
+    assertEquals(0, DecodeMemory.claimed());
+  }
 }
