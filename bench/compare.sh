@@ -6,9 +6,10 @@
 #   bench/compare.sh [--threads "1 2"] [--seconds S] [--runs N] [--only SUBSTRING]
 #
 # Ratios are tflited / reference: below 1.0 means tflited is faster. Every runtime gets a
-# warm-up: the references run --bench S seconds (their own warm-up included); tflited first
-# runs a short cold probe to estimate one inference, then warms up for about S/2 seconds
-# (at least 20 runs: the JIT needs them) before its N timed runs. The last column is the
+# warm-up: the references run --bench S seconds (their own warm-up included); tflited warms
+# up for S seconds and at least 20 runs (the JIT needs time as well as runs; a run count
+# estimated from a cold probe left small models measured before C2 had compiled them)
+# before its N timed runs. The last column is the
 # other processes' CPU load LiteRT measured during its run: the machine is shared, quote
 # medians from quiet runs.
 set -euo pipefail
@@ -43,11 +44,7 @@ find "$SHARED/models" -name '*.tflite' -not -path '*invalid_models*' | sort | wh
   name="${model#"$SHARED/models/"}"
   [ -z "$ONLY" ] || [[ "$name" == *"$ONLY"* ]] || continue
   for t in $THREADS; do
-    probe=$("$ROOT/tflited" bench --model "$model" --threads "$t" --warmup-runs 0 --num-runs 10 --json 2>/dev/null \
-      | tail -n1 | sed -n 's/.*"min_ms": *\([0-9.]*\).*/\1/p' || true)
-    warm=$(awk -v ms="$probe" -v s="$SECONDS_PER_REF" 'BEGIN { if (ms == "" || ms <= 0) ms = 100;
-      w = int(s * 500 / ms) + 1; if (w < 20) w = 20; if (w > 20000) w = 20000; print w }')
-    mine=$("$ROOT/tflited" bench --model "$model" --threads "$t" --warmup-runs "$warm" --num-runs "$RUNS" --json 2>/dev/null | tail -n1 | median || true)
+    mine=$("$ROOT/tflited" bench --model "$model" --threads "$t" --warmup-runs 20 --warmup-seconds "$SECONDS_PER_REF" --num-runs "$RUNS" --json 2>/dev/null | tail -n1 | median || true)
     rm -rf "$work/in" "$work/out1" "$work/out2"; mkdir -p "$work/in"
     tfl=$("$ORACLE/tflite-ref" "$model" "$work/in" "$work/out1" --threads "$t" --bench "$SECONDS_PER_REF" 2>/dev/null \
       | grep '^bench:' | median || true)

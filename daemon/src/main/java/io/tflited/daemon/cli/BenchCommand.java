@@ -27,7 +27,7 @@ public final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return "tflited bench --model MODEL [--threads N] [--warmup-runs N] [--num-runs N] [--kernels SET] [--enable-op-profiling] [--json]";
+    return "tflited bench --model MODEL [--threads N] [--warmup-runs N] [--warmup-seconds S] [--num-runs N] [--kernels SET] [--enable-op-profiling] [--json]";
   }
 
   @Override
@@ -36,6 +36,8 @@ public final class BenchCommand implements Command {
         .option("model", "MODEL", "the .tflite model file")
         .option("threads", "N", "intra-op threads (default 1)")
         .option("warmup-runs", "N", "warm-up inferences after the first (default 1)")
+        .option("warmup-seconds", "S", "keep warming up until S seconds have passed too"
+            + " (default 0): the JIT needs time as well as runs")
         .option("num-runs", "N", "timed steady-state inferences (default 50)")
         .option("kernels", "SET", "auto (default: Vector API where supported), vector or scalar")
         .flag(
@@ -52,7 +54,8 @@ public final class BenchCommand implements Command {
     }
     Path modelPath = Path.of(args.require("model"));
     int threads = args.intValue("threads", 1, 1, 256);
-    int warmup = args.intValue("warmup-runs", 1, 0, 1_000_000);
+    int warmupMin = args.intValue("warmup-runs", 1, 0, 1_000_000);
+    long warmupNanos = 1_000_000_000L * args.intValue("warmup-seconds", 0, 0, 3600);
     int runs = args.intValue("num-runs", 50, 1, 10_000_000);
     boolean json = args.flag("json");
     boolean profile = args.flag("enable-op-profiling");
@@ -75,10 +78,13 @@ public final class BenchCommand implements Command {
     out.printf("First inference: %.3f ms%n", firstMs);
 
     double warmSum = 0;
-    for (int i = 0; i < warmup; i++) {
+    int warmup = 0;
+    long warmStart = System.nanoTime();
+    while (warmup < warmupMin || System.nanoTime() - warmStart < warmupNanos) {
       s = System.nanoTime();
       it.run();
       warmSum += ms(System.nanoTime() - s);
+      warmup++;
     }
     double warmAvg = warmup == 0 ? 0 : warmSum / warmup;
     if (warmup > 0) {
