@@ -5,6 +5,7 @@ import io.tflited.daemon.metrics.ProcessStats;
 import io.tflited.daemon.registry.SeededInputs;
 import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
+import io.tflited.runtime.kernels.vector.VectorWarmup;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,7 +36,8 @@ public final class BenchCommand implements Command {
     return new Args(name())
         .option("model", "MODEL", "the .tflite model file")
         .option("threads", "N", "intra-op threads (default 1)")
-        .option("warmup-runs", "N", "warm-up inferences after the first (default 1)")
+        .option("warmup-runs", "N", "warm-up inferences after the first (default 1;"
+            + " more while the vector kernels are still being compiled)")
         .option("warmup-seconds", "S", "keep warming up until S seconds have passed too"
             + " (default 0): the JIT needs time as well as runs")
         .option("num-runs", "N", "timed steady-state inferences (default 50)")
@@ -80,7 +82,10 @@ public final class BenchCommand implements Command {
     double warmSum = 0;
     int warmup = 0;
     long warmStart = System.nanoTime();
-    while (warmup < warmupMin || System.nanoTime() - warmStart < warmupNanos) {
+    // Also while the runtime's vector kernel warm-up runs: until then the vector ops run their
+    // scalar twins, and timing those would not be the steady state.
+    while (warmup < warmupMin || System.nanoTime() - warmStart < warmupNanos
+        || !VectorWarmup.ready()) {
       s = System.nanoTime();
       it.run();
       warmSum += ms(System.nanoTime() - s);

@@ -18,10 +18,16 @@ import org.slf4j.LoggerFactory;
  * and allocates a box per vector operation, so a MobileNet's first inference on cold vector
  * kernels took seconds (against a fraction of one for the scalar twins). When the first model
  * is prepared with vector kernels, {@link #startOnce} clears {@link #ready()} and runs every
- * kernel family on tiny synthetic tensors in a background daemon thread until C2 has seen
- * enough calls; meanwhile the GEMM and 8-bit depthwise ops run their scalar arithmetic on the
+ * kernel family on tiny synthetic tensors in a background daemon thread until C2 has compiled
+ * them; meanwhile the GEMM and 8-bit depthwise ops run their scalar arithmetic on the
  * same packed data (bit-identical results), and switch to the vector code when the thread
- * sets {@link #ready()}. Memory: a few KiB of synthetic data, freed when the thread ends.
+ * sets {@link #ready()}. "Compiled" is observed, not guessed: a round of cold Vector API code
+ * allocates a box per operation, so the first rounds that allocate nothing at all (counted by
+ * the thread's allocation counter) mean C2 has compiled every kernel with its intrinsics. A
+ * fixed count of rounds or a time limit cannot know that: on a loaded or slow machine the
+ * compile queue runs seconds behind, and switching early made a MobileNet's first inferences
+ * slower than the scalar twins by 30x. Memory: a few KiB of synthetic data, freed when the
+ * thread ends.
  * {@code -Dtflited.warmup.off=true} turns it off (the tests do, so that they always run the
  * vector code).
  */
@@ -31,13 +37,20 @@ public final class VectorWarmup {
   private static volatile boolean ready = true;
   /** The warm-up thread: it runs the vector code while everyone else waits for it. */
   private static volatile Thread warmer;
-  /** Calls per kernel: past C2's tier-4 invocation and back-edge thresholds. */
-  static final int ROUNDS = 4000;
+  /** Calls per kernel at least: past C2's tier-4 invocation and back-edge thresholds. */
+  static final int MIN_ROUNDS = 2000;
+  /** Consecutive allocation-free rounds that count as compiled (one could be a lucky TLAB). */
+  static final int CLEAN_ROUNDS = 50;
   /**
-   * Longest warm-up: on a starved machine the vector kernels then start before C2 is done
-   * (slower for a while, never wrong), rather than a small model staying on the scalar path.
+   * Calls per kernel where the JVM cannot count allocated bytes: the old fixed warm-up,
+   * enough for C2 on an idle machine.
    */
-  static final long MAX_NANOS = 2_000_000_000L;
+  static final int ROUNDS_WITHOUT_COUNTER = 4000;
+  /**
+   * Longest warm-up: if some vector kernel never gets to allocation-free code on this JVM
+   * (an operation without an intrinsic on this CPU), the vector kernels start anyway.
+   */
+  static final long MAX_NANOS = 30_000_000_000L;
 
   private VectorWarmup() {}
 
@@ -69,8 +82,11 @@ public final class VectorWarmup {
   private static void runQuietly() {
     long start = System.nanoTime();
     try {
-      run(ROUNDS, System.nanoTime() + MAX_NANOS);
-      LOG.debug("vector kernels warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+      Rounds rounds = new Rounds();
+      int done = run(rounds, start + MAX_NANOS);
+      LOG.debug("vector kernels warmed up in {} ms ({} rounds, {})",
+          (System.nanoTime() - start) / 1_000_000, done,
+          rounds.compiled() ? "allocation-free" : "stopped before allocation-free");
     } catch (ModelException | InvocationException | RuntimeException e) {
       // A warm-up failure only costs speed; the kernels' own tests guard correctness.
       LOG.warn("vector kernel warm-up failed: {}", e.toString());
@@ -80,11 +96,65 @@ public final class VectorWarmup {
   }
 
   /**
-   * Runs each kernel family {@code rounds} times (or until {@code deadline}, System.nanoTime)
-   * on tiny synthetic tensors: just big enough to take every path (M and N tails, padding,
-   * the depthwise interior), so that each round is cheap even before C2.
+   * Decides after each round whether to go on: until {@link #CLEAN_ROUNDS} consecutive rounds
+   * (after {@link #MIN_ROUNDS}) allocated nothing on this thread, or a fixed count where the
+   * JVM does not count allocations.
    */
-  static void run(int rounds, long deadline) throws ModelException, InvocationException {
+  static class Rounds {
+    private final com.sun.management.ThreadMXBean counter = allocationCounter();
+    private long last = counter == null ? 0 : counter.getCurrentThreadAllocatedBytes();
+    private int clean;
+    private int done;
+
+    /** Whether another round is needed after the one just finished. */
+    boolean again() {
+      done++;
+      if (counter == null) {
+        return done < ROUNDS_WITHOUT_COUNTER;
+      }
+      long now = counter.getCurrentThreadAllocatedBytes();
+      clean = now == last ? clean + 1 : 0;
+      last = now;
+      return done < MIN_ROUNDS || clean < CLEAN_ROUNDS;
+    }
+
+    /** Whether the rounds ended allocation-free (the vector code is compiled). */
+    boolean compiled() {
+      return counter != null && clean >= CLEAN_ROUNDS;
+    }
+
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+      try {
+        if (java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean mx
+            && mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled()) {
+          return mx;
+        }
+      } catch (LinkageError | RuntimeException e) {
+        // No java.management in this runtime image: the fixed count below.
+      }
+      return null;
+    }
+  }
+
+  /** Runs {@code rounds} rounds (tests: a few, to take every path once). */
+  static int run(int rounds, long deadline) throws ModelException, InvocationException {
+    int[] left = {rounds};
+    return run(new Rounds() {
+      @Override
+      boolean again() {
+        return --left[0] > 0;
+      }
+    }, deadline);
+  }
+
+  /**
+   * Runs each kernel family once per round on tiny synthetic tensors, while {@code rounds}
+   * asks for more and {@code deadline} (System.nanoTime) has not passed: the tensors are just
+   * big enough to take every path (M and N tails, padding, the depthwise interior), so that
+   * each round is cheap even before C2. Returns the rounds run.
+   */
+  static int run(Rounds rounds, long deadline) throws ModelException, InvocationException {
     Random r = new Random(1);
     // Conv 3x3 stride 1 SAME over 3x3x5 -> 3 channels (padding, a one-row M tail, one half
     // tile) and a pointwise 5 pixels x 8 -> L + 1 layer (contiguous panels, both tile halves).
@@ -155,7 +225,8 @@ public final class VectorWarmup {
     // QUANTIZE (8-bit requantization, float -> int8) and the LSTM dot product.
     byte[] qf = new byte[4 * rowLen];
     byte[] qo = new byte[2 * rowLen];
-    for (int i = 0; i < rounds && System.nanoTime() - deadline < 0; i++) {
+    int i = 0;
+    do {
       for (Gemm g : gemms) {
         g.op.eval(g.ctx);
       }
@@ -180,7 +251,9 @@ public final class VectorWarmup {
         QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLen, 0.5, 1, DataType.INT8);
       }
       DotVector.dotS8(ra, 0, rb, 0, rowLen - (i & 7));
-    }
+      i++;
+    } while (rounds.again() && System.nanoTime() - deadline < 0);
+    return i;
   }
 
   private static ConvGeometry narrowGeometry(int depth) {
