@@ -245,6 +245,11 @@ class ZeroAllocationTest {
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
     cmd.add("-Xss16m");
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:")) {
+        cmd.add(arg); // the C2 budget of the launchers, and whatever else this JVM was given
+      }
+    }
     for (String p : new String[] {"tflited.vector.bits", "tflited.warmup.off"}) {
       if (System.getProperty(p) != null) {
         cmd.add("-D" + p + "=" + System.getProperty(p));
