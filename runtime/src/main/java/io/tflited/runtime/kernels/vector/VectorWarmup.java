@@ -7,6 +7,8 @@ import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.elementwise.BinaryRow;
 import io.tflited.runtime.ops.ExecContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -83,10 +85,18 @@ public final class VectorWarmup {
     long start = System.nanoTime();
     try {
       Rounds rounds = new Rounds();
-      int done = run(rounds, start + MAX_NANOS);
-      LOG.debug("vector kernels warmed up in {} ms ({} rounds, {})",
-          (System.nanoTime() - start) / 1_000_000, done,
-          rounds.compiled() ? "allocation-free" : "stopped before allocation-free");
+      List<String> allocating = new ArrayList<>();
+      int done = run(rounds, start + MAX_NANOS, allocating);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (rounds.compiled() || rounds.counter == null) {
+        LOG.debug("vector kernels warmed up in {} ms ({} rounds)", ms, done);
+      } else {
+        // The JIT compiled some kernel with Vector API calls left as calls: it boxes (and
+        // allocates) on every inference. Rare; a restart recompiles.
+        LOG.warn("vector kernels still allocate after {} ms of warm-up ({} rounds): {}; their"
+            + " Vector API calls were not compiled to SIMD instructions (see README, C2 node"
+            + " budget)", ms, done, allocating.isEmpty() ? "intermittently" : allocating);
+      }
     } catch (ModelException | InvocationException | RuntimeException e) {
       // A warm-up failure only costs speed; the kernels' own tests guard correctness.
       LOG.warn("vector kernel warm-up failed: {}", e.toString());
@@ -101,7 +111,7 @@ public final class VectorWarmup {
    * JVM does not count allocations.
    */
   static class Rounds {
-    private final com.sun.management.ThreadMXBean counter = allocationCounter();
+    final com.sun.management.ThreadMXBean counter = allocationCounter();
     private long last = counter == null ? 0 : counter.getCurrentThreadAllocatedBytes();
     private int clean;
     private int done;
@@ -123,7 +133,7 @@ public final class VectorWarmup {
       return counter != null && clean >= CLEAN_ROUNDS;
     }
 
-    private static com.sun.management.ThreadMXBean allocationCounter() {
+    static com.sun.management.ThreadMXBean allocationCounter() {
       try {
         if (java.lang.management.ManagementFactory.getThreadMXBean()
                 instanceof com.sun.management.ThreadMXBean mx
@@ -145,16 +155,18 @@ public final class VectorWarmup {
       boolean again() {
         return --left[0] > 0;
       }
-    }, deadline);
+    }, deadline, null);
   }
 
   /**
    * Runs each kernel family once per round on tiny synthetic tensors, while {@code rounds}
    * asks for more and {@code deadline} (System.nanoTime) has not passed: the tensors are just
    * big enough to take every path (M and N tails, padding, the depthwise interior), so that
-   * each round is cheap even before C2. Returns the rounds run.
+   * each round is cheap even before C2. Returns the rounds run; if {@code stillAllocating} is
+   * given, the names of the families whose code still allocates at the end are added to it.
    */
-  static int run(Rounds rounds, long deadline) throws ModelException, InvocationException {
+  static int run(Rounds rounds, long deadline, List<String> stillAllocating)
+      throws ModelException, InvocationException {
     Random r = new Random(1);
     // Conv 3x3 stride 1 SAME over 3x3x5 -> 3 channels (padding, a one-row M tail, one half
     // tile) and a pointwise 5 pixels x 8 -> L + 1 layer (contiguous panels, both tile halves).
@@ -220,40 +232,85 @@ public final class VectorWarmup {
     BinaryRow add = ElementwiseVector.add8(true, 3, -2, 1, 20, 1 << 30, -1, 1 << 30, -1,
         1 << 30, -19, -128, 127, none);
     BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
-    boolean rows8 = ElementwiseVector.eightBitSupported();
     Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r)};
     // QUANTIZE (8-bit requantization, float -> int8) and the LSTM dot product.
     byte[] qf = new byte[4 * rowLen];
     byte[] qo = new byte[2 * rowLen];
-    int i = 0;
-    do {
+    // One family per step, each its own method: C2 compiles them as separate small units.
+    List<Family> families = new ArrayList<>();
+    families.add(new Family("8-bit and float32 GEMM (CONV_2D, FULLY_CONNECTED)", i -> {
       for (Gemm g : gemms) {
         g.op.eval(g.ctx);
       }
-      DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn, 0, dwInts[i & 1], dwBias[i & 1],
-          dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127, dwOut, 0, 0, 4);
-      DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 4);
+    }));
+    families.add(new Family("8-bit depthwise", i -> DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn,
+        0, dwInts[i & 1], dwBias[i & 1], dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127,
+        dwOut, 0, 0, 4)));
+    families.add(new Family("float32 depthwise",
+        i -> DepthwiseVector.convF32(dw, dwInF, 0, dwWf, dwBf, -6f, 6f, dwOutF, 0, 0, 4)));
+    families.add(new Family("hybrid GEMM", i -> {
       for (Hybrid h : hybrids) {
         h.op.eval(h.ctx);
       }
-      narrow8.slot8(0, 1, (i & 1) == 0, nIn, 0, (byte) -3, nSrc, 0, nW, nTable, nRq, 0, -128,
-          127, nOut, 0);
-      narrowF.slotF32(0, 1, nInF, 0, nSrcF, 0, nWf, nBf, -6f, 6f, nOutF, 0);
-      if (rows8) {
+    }));
+    families.add(new Family("narrow 8-bit depthwise", i -> narrow8.slot8(0, 1, (i & 1) == 0, nIn,
+        0, (byte) -3, nSrc, 0, nW, nTable, nRq, 0, -128, 127, nOut, 0)));
+    families.add(new Family("narrow float32 depthwise",
+        i -> narrowF.slotF32(0, 1, nInF, 0, nSrcF, 0, nWf, nBf, -6f, 6f, nOutF, 0)));
+    if (ElementwiseVector.eightBitSupported()) {
+      families.add(new Family("8-bit ADD/MUL", i -> {
         add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
         mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
+      }));
+    }
+    if (QuantizeVector.requantizeSupported()) {
+      families.add(new Family("8-bit requantize", i -> QuantizeVector.requantize(ra, 0,
+          (i & 1) == 0, 3, qo, 0, (i & 2) == 0, -5, rowLen, 1 << 30, -1)));
+    }
+    if (QuantizeVector.supported(DataType.INT8)) {
+      families.add(new Family("float32 to int8 QUANTIZE",
+          i -> QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLen, 0.5, 1, DataType.INT8)));
+    }
+    families.add(new Family("integer LSTM dot product",
+        i -> DotVector.dotS8(ra, 0, rb, 0, rowLen - (i & 7))));
+    // An array, not the list's iterator: the round itself must allocate nothing.
+    Family[] steps = families.toArray(new Family[0]);
+    int i = 0;
+    do {
+      for (Family f : steps) {
+        f.step.run(i);
       }
-      if (QuantizeVector.requantizeSupported()) {
-        QuantizeVector.requantize(ra, 0, (i & 1) == 0, 3, qo, 0, (i & 2) == 0, -5, rowLen,
-            1 << 30, -1);
-      }
-      if (QuantizeVector.supported(DataType.INT8)) {
-        QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLen, 0.5, 1, DataType.INT8);
-      }
-      DotVector.dotS8(ra, 0, rb, 0, rowLen - (i & 7));
       i++;
     } while (rounds.again() && System.nanoTime() - deadline < 0);
+    if (stillAllocating != null) {
+      for (Family f : families) {
+        if (f.allocates(i)) {
+          stillAllocating.add(f.name);
+        }
+      }
+    }
     return i;
+  }
+
+  /** One kernel family's warm-up step (round i). */
+  private interface Step {
+    void run(int i) throws ModelException, InvocationException;
+  }
+
+  private record Family(String name, Step step) {
+    /** Whether a few more calls of this step still allocate (its vector code boxes). */
+    boolean allocates(int round) throws ModelException, InvocationException {
+      com.sun.management.ThreadMXBean counter = Rounds.allocationCounter();
+      if (counter == null) {
+        return false;
+      }
+      step.run(round);
+      long before = counter.getCurrentThreadAllocatedBytes();
+      for (int k = 1; k <= 8; k++) {
+        step.run(round + k);
+      }
+      return counter.getCurrentThreadAllocatedBytes() != before;
+    }
   }
 
   private static ConvGeometry narrowGeometry(int depth) {
