@@ -67,6 +67,25 @@ public final class KernelChoice {
     return System.getProperty("os.arch", "?");
   }
 
+  /** Why this JVM has no C2 compiler, or null when it has one (or cannot tell). */
+  private static String c1OnlyReason() {
+    if (System.getProperty("java.vm.info", "").contains("emulated-client")) {
+      return "the JVM runs without its C2 compiler (-XX:TieredStopAtLevel=1 or client emulation)";
+    }
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      if (vm != null && Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue())
+          && Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) < 4) {
+        return "the JVM stops compiling before C2 (-XX:TieredStopAtLevel="
+            + vm.getVMOption("TieredStopAtLevel").getValue() + ")";
+      }
+    } catch (LinkageError | RuntimeException e) {
+      // No jdk.management or no such option in this VM: assume C2 is there.
+    }
+    return null;
+  }
+
   private static String probe() {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       return "the jdk.incubator.vector module is not present";
@@ -82,6 +101,12 @@ public final class KernelChoice {
     String info = System.getProperty("java.vm.info", "");
     if (info.contains("interpreted mode")) {
       return "the JIT is disabled (-Xint)";
+    }
+    // Only C2 turns Vector API calls into SIMD instructions; C1 and the interpreter run the
+    // library's Java fallbacks, which box every vector (10-100x slower than the scalar kernels).
+    String c1Only = c1OnlyReason();
+    if (c1Only != null) {
+      return c1Only;
     }
     try {
       int bits = VectorWidthProbe.preferredBits();
