@@ -261,6 +261,10 @@ public final class GemvVector implements RangeTask {
     h.sub(bias).reinterpretAsBytes().intoArray(t, tOff + 4 * L);
   }
 
+  /**
+   * The NR int32 sums {@code D[j] = sum_k x'[k] w'[k][j]} of one tile, written as little-endian
+   * ints (channels in order) at {@code tOff}; the int16 pair scheme of the class Javadoc.
+   */
   /** 2L weight bytes as 2L shorts (tiny: C2 inlines it into the tile loop). */
   private static ShortVector widen(byte[] b, int off) {
     return (ShortVector) ByteVector.fromArray(BH, b, off).convertShape(VectorOperators.B2S, S, 0);
