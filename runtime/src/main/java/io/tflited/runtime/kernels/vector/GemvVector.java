@@ -22,32 +22,37 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FixedPoint#multiplyByQuantizedMultiplier}), per-tensor or per-channel.
  *
  * <pre>
- *   packed weights, one tile per NR = 2L output channels (L = int lanes), zero padded past N:
- *     tile t: [k = 0 .. K-1][NR bytes]   lane 2i = channel t*NR + i, lane 2i+1 = t*NR + L + i
+ *   packed weights, one tile per NR = 2L output channels (L = int lanes), K padded to even Kp
+ *   (zero weights), zero padded past N:
+ *     tile t: [k pair q = 0 .. Kp/2-1][half h = 0, 1][L channels i][2 bytes e]
+ *             = w'[channel t*NR + h*L + i][2q + e]
  *   each byte is w' = w - aw, with aw = 128 for uint8 (a sign-bit flip) and 0 for int8
+ *   input, per inference: x' = x - ax as int16 in scratch, [Kp shorts] (x'[K] = 0 when K is odd)
  * </pre>
  *
- * <p>Arithmetic. With x' = x - ax likewise (ax = 128 for uint8), cx = ax - inZp and cw = aw -
- * wZp, the scalar twin's accumulator is, modulo 2^32 (int32 wraps the same way in both):
+ * <p>Arithmetic. With ax = 128 for uint8 likewise, cx = ax - inZp and cw = aw - wZp, the scalar
+ * twin's accumulator is, modulo 2^32 (int32 wraps the same way in both):
  *
  * <pre>
  *   sum_k (x - inZp)(w - wZp) + bias = D + cw * sum_k x' + (bias + cx * sum_k w' + K cx cw)
  *   with D = sum_k x' w'           (the last bracket is per channel, folded at prepare)
  * </pre>
  *
- * <p>D in int16 lanes, exactly. Per step of two k, the 2L weight bytes of each k are widened to
- * 2L shorts (one B2S of equal lane count, 128 bits included) and multiplied by the broadcast x'.
- * x', w' are in [-128, 127], so each product is in [-16256, 16384] and the two-k sum in
- * [-32512, 32768]; plus 32767 it is in [255, 65535]: the unsigned value of the 16-bit lane
- * (int16 arithmetic wraps modulo 2^16, so the lane holds exactly that). An int32 lane is then
- * {@code hi * 2^16 + lo} with lo, hi those unsigned fields of channels i and L + i:
- * {@code S += lane} and {@code H += lane >>> 16} give {@code sum hi = H} and {@code sum lo = S -
- * (H << 16)} modulo 2^32, less 32767 per step. Five integer operations per 2L products beside
- * the two widening loads and multiplies (no cross-lane shuffle, no K limit).
+ * <p>D in int16 lanes, exactly. One int broadcast puts the pair (x'[2q], x'[2q+1]) in every
+ * 32-bit lane; a half's 2L weight bytes, widened to 2L shorts (one B2S of equal lane count, 128
+ * bits included), times it gives each channel's two products in the two 16-bit fields of its
+ * 32-bit lane. Two pairs q are summed in int16: x', w' are in [-128, 127], so each product is
+ * in [-16256, 16384] and the sum of two in [-32512, 32768]; plus 32767 it is in [255, 65535],
+ * the unsigned value of the 16-bit field (int16 arithmetic wraps modulo 2^16, so the field holds
+ * exactly that). A lane is then {@code hi * 2^16 + lo}: {@code S += lane} and {@code H += lane
+ * >>> 16} give {@code sum hi = H} and {@code sum lo = S - (H << 16)} modulo 2^32, less 32767 per
+ * step each, and the channel's D is their sum. Per four k and NR channels: four widening loads,
+ * two broadcasts, four multiplies and ten adds and shifts, none crossing lanes, no K limit.
  *
- * <p>Steps per thread slot (a range of column tiles): the tile's int32 sums go to scratch, the
- * epilogue adds the folded constants and requantizes them in vector form (as {@link
- * ConvGemmVector}'s epilogue) into a byte staging row, copied to the output at the end.
+ * <p>Steps per thread slot (a range of column tiles): widen the input into scratch (and sum it
+ * when cw != 0), then per tile the int32 sums go to scratch and the epilogue adds the folded
+ * constants and requantizes them in vector form (as {@link ConvGemmVector}'s epilogue) into a
+ * byte staging row, copied to the output at the end.
  */
 public final class GemvVector implements RangeTask {
   private static final VectorSpecies<Byte> B = Species.B;
@@ -63,12 +68,14 @@ public final class GemvVector implements RangeTask {
   private static final int BIAS16 = 32767;
 
   private final int k;
+  /** K rounded up to even (the packed k pairs). */
+  private final int kp;
   private final int n;
   private final int tiles;
   private final byte[] packed;
   /** Sign flip of uint8 inputs (0x80) or 0. */
   private final int flip;
-  /** cw: multiplies sum x' (0 for symmetric int8 weights: no input sum needed). */
+  /** cw: multiplies sum x' (0 for int8 weights with zero point 0). */
   private final int inputSumFactor;
   private final boolean ruy;
   // Per-channel epilogue parameters padded to tiles * NR (see requantizeTile).
@@ -89,6 +96,8 @@ public final class GemvVector implements RangeTask {
   private final int scratch;
   private final int slots;
   private final int slotBytes;
+  /** Offset of the widened input (Kp shorts) in a slot. */
+  private final int xsOff;
   /** Offset of the byte staging row in a slot (after the int tile). */
   private static final int STAGE_OFF = 4 * NR;
 
@@ -96,6 +105,7 @@ public final class GemvVector implements RangeTask {
       int[] colConst, int[] mult, int[] shift, int outZp, int actMin, int actMax, int in,
       int out, ConvGemmVector.Scratch scratch, int threads) throws ModelException {
     this.k = k;
+    this.kp = (k + 1) & ~1;
     this.n = n;
     this.tiles = (n + NR - 1) / NR;
     this.packed = packed;
@@ -128,9 +138,10 @@ public final class GemvVector implements RangeTask {
     // Handing a layer to the pool costs a worker wake-up: small layers stay on this thread.
     this.slots = (long) k * n < ConvGemmVector.PARALLEL_MIN_MACS
         ? 1 : Math.max(1, Math.min(threads, tiles));
-    // Int tile, then the staging row: a byte-vector store of the last half-tile reaches 4L
-    // bytes past its start, i.e. up to 3L bytes past the tiles' end.
-    this.slotBytes = STAGE_OFF + padded + 4 * L;
+    // Int tile, the staging row (a byte-vector store of the last half-tile reaches 4L bytes
+    // past its start, i.e. up to 3L bytes past the tiles' end), then the int16 input.
+    this.xsOff = STAGE_OFF + padded + 4 * L;
+    this.slotBytes = xsOff + 2 * kp;
     this.scratch = scratch.reserve((long) slotBytes * slots);
   }
 
@@ -158,17 +169,18 @@ public final class GemvVector implements RangeTask {
         outZp, actMin, actMax, in, out, scratch, threads);
   }
 
-  /** Packs {@code w[n][k]} as w' bytes into interleaved NR-channel tiles (class Javadoc). */
+  /** Packs {@code w[n][k]} as w' bytes into NR-channel tiles of k pairs (class Javadoc). */
   static byte[] pack(byte[] w, int n, int k, boolean unsigned) {
     int tiles = (n + NR - 1) / NR;
-    byte[] p = new byte[tiles * k * NR];
+    int kp = (k + 1) & ~1;
+    byte[] p = new byte[tiles * kp * NR];
     int f = unsigned ? 0x80 : 0;
     for (int c = 0; c < n; c++) {
       int j = c % NR;
-      int lane = j < L ? 2 * j : 2 * (j - L) + 1;
-      int base = (c / NR) * k * NR + lane;
+      int tile = (c / NR) * kp * NR;
       for (int kk = 0; kk < k; kk++) {
-        p[base + kk * NR] = (byte) (w[c * k + kk] ^ f);
+        p[tile + (kk / 2) * 2 * NR + (j / L) * NR + 2 * (j % L) + (kk & 1)] =
+            (byte) (w[c * k + kk] ^ f);
       }
     }
     return p;
@@ -203,17 +215,17 @@ public final class GemvVector implements RangeTask {
     byte[] sc = ctx.array(scratch);
     int base = ctx.offset(scratch) + s * slotBytes;
     boolean vector = VectorWarmup.ready();
-    int xTerm = 0;
-    if (inputSumFactor != 0) {
-      xTerm = inputSumFactor * (vector ? sumS8(x, xOff, k, flip) : sumS8Scalar(x, xOff, k, flip));
-    }
+    int xs = base + xsOff;
+    int sumX = vector ? widenInput(x, xOff, k, flip, sc, xs) : widenInputScalar(x, xOff, k, flip,
+        sc, xs);
+    int xTerm = inputSumFactor * sumX;
     int stage = base + STAGE_OFF - t0 * NR;
     for (int t = t0; t < t1; t++) {
       if (vector) {
-        tileS8(x, xOff, flip, packed, t * k * NR, k, sc, base);
+        tileS8(sc, xs, packed, t * kp * NR, kp, sc, base);
         requantizeTile(sc, base, t * NR, xTerm, stage);
       } else {
-        tileS8Scalar(x, xOff, flip, packed, t * k * NR, k, sc, base);
+        tileS8Scalar(sc, xs, packed, t * kp * NR, kp, sc, base);
         requantizeTileScalar(sc, base, t * NR, xTerm, stage);
       }
     }
@@ -223,89 +235,111 @@ public final class GemvVector implements RangeTask {
   }
 
   /**
-   * The NR int32 sums {@code D[j] = sum_k x'[k] w'[k][j]} of one tile, written as little-endian
-   * ints (channels in order) at {@code tOff}; the int16 pair scheme of the class Javadoc.
+   * The NR int32 sums {@code D[j] = sum_k x'[k] w'[k][j]} of one tile over {@code kp} (even)
+   * k, written as little-endian ints (channels in order) at {@code tOff}; {@code xs} holds x'
+   * as little-endian shorts. The int16 pair scheme of the class Javadoc.
    */
-  static void tileS8(byte[] x, int xOff, int flip, byte[] b, int bOff, int k, byte[] t,
-      int tOff) {
+  static void tileS8(byte[] sc, int xs, byte[] b, int bOff, int kp, byte[] t, int tOff) {
     IntVector s0 = IntVector.zero(I);
     IntVector h0 = IntVector.zero(I);
     IntVector s1 = IntVector.zero(I);
     IntVector h1 = IntVector.zero(I);
-    int kk = 0;
-    for (; kk + 4 <= k; kk += 4) {
-      int bi = bOff + kk * NR;
-      int xi = xOff + kk;
-      IntVector p = widen(b, bi).mul((short) (byte) (x[xi] ^ flip))
-          .add(widen(b, bi + NR).mul((short) (byte) (x[xi + 1] ^ flip)))
+    int q = 0;
+    int pairs = kp / 2;
+    for (; q + 2 <= pairs; q += 2) {
+      int bi = bOff + q * 2 * NR;
+      ShortVector xa = pair(sc, xs + 4 * q);
+      ShortVector xb = pair(sc, xs + 4 * q + 4);
+      IntVector p0 = widen(b, bi).mul(xa).add(widen(b, bi + 2 * NR).mul(xb))
           .add((short) BIAS16).reinterpretAsInts();
-      s0 = s0.add(p);
-      h0 = h0.add(p.lanewise(VectorOperators.LSHR, 16));
-      IntVector q = widen(b, bi + 2 * NR).mul((short) (byte) (x[xi + 2] ^ flip))
-          .add(widen(b, bi + 3 * NR).mul((short) (byte) (x[xi + 3] ^ flip)))
+      s0 = s0.add(p0);
+      h0 = h0.add(p0.lanewise(VectorOperators.LSHR, 16));
+      IntVector p1 = widen(b, bi + NR).mul(xa).add(widen(b, bi + 3 * NR).mul(xb))
           .add((short) BIAS16).reinterpretAsInts();
-      s1 = s1.add(q);
-      h1 = h1.add(q.lanewise(VectorOperators.LSHR, 16));
+      s1 = s1.add(p1);
+      h1 = h1.add(p1.lanewise(VectorOperators.LSHR, 16));
     }
-    int steps = kk / 2;
-    for (; kk < k; kk++, steps++) {
-      IntVector p = widen(b, bOff + kk * NR).mul((short) (byte) (x[xOff + kk] ^ flip))
-          .add((short) BIAS16).reinterpretAsInts();
-      s0 = s0.add(p);
-      h0 = h0.add(p.lanewise(VectorOperators.LSHR, 16));
+    int steps = q / 2;
+    if (q < pairs) {
+      int bi = bOff + q * 2 * NR;
+      ShortVector xa = pair(sc, xs + 4 * q);
+      IntVector p0 = widen(b, bi).mul(xa).add((short) BIAS16).reinterpretAsInts();
+      s0 = s0.add(p0);
+      h0 = h0.add(p0.lanewise(VectorOperators.LSHR, 16));
+      IntVector p1 = widen(b, bi + NR).mul(xa).add((short) BIAS16).reinterpretAsInts();
+      s1 = s1.add(p1);
+      h1 = h1.add(p1.lanewise(VectorOperators.LSHR, 16));
+      steps++;
     }
-    IntVector h = h0.add(h1);
-    int bias = BIAS16 * steps;
-    s0.add(s1).sub(h.lanewise(VectorOperators.LSHL, 16)).sub(bias).reinterpretAsBytes()
+    // D = sum lo + sum hi = (S - (H << 16) - bias) + (H - bias).
+    int bias = 2 * BIAS16 * steps;
+    s0.sub(h0.lanewise(VectorOperators.LSHL, 16)).add(h0).sub(bias).reinterpretAsBytes()
         .intoArray(t, tOff);
-    h.sub(bias).reinterpretAsBytes().intoArray(t, tOff + 4 * L);
+    s1.sub(h1.lanewise(VectorOperators.LSHL, 16)).add(h1).sub(bias).reinterpretAsBytes()
+        .intoArray(t, tOff + 4 * L);
   }
 
-  /**
-   * The NR int32 sums {@code D[j] = sum_k x'[k] w'[k][j]} of one tile, written as little-endian
-   * ints (channels in order) at {@code tOff}; the int16 pair scheme of the class Javadoc.
-   */
+  /** The int16 pair (x'[2q], x'[2q+1]) at {@code off} in every 32-bit lane. */
+  private static ShortVector pair(byte[] sc, int off) {
+    return IntVector.broadcast(I, LittleEndian.getInt(sc, off)).reinterpretAsShorts();
+  }
+
   /** 2L weight bytes as 2L shorts (tiny: C2 inlines it into the tile loop). */
   private static ShortVector widen(byte[] b, int off) {
     return (ShortVector) ByteVector.fromArray(BH, b, off).convertShape(VectorOperators.B2S, S, 0);
   }
 
   /** Scalar twin of {@link #tileS8} (the warm-up phase and the parity tests): plain int sums. */
-  static void tileS8Scalar(byte[] x, int xOff, int flip, byte[] b, int bOff, int k, byte[] t,
-      int tOff) {
+  static void tileS8Scalar(byte[] sc, int xs, byte[] b, int bOff, int kp, byte[] t, int tOff) {
     for (int j = 0; j < NR; j++) {
-      int lane = j < L ? 2 * j : 2 * (j - L) + 1;
+      int lane = (j / L) * NR + 2 * (j % L);
       int sum = 0;
-      for (int kk = 0; kk < k; kk++) {
-        sum += (byte) (x[xOff + kk] ^ flip) * b[bOff + kk * NR + lane];
+      for (int kk = 0; kk < kp; kk++) {
+        sum += LittleEndian.getShort(sc, xs + 2 * kk) * b[bOff + (kk / 2) * 2 * NR + lane
+            + (kk & 1)];
       }
       LittleEndian.setInt(t, tOff + 4 * j, sum);
     }
   }
 
-  /** {@code sum_k x'[k]} in int32 (x' = x ^ flip as int8): one widening per 2L bytes. */
-  static int sumS8(byte[] x, int xOff, int k, int flip) {
+  /**
+   * Writes x' = x ^ flip (as int8) for {@code k} inputs as Kp little-endian shorts at {@code
+   * xs} (a zero after an odd K) and returns {@code sum x'} in int32: one widening per 2L bytes.
+   */
+  static int widenInput(byte[] x, int xOff, int k, int flip, byte[] sc, int xs) {
     int step = BH.length();
     IntVector acc = IntVector.zero(I);
     int kk = 0;
     for (; kk + step <= k; kk += step) {
-      IntVector v = ((ShortVector) ByteVector.fromArray(BH, x, xOff + kk)
-          .lanewise(VectorOperators.XOR, (byte) flip)
-          .convertShape(VectorOperators.B2S, S, 0)).reinterpretAsInts();
-      acc = acc.add(v.lanewise(VectorOperators.ASHR, 16))
-          .add(v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+      ShortVector v = (ShortVector) ByteVector.fromArray(BH, x, xOff + kk)
+          .lanewise(VectorOperators.XOR, (byte) flip).convertShape(VectorOperators.B2S, S, 0);
+      v.reinterpretAsBytes().intoArray(sc, xs + 2 * kk);
+      IntVector pairs = v.reinterpretAsInts();
+      acc = acc.add(pairs.lanewise(VectorOperators.ASHR, 16))
+          .add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
     }
     int sum = acc.reduceLanes(VectorOperators.ADD);
     for (; kk < k; kk++) {
-      sum += (byte) (x[xOff + kk] ^ flip);
+      byte v = (byte) (x[xOff + kk] ^ flip);
+      LittleEndian.setShort(sc, xs + 2 * kk, v);
+      sum += v;
+    }
+    if ((k & 1) != 0) {
+      LittleEndian.setShort(sc, xs + 2 * k, (short) 0);
     }
     return sum;
   }
 
-  static int sumS8Scalar(byte[] x, int xOff, int k, int flip) {
+  /** Scalar twin of {@link #widenInput}. */
+  static int widenInputScalar(byte[] x, int xOff, int k, int flip, byte[] sc, int xs) {
     int sum = 0;
     for (int kk = 0; kk < k; kk++) {
-      sum += (byte) (x[xOff + kk] ^ flip);
+      byte v = (byte) (x[xOff + kk] ^ flip);
+      LittleEndian.setShort(sc, xs + 2 * kk, v);
+      sum += v;
+    }
+    if ((k & 1) != 0) {
+      LittleEndian.setShort(sc, xs + 2 * k, (short) 0);
     }
     return sum;
   }

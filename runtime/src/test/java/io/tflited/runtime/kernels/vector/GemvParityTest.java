@@ -212,20 +212,35 @@ class GemvParityTest {
 
   @Test
   void tileSumsMatchScalarTwinAtEveryDepth() {
-    // The int32 tile alone (before requantization), every depth 1..4 NR + 3 and min/max fills.
+    // The input widening and the int32 tile alone (before requantization), every depth 1 ..
+    // 4 NR + 3 (odd K pads a zero pair half; odd pair counts take the single-pair step), all
+    // fills, int8 and uint8 (sign flip).
     Random r = new Random(415);
     for (int depth = 1; depth <= 4 * NR + 3; depth++) {
+      int kp = (depth + 1) & ~1;
       for (int fill = 0; fill < 5; fill++) {
         for (int flip : new int[] {0, 0x80}) {
           byte[] x = bytes(r, depth + 3, fill);
           byte[] w = bytes(r, NR * depth, fill);
           byte[] packed = GemvVector.pack(w, NR, depth, flip != 0);
+          byte[] xsVector = bytes(r, 2 * kp + 8, 0);
+          byte[] xsScalar = bytes(r, 2 * kp + 8, 0);
+          int sumVector = GemvVector.widenInput(x, 3, depth, flip, xsVector, 8);
+          int sumScalar = GemvVector.widenInputScalar(x, 3, depth, flip, xsScalar, 8);
+          assertEquals(sumScalar, sumVector, "input sum depth=" + depth);
+          assertArrayEquals(java.util.Arrays.copyOfRange(xsScalar, 8, 8 + 2 * kp),
+              java.util.Arrays.copyOfRange(xsVector, 8, 8 + 2 * kp), "widened input");
           byte[] got = new byte[4 * NR];
           byte[] want = new byte[4 * NR];
-          GemvVector.tileS8(x, 3, flip, packed, 0, depth, got, 0);
-          GemvVector.tileS8Scalar(x, 3, flip, packed, 0, depth, want, 0);
+          GemvVector.tileS8(xsVector, 8, packed, 0, kp, got, 0);
+          GemvVector.tileS8Scalar(xsScalar, 8, packed, 0, kp, want, 0);
           assertArrayEquals(want, got, "depth=" + depth + " fill=" + fill + " flip=" + flip);
-          // And against the unpacked definition: sum x' w' per channel.
+          // And against the unpacked definition: sum x' w' per channel, and sum x'.
+          int sumX = 0;
+          for (int k = 0; k < depth; k++) {
+            sumX += (byte) (x[3 + k] ^ flip);
+          }
+          assertEquals(sumX, sumVector, "sum x'");
           for (int c = 0; c < NR; c++) {
             int sum = 0;
             for (int k = 0; k < depth; k++) {
@@ -233,8 +248,6 @@ class GemvParityTest {
             }
             assertEquals(sum, LittleEndian.getInt(got, 4 * c), "channel " + c);
           }
-          assertEquals(GemvVector.sumS8Scalar(x, 3, depth, flip),
-              GemvVector.sumS8(x, 3, depth, flip), "input sum depth=" + depth);
         }
       }
     }
