@@ -7,6 +7,7 @@ import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.ConvKernels;
 import io.tflited.runtime.kernels.fc.FcKernels;
 import io.tflited.runtime.kernels.vector.ConvGemmVector;
+import io.tflited.runtime.kernels.vector.GemvVector;
 import io.tflited.runtime.ops.ExecContext;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
@@ -31,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * shallow expansion 112x112x16->96 of MobileNet v2 (K = 16: bound by the requantize epilogue).
  * Scores are microseconds per GEMM; GMAC/s = M*K*N / (score * 1000), i.e. 51,380 / score for the
  * two conv shapes (51.38 M MAC each) and 1,024 / score for the classifier (1.024 M MAC), 19,268 / score for the expansion (19.27 M MAC). {@code threads} uses the runtime's
- * intra-op pool (vector kernels only; the scalar kernels are single-threaded).
+ * intra-op pool (vector kernels only; the scalar kernels are single-threaded). At M = 1
+ * {@code int8Vector} runs {@link GemvVector} (byte weight tiles, what FULLY_CONNECTED runs at
+ * batch 1) and {@code int8VectorGemm} the float-packed GEMM it replaced there.
  *
  * <pre>bench/jmh.sh GemmBenchmark -f 1 -wi 3 -i 5</pre>
  */
@@ -67,6 +70,8 @@ public class GemmBenchmark {
   private byte[] outS8;
   private byte[] outF32;
   private ConvGemmVector vS8;
+  /** The batch-1 byte-tile kernel FULLY_CONNECTED runs when M = 1 (null otherwise). */
+  private GemvVector gemvS8;
   private ConvGemmVector vF32;
   private ExecContext ctxS8;
   private ExecContext ctxF32;
@@ -121,6 +126,15 @@ public class GemmBenchmark {
       return 2;
     }, threads);
     ctxS8 = new ExecContext(arrS8, new int[3], pool);
+    if (m == 1) {
+      gemvS8 = GemvVector.quantized(false, k, n, wS8, 0, inZp, bias, mult, shift, 1, -128, 127,
+          0, 1, bytes -> {
+            if (arrS8[2] == null || arrS8[2].length < bytes) {
+              arrS8[2] = new byte[(int) bytes];
+            }
+            return 2;
+          }, threads);
+    }
     byte[][] arrF = new byte[3][];
     arrF[0] = xF32;
     arrF[1] = outF32;
@@ -139,8 +153,20 @@ public class GemmBenchmark {
     }
   }
 
+  /** What the runtime runs: at M = 1 (FULLY_CONNECTED batch 1) the byte-tile GEMV. */
   @Benchmark
   public byte[] int8Vector() {
+    if (gemvS8 != null) {
+      gemvS8.eval(ctxS8);
+    } else {
+      vS8.eval(ctxS8);
+    }
+    return outS8;
+  }
+
+  /** The float-packed GEMM at every M (at M = 1: the path before GemvVector, for comparison). */
+  @Benchmark
+  public byte[] int8VectorGemm() {
     vS8.eval(ctxS8);
     return outS8;
   }

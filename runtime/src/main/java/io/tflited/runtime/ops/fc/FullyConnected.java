@@ -7,6 +7,7 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.fc.FcKernels;
 import io.tflited.runtime.kernels.vector.ConvGemmVector;
+import io.tflited.runtime.kernels.vector.GemvVector;
 import io.tflited.runtime.kernels.vector.HybridGemmVector;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.BuiltinOptions;
@@ -267,6 +268,14 @@ public final class FullyConnected implements OpKernel {
         FcKernels.rowConstants(unsigned, w, 0, g.units(), g.depth(), wOffset, xOffset, biasValues);
     int[] mult = ms[0];
     int[] shift = ms[1];
+    if (ctx.useVectorKernels() && g.batches() == 1) {
+      // One input row: every weight is used once, so byte tiles (1 byte per weight streamed
+      // instead of the GEMM's 4) and no row panel (GemvVector's Javadoc).
+      GemvVector v = GemvVector.quantized(unsigned, g.depth(), g.units(), w, wZp,
+          input.zeroPoint(), biasValues, mult, shift, outZp, min, max, g.in(), g.out(),
+          ctx::scratch, ctx.interpreterOptions().threads());
+      return v::eval;
+    }
     if (ctx.useVectorKernels()) {
       ConvGemmVector v = ConvGemmVector.quantized(
           unsigned ? ConvGemmVector.Kind.U8 : ConvGemmVector.Kind.S8, asConv(g), w, wZp,
