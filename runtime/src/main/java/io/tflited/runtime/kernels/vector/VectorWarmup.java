@@ -243,6 +243,12 @@ public final class VectorWarmup {
         g.op.eval(g.ctx);
       }
     }));
+    Gemv[] gemvs = {Gemv.of(false, 0, r), Gemv.of(true, 117, r)};
+    families.add(new Family("batch-1 8-bit FULLY_CONNECTED", i -> {
+      for (Gemv g : gemvs) {
+        g.op.eval(g.ctx);
+      }
+    }));
     families.add(new Family("8-bit depthwise", i -> DepthwiseVector.conv8(dw, (i & 1) == 0, dwIn,
         0, dwInts[i & 1], dwBias[i & 1], dwInterior[i & 1], 3, rq, mult, shift, 0, -128, 127,
         dwOut, 0, 0, 4)));
@@ -361,6 +367,31 @@ public final class VectorWarmup {
         return 2;
       });
       return new Hybrid(op, new ExecContext(arrays, new int[3], null));
+    }
+  }
+
+  /**
+   * One synthetic batch-1 8-bit FULLY_CONNECTED layer (input 0, output 1, scratch 2): odd K
+   * (the pair tail), NR + 3 channels (both epilogue halves and a partial tile).
+   */
+  private record Gemv(GemvVector op, ExecContext ctx) {
+    static Gemv of(boolean unsigned, int wZp, Random r) throws ModelException {
+      int k = 37;
+      int n = GemvVector.NR + 3;
+      byte[][] arrays = new byte[3][];
+      arrays[0] = bytes(r, k);
+      arrays[1] = new byte[n];
+      int[] mult = new int[n];
+      int[] shift = new int[n];
+      java.util.Arrays.fill(mult, 1 << 30);
+      java.util.Arrays.fill(shift, -7);
+      GemvVector op = GemvVector.quantized(unsigned, k, n, bytes(r, n * k), wZp,
+          unsigned ? 128 : -1, new int[n], mult, shift, unsigned ? 128 : 0,
+          unsigned ? 0 : -128, unsigned ? 255 : 127, 0, 1, bytes -> {
+            arrays[2] = new byte[(int) bytes];
+            return 2;
+          }, 1);
+      return new Gemv(op, new ExecContext(arrays, new int[3], null));
     }
   }
 
