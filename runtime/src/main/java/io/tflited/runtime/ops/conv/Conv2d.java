@@ -6,6 +6,7 @@ import io.tflited.runtime.graph.TensorSpec;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.ConvKernels;
 import io.tflited.runtime.kernels.vector.ConvGemmVector;
+import io.tflited.runtime.kernels.vector.GemvVector;
 import io.tflited.runtime.kernels.vector.HybridGemmVector;
 import io.tflited.runtime.model.fb.BuiltinOptions;
 import io.tflited.runtime.model.fb.Conv2DOptions;
@@ -175,6 +176,11 @@ public final class Conv2d implements OpKernel {
     int[] range = Activation.quantizedRange(act, output, ctx);
     int outZp = output.zeroPoint();
     int[] bf = b;
+    if (ctx.useVectorKernels() && onePixelPointwise(g)) {
+      GemvVector v = GemvVector.quantized(false, g.inC(), g.outC(), w, 0, inZp, bf, ms[0], ms[1],
+          outZp, range[0], range[1], in, out, ctx::scratch, ctx.interpreterOptions().threads());
+      return v::eval;
+    }
     if (ctx.useVectorKernels()) {
       ConvGemmVector v = ConvGemmVector.int8(g, w, inZp, bf, ms[0], ms[1], outZp, range[0],
           range[1], in, out, ctx::scratch, ctx.interpreterOptions().threads());
@@ -182,6 +188,16 @@ public final class Conv2d implements OpKernel {
     }
     return c -> ConvKernels.convS8(g, c.array(in), c.offset(in), w, tapSums, bf, folded, inZp,
         ms[0], ms[1], outZp, range[0], range[1], c.array(out), c.offset(out));
+  }
+
+  /**
+   * A 1x1 conv from one pixel to one pixel (the MobileNet classifiers, after global pooling):
+   * a batch-1 FULLY_CONNECTED with the [outC][1][1][inC] filter as its [units][depth] weights,
+   * which the byte-tile kernel runs (every weight is used once).
+   */
+  private static boolean onePixelPointwise(ConvGeometry g) {
+    return g.batches() == 1 && g.kh() == 1 && g.kw() == 1 && g.inH() == 1 && g.inW() == 1
+        && g.outH() == 1 && g.outW() == 1 && g.padH() == 0 && g.padW() == 0;
   }
 
   private static PreparedOp prepareUint8(PrepareContext ctx, ConvGeometry g, TensorSpec input,
@@ -225,6 +241,12 @@ public final class Conv2d implements OpKernel {
       int[] shift = new int[g.outC()];
       java.util.Arrays.fill(mult, m);
       java.util.Arrays.fill(shift, s);
+      if (onePixelPointwise(g)) {
+        GemvVector v = GemvVector.quantized(true, g.inC(), g.outC(), w, wZp, inZp, bf, mult,
+            shift, outZp, range[0], range[1], in, out, ctx::scratch,
+            ctx.interpreterOptions().threads());
+        return v::eval;
+      }
       ConvGemmVector v = ConvGemmVector.uint8(g, w, wZp, inZp, bf, mult, shift, outZp, range[0],
           range[1], in, out, ctx::scratch, ctx.interpreterOptions().threads());
       return v::eval;
