@@ -94,7 +94,7 @@ final class FaultSupport {
     while (System.nanoTime() < end && p.isAlive()) {
       if (Files.exists(socket)) {
         try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(socket))) {
-          if (h.send("GET", "/v2/health/ready", Map.of(), null).status() == 200) {
+          if (h.request("GET", "/v2/health/ready", Map.of(), null).status() == 200) {
             return true;
           }
         } catch (IOException e) {
