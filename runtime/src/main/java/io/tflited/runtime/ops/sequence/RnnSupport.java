@@ -7,6 +7,7 @@ import io.tflited.runtime.kernels.sequence.HybridQuant;
 import io.tflited.runtime.kernels.sequence.RnnCell;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.ops.PrepareContext;
+import io.tflited.runtime.ops.PreparedOp;
 import java.nio.ByteBuffer;
 
 /** Shared prepare-time validation and weight packing of the RNN family. */
@@ -77,6 +78,38 @@ final class RnnSupport {
     } else {
       p.auxWeights = floats(ctx, slot);
     }
+  }
+
+  /**
+   * The eval of a unidirectional RNN: the cell run over {@code maxTime} steps of a
+   * [time, batch, input] ({@code timeMajor}) or [batch, time, input] input, each batch row's
+   * hidden state updated in place and written to the output row of that step (RNN: one step).
+   */
+  static PreparedOp overTime(
+      PrepareContext ctx, RnnCell.Params p, int inputSlot, int stateSlot, int outputSlot,
+      int nInput, int batch, int maxTime, boolean timeMajor) throws ModelException {
+    final int units = p.nUnits;
+    final int in = ctx.inputIndex(inputSlot);
+    final int hs = ctx.inputIndex(stateSlot);
+    final int out = ctx.outputIndex(outputSlot);
+    final int scratch = ctx.scratch(RnnCell.scratchBytes(p));
+    return ec -> {
+      byte[] ia = ec.array(in);
+      int io = ec.offset(in);
+      byte[] ha = ec.array(hs);
+      int ho = ec.offset(hs);
+      byte[] oa = ec.array(out);
+      int oo = ec.offset(out);
+      byte[] xa = ec.array(scratch);
+      int xo = ec.offset(scratch);
+      for (int t = 0; t < maxTime; t++) {
+        for (int b = 0; b < batch; b++) {
+          int row = timeMajor ? t * batch + b : b * maxTime + t;
+          RnnCell.step(p, ia, io + 4 * row * nInput, ha, ho + 4 * b * units, oa,
+              oo + 4 * row * units, xa, xo);
+        }
+      }
+    };
   }
 
   /** The hidden state: a float variable of shape [batch, units]. */
