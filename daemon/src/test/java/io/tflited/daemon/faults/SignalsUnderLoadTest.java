@@ -39,7 +39,7 @@ class SignalsUnderLoadTest {
     Files.write(models.resolve("m.tflite"), FaultSupport.addConstant(1f));
     boolean fc = TestModels.supports("FULLY_CONNECTED");
     if (fc) {
-      Files.write(models.resolve("slow.tflite"), FaultSupport.slow(4, 4));
+      Files.write(models.resolve("slow.tflite"), TestModels.slow(4, 4));
     }
     Path sock = tmp.resolve("s.sock");
     Process p = FaultSupport.serve(List.of("--http", "", "--socket", sock.toString(), "--models", models.toString(),
