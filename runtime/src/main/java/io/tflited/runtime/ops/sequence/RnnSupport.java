@@ -1,5 +1,8 @@
 package io.tflited.runtime.ops.sequence;
 
+import static io.tflited.runtime.ops.sequence.UnidirectionalSequenceLstm.floats;
+import static io.tflited.runtime.ops.sequence.UnidirectionalSequenceLstm.int8s;
+
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
@@ -8,7 +11,6 @@ import io.tflited.runtime.kernels.sequence.RnnCell;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
-import java.nio.ByteBuffer;
 
 /** Shared prepare-time validation and weight packing of the RNN family. */
 final class RnnSupport {
@@ -122,28 +124,5 @@ final class RnnSupport {
     if (h.rank() != 2 || h.dim(0) != batch || h.dim(1) != units) {
       throw ctx.error("hidden state must have shape [" + batch + ", " + units + "]");
     }
-  }
-
-  static float[] floats(PrepareContext ctx, int slot) throws ModelException {
-    TensorSpec t = ctx.input(slot);
-    ctx.requireType(t, "input " + slot, DataType.FLOAT32);
-    ByteBuffer b = ctx.packConstant(slot);
-    float[] out = new float[(int) t.elementCount()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = b.getFloat(4 * i);
-    }
-    return out;
-  }
-
-  static byte[] int8s(PrepareContext ctx, int slot) throws ModelException {
-    TensorSpec t = ctx.input(slot);
-    ctx.requireType(t, "input " + slot, DataType.INT8);
-    if (!t.quantization().isQuantized() || !(t.scale() > 0)) {
-      throw ctx.error(t.name() + " needs a positive quantization scale");
-    }
-    ByteBuffer b = ctx.packConstant(slot);
-    byte[] out = new byte[(int) t.elementCount()];
-    b.get(0, out);
-    return out;
   }
 }
