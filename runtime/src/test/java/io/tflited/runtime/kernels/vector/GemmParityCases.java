@@ -14,8 +14,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class GemmParityCases implements BeforeAllCallback, AfterAllCallback {
   private WorkerPool pool;
 
-  /** The 2-thread pool of the running test class. */
+  /**
+   * The 2-thread pool of the running test class; fails rather than return null (a null pool
+   * would silently run the "two threads" cases on one).
+   */
   WorkerPool pool() {
+    if (pool == null) {
+      throw new IllegalStateException(
+          "no pool: register GemmParityCases in a static @RegisterExtension field");
+    }
     return pool;
   }
 
