@@ -7,19 +7,10 @@ import io.tflited.runtime.kernels.vector.ConvGemmVector;
 import io.tflited.runtime.ops.ExecContext;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * CONV_2D layers with few output channels (issue 3), single-threaded, on the vector GEMM: the
@@ -40,13 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>bench/jmh.sh ConvNarrowBenchmark -f 1 -wi 3 -i 5</pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-public class ConvNarrowBenchmark {
+public class ConvNarrowBenchmark extends KernelBenchmark {
   @Param({"96_96_3_3_2_8", "48_48_8_1_1_16", "128_128_3_3_2_8", "32_32_16_3_1_16",
       "32_32_3_3_1_16", "16_16_32_3_1_32", "8_8_64_3_1_64"})
   public String shape;

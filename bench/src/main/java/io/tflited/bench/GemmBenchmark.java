@@ -11,20 +11,11 @@ import io.tflited.runtime.kernels.vector.GemvVector;
 import io.tflited.runtime.ops.ExecContext;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * GEMM micro-kernels on MobileNet-shaped layers, M x K x N (pixels x depth x output channels):
@@ -38,13 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>bench/jmh.sh GemmBenchmark -f 1 -wi 3 -i 5</pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-public class GemmBenchmark {
+public class GemmBenchmark extends KernelBenchmark {
   /** "M_K_N". */
   @Param({"3136_128_128", "196_512_512", "1_1024_1000", "12544_16_96"})
   public String shape;

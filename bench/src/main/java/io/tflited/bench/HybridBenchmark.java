@@ -9,19 +9,10 @@ import io.tflited.runtime.kernels.fc.FcKernels;
 import io.tflited.runtime.kernels.vector.HybridGemmVector;
 import io.tflited.runtime.ops.ExecContext;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Hybrid (float activations, int8 weights) layers of the MLPerf Tiny models, input quantization
@@ -39,13 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>bench/jmh.sh HybridBenchmark -f 1 -wi 3 -i 5</pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
-public class HybridBenchmark {
+public class HybridBenchmark extends KernelBenchmark {
   @Param({"kws_conv0", "kws_pointwise", "toycar_640x128", "toycar_128x640"})
   public String layer;
 

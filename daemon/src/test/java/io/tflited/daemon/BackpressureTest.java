@@ -7,13 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.lifecycle.Daemon;
-import io.tflited.runtime.DataType;
-import io.tflited.runtime.Quantization;
-import io.tflited.runtime.model.ModelBuilder;
-import io.tflited.runtime.model.fb.ActivationFunctionType;
-import io.tflited.runtime.model.fb.BuiltinOperator;
-import io.tflited.runtime.model.fb.BuiltinOptions;
-import io.tflited.runtime.model.fb.FullyConnectedOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,40 +25,15 @@ class BackpressureTest {
   private static final ObjectMapper M = new ObjectMapper();
   @TempDir Path tmp;
 
-  /** A slow model: chained FULLY_CONNECTED 1024x1024 layers sharing one weight tensor. */
-  static byte[] slow(int layers) {
-    return slow(layers, 1);
-  }
-
-  /** Same with a batch dimension: batch x 1M multiply-adds per layer. */
-  static byte[] slow(int layers, int batch) {
-    int n = 1024;
-    ModelBuilder b = new ModelBuilder();
-    int x = b.addTensor("x", DataType.FLOAT32, new int[] {batch, n});
-    byte[] w = new byte[n * n * 4];
-    int wt = b.addConstant("w", DataType.FLOAT32, new int[] {n, n}, Quantization.NONE, w);
-    int prev = x;
-    for (int i = 0; i < layers; i++) {
-      int y = b.addTensor("y" + i, DataType.FLOAT32, new int[] {batch, n});
-      b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1, new int[] {prev, wt, -1}, new int[] {y},
-          BuiltinOptions.FullyConnectedOptions,
-          fbb -> FullyConnectedOptions.createFullyConnectedOptions(
-              fbb, ActivationFunctionType.NONE, (byte) 0, false, false, (byte) 0));
-      prev = y;
-    }
-    b.setInputs(x).setOutputs(prev);
-    return b.buildBytes();
-  }
-
   @Test
   void fullQueueAndTimeout() throws Exception {
     assumeTrue(TestModels.supports("FULLY_CONNECTED"), "FULLY_CONNECTED not merged yet");
     Path models = Files.createDirectories(tmp.resolve("m"));
     // 8 layers x batch 16: 128M multiply-adds per request, tens of milliseconds at least.
-    TestModels.write(models, "slow", slow(8, 16));
+    TestModels.write(models, "slow", TestModels.slow(8, 16));
     // About 2G multiply-adds (tens of ms): the 1 ms timeout below must fire first even when a
     // loaded machine delays CompletableFuture's timer thread by several milliseconds.
-    TestModels.write(models, "slower", slow(32, 64));
+    TestModels.write(models, "slower", TestModels.slow(32, 64));
     DaemonConfig c = new DaemonConfig();
     c.http = "127.0.0.1:0";
     c.socket = "";

@@ -35,7 +35,7 @@ class ServeProcessTest {
     TestModels.write(models, "vec", TestModels.single(DataType.FLOAT32, 1, 3));
     boolean fc = TestModels.supports("FULLY_CONNECTED");
     if (fc) {
-      TestModels.write(models, "slow", BackpressureTest.slow(4, 96));
+      TestModels.write(models, "slow", TestModels.slow(4, 96));
     }
     Path sock = tmp.resolve("s.sock");
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

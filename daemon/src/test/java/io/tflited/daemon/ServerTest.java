@@ -302,7 +302,7 @@ class ServerTest {
   void oversizedBodyIs413BeforeBuffering() throws Exception {
     try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
       // Only the headers are sent: the answer comes from Content-Length alone.
-      RawHttp.Reply r = h.send("POST", "/v2/models/ident/infer",
+      RawHttp.Reply r = h.request("POST", "/v2/models/ident/infer",
           Map.of("Content-Type", "application/json", "Content-Length", String.valueOf(64 << 20)), null);
       assertEquals(413, r.status());
       assertTrue(M.readTree(r.body()).get("error").asText().contains("limit"));
@@ -385,14 +385,14 @@ class ServerTest {
     Path sock = daemon.socketPath();
     assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
     try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(sock))) {
-      RawHttp.Reply a = h.send("GET", "/v2/health/live", Map.of(), null);
+      RawHttp.Reply a = h.request("GET", "/v2/health/live", Map.of(), null);
       assertEquals(200, a.status());
       assertEquals("keep-alive", a.headers().get("connection"));
       byte[] body = "{\"inputs\":[[1,2,3]]}".getBytes(StandardCharsets.UTF_8);
-      RawHttp.Reply b = h.send("POST", "/v1/models/vec:predict", Map.of("Content-Type", "application/json"), body);
+      RawHttp.Reply b = h.request("POST", "/v1/models/vec:predict", Map.of("Content-Type", "application/json"), body);
       assertEquals(200, b.status(), b.text());
       assertEquals("[[1.0,2.0,3.0]]", M.readTree(b.body()).get("outputs").toString());
-      RawHttp.Reply c = h.send("GET", "/v2/models/ident", Map.of(), null);
+      RawHttp.Reply c = h.request("GET", "/v2/models/ident", Map.of(), null);
       assertEquals(200, c.status());
     }
   }
@@ -426,7 +426,7 @@ class ServerTest {
             .append("Content-Type: application/json\r\nContent-Length: ").append(body.length())
             .append("\r\n\r\n").append(body);
       }
-      h.raw(all.toString().getBytes(StandardCharsets.US_ASCII));
+      h.send(all.toString().getBytes(StandardCharsets.US_ASCII));
       for (int i = 0; i < 5; i++) {
         RawHttp.Reply r = h.read();
         assertEquals(200, r.status());

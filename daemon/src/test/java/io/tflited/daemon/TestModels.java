@@ -72,6 +72,29 @@ public final class TestModels {
     return b.buildBytes();
   }
 
+  /**
+   * A slow model: {@code layers} chained FULLY_CONNECTED 1024x1024 layers sharing one (zero)
+   * weight tensor over a float32 [batch, 1024] input, batch x 1M multiply-adds per layer.
+   */
+  public static byte[] slow(int layers, int batch) {
+    int n = 1024;
+    ModelBuilder b = new ModelBuilder();
+    int x = b.addTensor("x", DataType.FLOAT32, new int[] {batch, n});
+    byte[] w = new byte[n * n * 4];
+    int wt = b.addConstant("w", DataType.FLOAT32, new int[] {n, n}, Quantization.NONE, w);
+    int prev = x;
+    for (int i = 0; i < layers; i++) {
+      int y = b.addTensor("y" + i, DataType.FLOAT32, new int[] {batch, n});
+      b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1, new int[] {prev, wt, -1}, new int[] {y},
+          BuiltinOptions.FullyConnectedOptions,
+          fbb -> FullyConnectedOptions.createFullyConnectedOptions(
+              fbb, ActivationFunctionType.NONE, (byte) 0, false, false, (byte) 0));
+      prev = y;
+    }
+    b.setInputs(x).setOutputs(prev);
+    return b.buildBytes();
+  }
+
   public static Path write(Path dir, String name, byte[] model) throws IOException {
     Path p = dir.resolve(name + ".tflite");
     Files.write(p, model);

@@ -1,5 +1,7 @@
 package io.tflited.converter.keras;
 
+import static io.tflited.converter.keras.LittleEndianFloats.bytes;
+import static io.tflited.converter.keras.LittleEndianFloats.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tflited.runtime.CompiledModel;
@@ -200,23 +202,6 @@ class KerasMlperfTinyTest {
       layers.add(l);
     }
     return new KerasModel(m.modelClass(), layers, m.inputs(), m.outputs());
-  }
-
-  private static float[] floats(byte[] b) {
-    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    float[] f = new float[b.length / 4];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = bb.getFloat();
-    }
-    return f;
-  }
-
-  private static byte[] bytes(float[] f) {
-    ByteBuffer bb = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : f) {
-      bb.putFloat(v);
-    }
-    return bb.array();
   }
 
   private static List<Integer> toList(int[] a) {

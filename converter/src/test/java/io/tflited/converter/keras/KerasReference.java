@@ -88,7 +88,7 @@ final class KerasReference {
                   w(l, 0),
                   l.weights().size() > 1 ? w(l, 1) : null,
                   l.weights().get(0).shape()[1]));
-      case "Conv2D" ->
+      case "Conv2D", "DepthwiseConv2D" ->
           act(
               c.path("activation").asText(),
               conv(
@@ -99,19 +99,7 @@ final class KerasReference {
                   pair(c.get("strides"), 1),
                   pair(c.get("dilation_rate"), 1),
                   c.path("padding").asText(),
-                  false));
-      case "DepthwiseConv2D" ->
-          act(
-              c.path("activation").asText(),
-              conv(
-                  x,
-                  l.weights().get(0).shape(),
-                  w(l, 0),
-                  l.weights().size() > 1 ? w(l, 1) : null,
-                  pair(c.get("strides"), 1),
-                  pair(c.get("dilation_rate"), 1),
-                  c.path("padding").asText(),
-                  true));
+                  l.className().equals("DepthwiseConv2D")));
       case "SeparableConv2D" -> {
         T mid =
             conv(

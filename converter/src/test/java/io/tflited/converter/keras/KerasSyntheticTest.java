@@ -1,5 +1,7 @@
 package io.tflited.converter.keras;
 
+import static io.tflited.converter.keras.LittleEndianFloats.bytes;
+import static io.tflited.converter.keras.LittleEndianFloats.floats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -254,8 +256,8 @@ class KerasSyntheticTest {
           "unfused in tflited, seed " + seed + ": ");
       KerasModel model = KerasModel.read(h5);
       byte[][] reference = {
-        floatBytes(KerasReference.evaluate(model, floats(inputs[0]), 0)),
-        floatBytes(KerasReference.evaluate(model, floats(inputs[0]), 1))
+        bytes(KerasReference.evaluate(model, floats(inputs[0]), 0)),
+        bytes(KerasReference.evaluate(model, floats(inputs[0]), 1))
       };
       Differential.assertOutputsMatch(
           f.outputs(),
@@ -267,23 +269,6 @@ class KerasSyntheticTest {
 
   private static List<Integer> toList(int[] a) {
     return java.util.Arrays.stream(a).boxed().toList();
-  }
-
-  private static float[] floats(byte[] b) {
-    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    float[] f = new float[b.length / 4];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = bb.getFloat();
-    }
-    return f;
-  }
-
-  private static byte[] floatBytes(float[] f) {
-    ByteBuffer bb = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : f) {
-      bb.putFloat(v);
-    }
-    return bb.array();
   }
 
   @Test
@@ -393,7 +378,7 @@ class KerasSyntheticTest {
         new java.util.TreeMap<>(m.opHistogram()).toString());
     for (long seed = 1; seed <= 5; seed++) {
       byte[][] inputs = Differential.randomInputs(m.inputs(), seed, 2);
-      byte[][] expected = {floatBytes(KerasReference.evaluate(model, floats(inputs[0])))};
+      byte[][] expected = {bytes(KerasReference.evaluate(model, floats(inputs[0])))};
       Differential.assertOutputsMatch(
           m.outputs(), expected, TfLiteOracle.run(converted, inputs), "TFLite: ");
       Differential.assertOutputsMatch(

@@ -123,14 +123,14 @@ class DisconnectTest {
 
   private static int smallInfer(SocketAddress a) throws Exception {
     try (RawHttp h = new RawHttp(a)) {
-      return h.send("POST", "/v2/models/small/infer", Map.of(), FaultSupport.json(
+      return h.request("POST", "/v2/models/small/infer", Map.of(), FaultSupport.json(
           "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}")).status();
     }
   }
 
   private static String get(SocketAddress a, String path) throws Exception {
     try (RawHttp h = new RawHttp(a)) {
-      return h.send("GET", path, Map.of(), null).text();
+      return h.request("GET", path, Map.of(), null).text();
     }
   }
 
@@ -174,12 +174,12 @@ class DisconnectTest {
     System.arraycopy(h, 0, body, 0, h.length);
     try (RawHttp http = new RawHttp(a)) {
       if (!read) {
-        http.raw(("POST /v2/models/big/infer HTTP/1.1\r\nHost: x\r\nInference-Header-Content-Length: " + h.length
+        http.send(("POST /v2/models/big/infer HTTP/1.1\r\nHost: x\r\nInference-Header-Content-Length: " + h.length
             + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        http.raw(body);
+        http.send(body);
         return 0;
       }
-      RawHttp.Reply r = http.send("POST", "/v2/models/big/infer",
+      RawHttp.Reply r = http.request("POST", "/v2/models/big/infer",
           Map.of("Inference-Header-Content-Length", String.valueOf(h.length)), body);
       assertEquals(200, r.status(), r.text());
       assertTrue(r.body().length > BIG * 4, "short answer: " + r.body().length);

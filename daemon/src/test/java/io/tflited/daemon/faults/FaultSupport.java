@@ -4,11 +4,9 @@ import io.tflited.daemon.RawHttp;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.Quantization;
 import io.tflited.runtime.model.ModelBuilder;
-import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.model.fb.AddOptions;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.model.fb.BuiltinOptions;
-import io.tflited.runtime.model.fb.FullyConnectedOptions;
 import java.io.File;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -36,25 +34,6 @@ final class FaultSupport {
     b.addOperator(BuiltinOperator.ADD, 1, new int[] {x, k}, new int[] {y},
         BuiltinOptions.AddOptions, fbb -> AddOptions.createAddOptions(fbb, (byte) 0, true));
     b.setInputs(x).setOutputs(y);
-    return b.buildBytes();
-  }
-
-  /** Chained FULLY_CONNECTED 1024x1024 layers (batch x 1M multiply-adds each): a slow request. */
-  static byte[] slow(int layers, int batch) {
-    int n = 1024;
-    ModelBuilder b = new ModelBuilder();
-    int x = b.addTensor("x", DataType.FLOAT32, new int[] {batch, n});
-    int wt = b.addConstant("w", DataType.FLOAT32, new int[] {n, n}, Quantization.NONE, new byte[n * n * 4]);
-    int prev = x;
-    for (int i = 0; i < layers; i++) {
-      int y = b.addTensor("y" + i, DataType.FLOAT32, new int[] {batch, n});
-      b.addOperator(BuiltinOperator.FULLY_CONNECTED, 1, new int[] {prev, wt, -1}, new int[] {y},
-          BuiltinOptions.FullyConnectedOptions,
-          fbb -> FullyConnectedOptions.createFullyConnectedOptions(
-              fbb, ActivationFunctionType.NONE, (byte) 0, false, false, (byte) 0));
-      prev = y;
-    }
-    b.setInputs(x).setOutputs(prev);
     return b.buildBytes();
   }
 
@@ -94,7 +73,7 @@ final class FaultSupport {
     while (System.nanoTime() < end && p.isAlive()) {
       if (Files.exists(socket)) {
         try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(socket))) {
-          if (h.send("GET", "/v2/health/ready", Map.of(), null).status() == 200) {
+          if (h.request("GET", "/v2/health/ready", Map.of(), null).status() == 200) {
             return true;
           }
         } catch (IOException e) {

@@ -35,15 +35,15 @@ class FullDiskLogTest {
       assertTrue(FaultSupport.awaitReady(p, sock, 60), "not ready; alive=" + p.isAlive());
       try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(sock))) {
         for (int i = 0; i < 50; i++) {
-          assertEquals(200, h.send("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
-          assertEquals(404, h.send("GET", "/v2/models/nosuch", Map.of(), null).status());
-          assertEquals(400, h.send("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.json("{")).status());
+          assertEquals(200, h.request("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
+          assertEquals(404, h.request("GET", "/v2/models/nosuch", Map.of(), null).status());
+          assertEquals(400, h.request("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.json("{")).status());
         }
       }
       // SIGHUP logs the rescan (and writes nothing anywhere else).
       new ProcessBuilder("kill", "-HUP", String.valueOf(p.pid())).start().waitFor();
       try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(sock))) {
-        assertEquals(200, h.send("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
+        assertEquals(200, h.request("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
       }
       assertEquals(0, FaultSupport.terminate(p, 30), "exit code after SIGTERM");
       assertFalse(Files.exists(sock), "socket file left behind");

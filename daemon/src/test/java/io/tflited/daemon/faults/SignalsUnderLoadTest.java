@@ -39,7 +39,7 @@ class SignalsUnderLoadTest {
     Files.write(models.resolve("m.tflite"), FaultSupport.addConstant(1f));
     boolean fc = TestModels.supports("FULLY_CONNECTED");
     if (fc) {
-      Files.write(models.resolve("slow.tflite"), FaultSupport.slow(4, 4));
+      Files.write(models.resolve("slow.tflite"), TestModels.slow(4, 4));
     }
     Path sock = tmp.resolve("s.sock");
     Process p = FaultSupport.serve(List.of("--http", "", "--socket", sock.toString(), "--models", models.toString(),
@@ -78,8 +78,8 @@ class SignalsUnderLoadTest {
               }
               RawHttp.Reply r;
               try {
-                r = slowClient ? h.send("POST", "/v1/models/slow:predict", Map.of(), slow)
-                    : h.send("POST", "/v2/models/m/infer", Map.of(), fast);
+                r = slowClient ? h.request("POST", "/v1/models/slow:predict", Map.of(), slow)
+                    : h.request("POST", "/v2/models/m/infer", Map.of(), fast);
               } catch (IOException e) {
                 // Closed before any byte of an answer: the request was never read (HTTP/1.1's
                 // idle-close race, which clients retry); at most one per connection.
@@ -156,7 +156,7 @@ class SignalsUnderLoadTest {
       assertTrue(FaultSupport.awaitReady(second, sock, 60),
           "restart did not come up: " + Files.readString(tmp.resolve("second.log")));
       try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(sock))) {
-        assertEquals(200, h.send("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
+        assertEquals(200, h.request("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
       }
       assertTrue(Files.readString(tmp.resolve("second.log")).contains("removing stale socket " + sock));
       assertEquals(0, FaultSupport.terminate(second, 30));

@@ -40,14 +40,14 @@ class SocketFileRemovedTest {
 
   private int ready() throws IOException {
     try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(socket))) {
-      return h.send("GET", "/v2/health/ready", Map.of(), null).status();
+      return h.request("GET", "/v2/health/ready", Map.of(), null).status();
     }
   }
 
   @Test
   void aDeletedSocketFileIsBoundAgain() throws Exception {
     try (RawHttp before = new RawHttp(UnixDomainSocketAddress.of(socket))) {
-      assertEquals(200, before.send("GET", "/v2/health/ready", Map.of(), null).status());
+      assertEquals(200, before.request("GET", "/v2/health/ready", Map.of(), null).status());
       Files.delete(socket);
       int status = 0;
       long end = System.nanoTime() + 15_000_000_000L; // the watch checks every 2 s
@@ -61,7 +61,7 @@ class SocketFileRemovedTest {
       }
       assertEquals(200, status, "no listener at " + socket + " after deleting its file");
       // A connection made before the deletion is untouched.
-      assertEquals(200, before.send("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
+      assertEquals(200, before.request("POST", "/v2/models/demo/infer", Map.of(), FaultSupport.DEMO_REQUEST).status());
     }
   }
 

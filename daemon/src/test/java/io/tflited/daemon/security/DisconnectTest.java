@@ -3,6 +3,7 @@ package io.tflited.daemon.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.TestModels;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.http.Api;
@@ -57,7 +58,7 @@ class DisconnectTest {
           + "Inference-Header-Content-Length: " + head.length + "\r\nContent-Length: " + (head.length + BIG) + "\r\n\r\n";
       for (int i = 0; i < 3; i++) {
         // Mid-answer: read the status line and a little of the body, then hang up.
-        try (Raw h = new Raw(server.tcpAddress())) {
+        try (RawHttp h = new RawHttp(server.tcpAddress())) {
           h.send(request);
           h.send(head);
           h.send(new byte[BIG]);
@@ -69,7 +70,7 @@ class DisconnectTest {
         // Before the answer: the request with pipelined ones right behind it (in one write, so
         // the server reads them with the end of the body), then hang up at once. The small
         // answers are ready first and wait behind the big one, whose write fails.
-        try (Raw h = new Raw(server.tcpAddress())) {
+        try (RawHttp h = new RawHttp(server.tcpAddress())) {
           java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
           all.writeBytes(request.getBytes(StandardCharsets.US_ASCII));
           all.writeBytes(head);
@@ -78,14 +79,14 @@ class DisconnectTest {
           h.send(all.toByteArray());
         }
         // Mid-body: headers promise more than is sent.
-        try (Raw h = new Raw(server.tcpAddress())) {
+        try (RawHttp h = new RawHttp(server.tcpAddress())) {
           h.send(request);
           h.send(head);
         }
       }
       awaitZero(server::inFlight, "in-flight requests after the clients left");
       awaitZero(server::openConnections, "open connections after the clients left");
-      try (Raw h = new Raw(server.tcpAddress())) {
+      try (RawHttp h = new RawHttp(server.tcpAddress())) {
         assertEquals(200, h.get("/v2/health/live", Map.of()).status());
       }
     } finally {

@@ -3,6 +3,7 @@ package io.tflited.daemon.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.TestModels;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.lifecycle.Daemon;
@@ -82,30 +83,30 @@ class LimitsTest {
     }
   }
 
-  private static Raw raw() throws IOException {
-    return new Raw(daemon.tcpAddress());
+  private static RawHttp raw() throws IOException {
+    return new RawHttp(daemon.tcpAddress());
   }
 
-  private static Raw.Reply post(String path, Map<String, String> headers, byte[] body) throws IOException {
-    try (Raw h = raw()) {
+  private static RawHttp.Reply post(String path, Map<String, String> headers, byte[] body) throws IOException {
+    try (RawHttp h = raw()) {
       return h.request("POST", path, headers, body);
     }
   }
 
-  private static Raw.Reply infer(String model, String json) throws IOException {
+  private static RawHttp.Reply infer(String model, String json) throws IOException {
     return post("/v2/models/" + model + "/infer", JSON, json.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void oversizedHeadersGet431AndLongRequestLines414() throws Exception {
-    try (Raw h = raw()) {
-      Raw.Reply r = h.get("/v2/health/live", Map.of("X-Big", "a".repeat(5000)));
+    try (RawHttp h = raw()) {
+      RawHttp.Reply r = h.get("/v2/health/live", Map.of("X-Big", "a".repeat(5000)));
       assertEquals(431, r.status(), r.text());
       assertTrue(r.text().contains("max_header_bytes"), r.text());
       assertEquals("close", r.header("connection"));
       assertTrue(h.closedByServer());
     }
-    try (Raw h = raw()) {
+    try (RawHttp h = raw()) {
       List<String> many = new ArrayList<>();
       StringBuilder req = new StringBuilder("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n");
       for (int i = 0; i < 400; i++) {
@@ -114,25 +115,25 @@ class LimitsTest {
       h.send(req.append("\r\n").toString());
       assertEquals(431, h.read().status(), "many small headers add up");
     }
-    try (Raw h = raw()) {
-      Raw.Reply r = h.get("/v2/models/" + "a".repeat(5000), Map.of());
+    try (RawHttp h = raw()) {
+      RawHttp.Reply r = h.get("/v2/models/" + "a".repeat(5000), Map.of());
       assertEquals(414, r.status(), r.text());
     }
-    try (Raw h = raw()) {
+    try (RawHttp h = raw()) {
       assertEquals(200, h.get("/v2/health/live", Map.of("X-Fine", "a".repeat(2000))).status());
     }
   }
 
   @Test
   void bodiesOverTheLimitGet413WithOrWithoutContentLength() throws Exception {
-    Raw.Reply r;
-    try (Raw h = raw()) { // refused from Content-Length alone, before any body byte is sent
+    RawHttp.Reply r;
+    try (RawHttp h = raw()) { // refused from Content-Length alone, before any body byte is sent
       h.send("POST /v2/models/dyn/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           + "Content-Length: " + ((1 << 20) + 1) + "\r\n\r\n");
       r = h.read();
       assertEquals(413, r.status(), r.text());
     }
-    try (Raw h = raw()) {
+    try (RawHttp h = raw()) {
       h.send("POST /v2/models/dyn/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n");
       byte[] chunk = new byte[64 * 1024];
@@ -156,7 +157,7 @@ class LimitsTest {
   @Test
   void tensorElementsAreCheckedFromTheShapeBeforeAllocating() throws Exception {
     // No data at all: the shape alone is refused, so nothing was sized from it.
-    Raw.Reply r = infer("free", "{\"inputs\":[{\"name\":\"x\",\"shape\":[4,300],\"datatype\":\"FP32\"}]}");
+    RawHttp.Reply r = infer("free", "{\"inputs\":[{\"name\":\"x\",\"shape\":[4,300],\"datatype\":\"FP32\"}]}");
     assertEquals(413, r.status(), r.text());
     assertTrue(r.text().contains("max_tensor_elements") && r.text().contains("1200"), r.text());
     r = infer("free3", "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,2147483647,2147483647],\"datatype\":\"FP32\","
@@ -184,7 +185,7 @@ class LimitsTest {
 
   @Test
   void batchesOverMaxBatchGet400() throws Exception {
-    Raw.Reply r = infer("dyn", "{\"inputs\":[{\"name\":\"x\",\"shape\":[9,2],\"datatype\":\"FP32\","
+    RawHttp.Reply r = infer("dyn", "{\"inputs\":[{\"name\":\"x\",\"shape\":[9,2],\"datatype\":\"FP32\","
         + "\"data\":[" + "1,".repeat(17) + "1]}]}");
     assertEquals(400, r.status(), r.text());
     assertTrue(r.text().contains("max_batch"), r.text());
@@ -203,7 +204,7 @@ class LimitsTest {
   @Test
   void jsonNestingAndNumberLengthAreBounded() throws Exception {
     String deep = "[".repeat(200) + "1" + "]".repeat(200);
-    Raw.Reply r = infer("dyn", "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":" + deep + "}]}");
+    RawHttp.Reply r = infer("dyn", "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":" + deep + "}]}");
     assertEquals(400, r.status(), r.text());
     assertTrue(r.text().toLowerCase().contains("nesting"), r.text());
     r = infer("dyn", "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1," + "9".repeat(500) + "]}]}");
@@ -271,17 +272,17 @@ class LimitsTest {
     for (Object[] b : bombs) {
       byte[] body = (byte[]) b[1];
       assertTrue(body.length < 2048, "a tiny file: " + body.length);
-      Raw.Reply r = post("/v1/models/rgb8:classify", Map.of("Content-Type", (String) b[0]), body);
+      RawHttp.Reply r = post("/v1/models/rgb8:classify", Map.of("Content-Type", (String) b[0]), body);
       assertEquals(413, r.status(), b[0] + ": " + r.text());
       assertTrue(r.text().contains("pixels") || r.text().contains("heap"), r.text());
     }
     // BMP is uncompressed: the JDK reader checks the declared size against the data in the
     // header already and refuses the mismatch (400) without allocating the raster.
-    Raw.Reply bmp = post("/v1/models/rgb8:classify", Map.of("Content-Type", "image/bmp"), bmpDeclaring(100_000, 100_000));
+    RawHttp.Reply bmp = post("/v1/models/rgb8:classify", Map.of("Content-Type", "image/bmp"), bmpDeclaring(100_000, 100_000));
     assertTrue(bmp.status() == 400 || bmp.status() == 413, bmp.text());
     assertTrue(bmp.text().contains("width/height") || bmp.text().contains("pixels"), bmp.text());
     // The same files with their real size decode and classify.
-    Raw.Reply ok = post("/v1/models/rgb8:classify", Map.of("Content-Type", "image/png"), pngDeclaring(8, 8));
+    RawHttp.Reply ok = post("/v1/models/rgb8:classify", Map.of("Content-Type", "image/png"), pngDeclaring(8, 8));
     assertEquals(200, ok.status(), ok.text());
     ok = post("/v1/models/rgb8:classify", Map.of("Content-Type", "image/jpeg"), jpegDeclaring(8, 8));
     assertEquals(200, ok.status(), ok.text());
@@ -296,11 +297,11 @@ class LimitsTest {
     Daemon d = Daemon.start(c, Map.of());
     try {
       var at = d.tcpAddress();
-      try (Raw a = new Raw(at); Raw b = new Raw(at)) {
+      try (RawHttp a = new RawHttp(at); RawHttp b = new RawHttp(at)) {
         assertEquals(200, a.get("/v2/health/live", Map.of()).status());
         assertEquals(200, b.get("/v2/health/live", Map.of()).status());
-        try (Raw third = new Raw(at)) {
-          Raw.Reply r = third.read(); // answered without sending anything
+        try (RawHttp third = new RawHttp(at)) {
+          RawHttp.Reply r = third.read(); // answered without sending anything
           assertEquals(503, r.status(), r.text());
           assertEquals("1", r.header("retry-after"));
           assertTrue(r.text().contains("max_connections"), r.text());
@@ -312,7 +313,7 @@ class LimitsTest {
       long end = System.nanoTime() + 10_000_000_000L;
       boolean released = false;
       while (!released && System.nanoTime() < end) {
-        try (Raw a = new Raw(at); Raw b = new Raw(at)) {
+        try (RawHttp a = new RawHttp(at); RawHttp b = new RawHttp(at)) {
           released = a.get("/v2/health/live", Map.of()).status() == 200
               && b.get("/v2/health/live", Map.of()).status() == 200;
         } catch (IOException | NumberFormatException stillFull) {

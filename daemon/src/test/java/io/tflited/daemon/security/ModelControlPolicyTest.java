@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.config.DaemonConfig.ModelControl;
 import io.tflited.daemon.lifecycle.Daemon;
@@ -75,7 +76,7 @@ class ModelControlPolicyTest {
   }
 
   private static int index(java.net.SocketAddress at) throws Exception {
-    try (Raw h = new Raw(at)) {
+    try (RawHttp h = new RawHttp(at)) {
       return h.request("POST", "/v2/repository/index", AUTH, new byte[0]).status();
     }
   }
@@ -87,8 +88,8 @@ class ModelControlPolicyTest {
     Daemon d = start(ModelControl.LOCAL);
     try {
       int port = d.tcpAddress().getPort();
-      try (Raw h = new Raw(new InetSocketAddress(lan.get(), port))) {
-        Raw.Reply r = h.request("POST", "/v2/repository/index", AUTH, new byte[0]);
+      try (RawHttp h = new RawHttp(new InetSocketAddress(lan.get(), port))) {
+        RawHttp.Reply r = h.request("POST", "/v2/repository/index", AUTH, new byte[0]);
         assertEquals(403, r.status(), "client at " + lan.get() + ": " + r.text());
         assertTrue(r.text().contains("model_control"), r.text());
         assertEquals(403, h.request("POST", "/v2/repository/models/demo/unload", AUTH, new byte[0]).status());

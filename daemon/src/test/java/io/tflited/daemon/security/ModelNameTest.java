@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.TestModels;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.config.ModelPaths;
@@ -53,14 +54,14 @@ class ModelNameTest {
     }
   }
 
-  private static Raw.Reply post(String path) throws Exception {
-    try (Raw h = new Raw(daemon.tcpAddress())) {
+  private static RawHttp.Reply post(String path) throws Exception {
+    try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
       return h.request("POST", path, Map.of(), new byte[0]);
     }
   }
 
-  private static Raw.Reply get(String path) throws Exception {
-    try (Raw h = new Raw(daemon.tcpAddress())) {
+  private static RawHttp.Reply get(String path) throws Exception {
+    try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
       return h.get(path, Map.of());
     }
   }
@@ -73,7 +74,7 @@ class ModelNameTest {
       "a%5cb", "..%5c..%5csecret", ".hidden", "-dash", "my%20model", "nul%00", "x".repeat(129), "a..b",
     };
     for (String n : names) {
-      Raw.Reply r = post("/v2/repository/models/" + n + "/load");
+      RawHttp.Reply r = post("/v2/repository/models/" + n + "/load");
       assertEquals(400, r.status(), n + " -> " + r.text());
       assertTrue(r.text().contains("\"error\""), r.text());
     }
@@ -85,7 +86,7 @@ class ModelNameTest {
 
   @Test
   void symlinkOutOfTheModelDirectoryIsRefused() throws Exception {
-    Raw.Reply r = post("/v2/repository/models/link/load");
+    RawHttp.Reply r = post("/v2/repository/models/link/load");
     assertEquals(400, r.status(), r.text());
     assertTrue(r.text().contains("outside the model directory"), r.text());
     String list = get("/v2/models").text();
@@ -112,7 +113,7 @@ class ModelNameTest {
     assertEquals(400, post("/v2/repository/models/%2e%2e/unload").status());
     // Malformed percent-encoding is a 400 answer, not a dropped connection.
     for (String bad : new String[] {"/v2/models/%zz", "/v2/models/good%", "/v2/models/good?x=%zz"}) {
-      Raw.Reply r = get(bad);
+      RawHttp.Reply r = get(bad);
       assertEquals(400, r.status(), bad + " -> " + r.text());
       assertTrue(r.text().contains("\"error\""), r.text());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tflited.daemon.Main;
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.cli.Args;
 import io.tflited.daemon.cli.UsageException;
 import io.tflited.daemon.config.ConfigLoader;
@@ -59,8 +60,8 @@ class SecurityTest {
     return ConfigLoader.load(ConfigLoader.declare(new Args("serve")).parse(argv), env);
   }
 
-  private static Raw tcp() throws IOException {
-    return new Raw(daemon.tcpAddress());
+  private static RawHttp tcp() throws IOException {
+    return new RawHttp(daemon.tcpAddress());
   }
 
   @Test
@@ -141,8 +142,8 @@ class SecurityTest {
 
   @Test
   void tcpRequestsNeedTheBearerToken() throws Exception {
-    try (Raw h = tcp()) {
-      Raw.Reply r = h.get("/v2/models", Map.of());
+    try (RawHttp h = tcp()) {
+      RawHttp.Reply r = h.get("/v2/models", Map.of());
       assertEquals(401, r.status(), r.text());
       assertTrue(r.header("www-authenticate").startsWith("Bearer"), r.headers().toString());
       assertTrue(M.readTree(r.body()).get("error").asText().contains("Authorization"), r.text());
@@ -174,21 +175,21 @@ class SecurityTest {
   void refusedRequestsAreAnsweredBeforeTheirBody() throws Exception {
     // 50 MB announced, nothing sent: the 401 comes from the head alone, no 100 Continue, no
     // buffering; the connection closes since the body would follow.
-    try (Raw h = tcp()) {
+    try (RawHttp h = tcp()) {
       h.send("POST /v2/models/demo/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           + "Expect: 100-continue\r\nContent-Length: 50000000\r\n\r\n");
-      Raw.Reply r = h.read();
+      RawHttp.Reply r = h.read();
       assertEquals(401, r.status(), r.text());
       assertEquals("close", r.header("connection"));
       assertTrue(h.closedByServer());
     }
     // Chunked, likewise.
-    try (Raw h = tcp()) {
+    try (RawHttp h = tcp()) {
       h.send("POST /v2/models/demo/infer HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n");
       assertEquals(401, h.read().status());
     }
     // Without a body the connection stays open.
-    try (Raw h = tcp()) {
+    try (RawHttp h = tcp()) {
       assertEquals(401, h.get("/v2/models", Map.of()).status());
       assertEquals(200, h.get("/v2/models", Map.of("Authorization", "Bearer " + TOKEN)).status());
     }
@@ -196,7 +197,7 @@ class SecurityTest {
 
   @Test
   void healthProbesAreOpen() throws Exception {
-    try (Raw h = tcp()) {
+    try (RawHttp h = tcp()) {
       assertEquals(200, h.get("/v2/health/live", Map.of()).status());
       assertEquals(200, h.get("/v2/health/ready", Map.of()).status());
       assertEquals(401, h.get("/v2/health/ready/", Map.of()).status(), "only the exact probe paths are open");
@@ -205,8 +206,8 @@ class SecurityTest {
 
   @Test
   void unixSocketClientsNeedNoToken() throws Exception {
-    try (Raw h = new Raw(UnixDomainSocketAddress.of(daemon.socketPath()))) {
-      Raw.Reply r = h.get("/v2/models", Map.of());
+    try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(daemon.socketPath()))) {
+      RawHttp.Reply r = h.get("/v2/models", Map.of());
       assertEquals(200, r.status(), r.text());
       assertEquals(200, h.get("/metrics", Map.of()).status());
       assertEquals(200, h.request("POST", "/v2/repository/index", Map.of(), new byte[0]).status());

@@ -3,6 +3,7 @@ package io.tflited.daemon.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.TestModels;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.lifecycle.Daemon;
@@ -78,7 +79,7 @@ class SlowClientTest {
         byte[] body = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}"
             .getBytes(StandardCharsets.UTF_8);
         while (!stop.get()) {
-          try (Raw h = new Raw(daemon.tcpAddress())) {
+          try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
             boolean good = h.get("/v2/health/ready", Map.of()).status() == 200
                 && h.request("POST", "/v2/models/vec/infer", Map.of("Content-Type", "application/json"), body)
                     .status() == 200;
@@ -103,7 +104,7 @@ class SlowClientTest {
   }
 
   /** Sends {@code bytes} one at a time, 100 ms apart, until done or the server hangs up. */
-  private static CompletableFuture<Boolean> trickle(Raw h, byte[] bytes) {
+  private static CompletableFuture<Boolean> trickle(RawHttp h, byte[] bytes) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         for (byte b : bytes) {
@@ -122,12 +123,12 @@ class SlowClientTest {
 
   @Test
   void slowlorisHeadersAreCutOffWith408WhileOthersAreServed() throws Exception {
-    try (Others others = new Others(); Raw slow = new Raw(daemon.tcpAddress())) {
+    try (Others others = new Others(); RawHttp slow = new RawHttp(daemon.tcpAddress())) {
       slow.send("GET /v2/health/live HTTP/1.1\r\nHost: x\r\n");
       // 60 header bytes at 10 per second would take 6 s; the limit is 1 s.
       CompletableFuture<Boolean> sent = trickle(slow, "X-Slow: abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmn\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
-      Raw.Reply r = slow.read();
+      RawHttp.Reply r = slow.read();
       assertEquals(408, r.status(), r.text());
       assertTrue(r.text().contains("read_timeout_ms"), r.text());
       assertTrue(slow.closedByServer());
@@ -140,7 +141,7 @@ class SlowClientTest {
 
   @Test
   void silentConnectionGets408() throws Exception {
-    try (Raw silent = new Raw(daemon.tcpAddress())) {
+    try (RawHttp silent = new RawHttp(daemon.tcpAddress())) {
       assertEquals(408, silent.read().status());
       assertTrue(silent.closedByServer());
     }
@@ -148,7 +149,7 @@ class SlowClientTest {
 
   @Test
   void trickledBodyGets408() throws Exception {
-    try (Raw slow = new Raw(daemon.tcpAddress())) {
+    try (RawHttp slow = new RawHttp(daemon.tcpAddress())) {
       slow.send("POST /v2/models/vec/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
           + "Content-Length: 100\r\n\r\n{");
       CompletableFuture<Boolean> sent = trickle(slow, " ".repeat(99).getBytes(StandardCharsets.US_ASCII));
@@ -159,7 +160,7 @@ class SlowClientTest {
 
   @Test
   void idleKeepAliveConnectionIsClosedSilently() throws Exception {
-    try (Raw h = new Raw(daemon.tcpAddress())) {
+    try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
       assertEquals(200, h.get("/v2/health/live", Map.of()).status());
       assertEquals(200, h.get("/v2/health/live", Map.of()).status(), "kept alive");
       // The next read blocks until the server closes: EOF without a 408 (nothing was asked).
@@ -174,7 +175,7 @@ class SlowClientTest {
         + "\"parameters\":{\"binary_data_size\":" + BIG + "}}]}").getBytes(StandardCharsets.UTF_8);
     byte[] body = new byte[head.length + input.length];
     System.arraycopy(head, 0, body, 0, head.length);
-    try (Raw reader = new Raw(daemon.tcpAddress(), null, 4096)) {
+    try (RawHttp reader = new RawHttp(daemon.tcpAddress(), null, 4096)) {
       reader.send(("POST /v2/models/flags/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
           + "Inference-Header-Content-Length: " + head.length + "\r\nContent-Length: " + body.length + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
@@ -187,7 +188,7 @@ class SlowClientTest {
         assertTrue(others.ok.get() > 0, "other clients were answered while one stopped reading");
         assertEquals(0, others.failed.get());
       }
-      Raw.Reply r = null;
+      RawHttp.Reply r = null;
       long got;
       try {
         r = reader.read();
@@ -200,7 +201,7 @@ class SlowClientTest {
       assertTrue(reader.closedByServer() || r == null, "the connection was closed");
     }
     // The server is fine afterwards.
-    try (Raw h = new Raw(daemon.tcpAddress())) {
+    try (RawHttp h = new RawHttp(daemon.tcpAddress())) {
       assertEquals(200, h.get("/v2/health/ready", Map.of()).status());
     }
   }

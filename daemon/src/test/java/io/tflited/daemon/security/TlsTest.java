@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tflited.daemon.RawHttp;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.lifecycle.Daemon;
 import java.io.IOException;
@@ -126,7 +127,7 @@ class TlsTest {
 
   @Test
   void unixSocketStaysPlainHttp() throws Exception {
-    try (Raw h = new Raw(UnixDomainSocketAddress.of(daemon.socketPath()))) {
+    try (RawHttp h = new RawHttp(UnixDomainSocketAddress.of(daemon.socketPath()))) {
       assertEquals(200, h.get("/v2/models", Map.of()).status());
     }
   }

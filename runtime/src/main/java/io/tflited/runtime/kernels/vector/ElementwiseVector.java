@@ -48,6 +48,8 @@ public final class ElementwiseVector {
   private static final VectorSpecies<Byte> BH =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(Species.BITS / 2));
   static final int CHUNK = 1024;
+  /** {@code pairShift} of a block in the lane layout: L bytes cast to L ints. */
+  private static final int LANE_LAYOUT = -1;
   private static final ThreadLocal<int[]> BUFFER = ThreadLocal.withInitial(() -> new int[CHUNK]);
 
   /** Whether the 8-bit rows have a vector loop at this width (every supported width does). */
@@ -100,29 +102,48 @@ public final class ElementwiseVector {
   public static BinaryRow mul8(
       boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
       BinaryRow scalar) {
-    return ONE_BLOCK
-        ? mul8Lanes(signed, off1, off2, outOff, m, s, lo, hi, scalar)
-        : mul8Pairs(signed, off1, off2, outOff, m, s, lo, hi, scalar);
+    return mul8(!ONE_BLOCK, signed, off1, off2, outOff, m, s, lo, hi, scalar);
   }
 
-  /** {@link #mul8} with blocks of L elements in L int lanes (from 256 bits). */
-  static BinaryRow mul8Lanes(
+  /** {@link #mul8} in the pair layout (any width; used at 128 bits): see the class comment. */
+  static BinaryRow mul8Pairs(
       boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
       BinaryRow scalar) {
-    RequantizeVector.Params p = RequantizeVector.Params.uniformOf(m, s, 1);
-    int mh = p.mHigh()[0];
-    int ml = p.mLow()[0];
-    int left = p.left()[0];
-    int right = p.right()[0];
-    int mask = p.mask()[0];
+    return mul8(true, signed, off1, off2, outOff, m, s, lo, hi, scalar);
+  }
+
+  /**
+   * {@link #mul8} in either layout. Lane layout: one pass stores each block's bytes. Pair
+   * layout: per chunk, pass 1 writes each half block's clamped result to the int32 buffer,
+   * pass 2 packs and stores the bytes.
+   */
+  private static BinaryRow mul8(
+      boolean pairs, boolean signed, int off1, int off2, int outOff, int m, int s, int lo,
+      int hi, BinaryRow scalar) {
+    int[] rq = split(m, s);
+    // The block's constants in one array: fewer arguments to a method C2 does not inline.
+    int[] p = {rq[0], rq[1], rq[2], rq[3], rq[4], outOff, lo, hi};
     int byteMask = signed ? -1 : 0xff;
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
+      int block = pairs ? 2 * lanes : lanes;
       int k = 0;
-      if ((as | bs) == 1 && VectorWarmup.ready()) {
-        for (; k + lanes <= n; k += lanes) {
-          mulBlock(a, ai + k * as, as == 0, b, bi + k * bs, bs == 0, byteMask, off1, off2,
-              outOff, mh, ml, left, right, mask, lo, hi, o, oi + k);
+      if ((as | bs) == 1 && n >= block && VectorWarmup.ready()) {
+        int[] buf = pairs ? BUFFER.get() : null;
+        int vecN = n - n % block;
+        for (; k < vecN; ) {
+          int len = Math.min(CHUNK, vecN - k);
+          for (int j = 0; j < len; j += lanes) {
+            int e = k + (j & -block);
+            mul8Block(a, ai + e * as, as == 0, b, bi + e * bs, bs == 0, byteMask,
+                pairShift(pairs, j, lanes), off1, off2, p, o, buf, pairs ? j : oi + k + j);
+          }
+          if (pairs) {
+            for (int j = 0; j < len; j += block) {
+              pack(buf, j, o, oi + k + j);
+            }
+          }
+          k += len;
         }
       }
       if (k < n) {
@@ -131,29 +152,59 @@ public final class ElementwiseVector {
     };
   }
 
-  private static void mulBlock(
+  /**
+   * {@code pairShift} of the blocks' loads: {@link #LANE_LAYOUT}, or in the pair layout the
+   * half block at buffer index j: its block's evens (pair shift 16) or odds (0).
+   */
+  private static int pairShift(boolean pairs, int j, int lanes) {
+    return !pairs ? LANE_LAYOUT : (j & lanes) == 0 ? 16 : 0;
+  }
+
+  /**
+   * One block of L MUL results. Lane layout ({@code pairShift == LANE_LAYOUT}): L bytes from
+   * a and b, results stored as L bytes at o[dst..]. Pair layout: the evens ({@code pairShift}
+   * 16) or odds (0) of 2L bytes, clamped results stored at buf[dst..] for {@link #pack}. p:
+   * {mHigh, mLow, left, right, mask} as {@link #split}, then outOff, lo, hi. (One array and
+   * one destination index: fewer arguments, cheaper calls, as C2 does not inline this method.)
+   */
+  private static void mul8Block(
       byte[] a, int ai, boolean aScalar, byte[] b, int bi, boolean bScalar, int byteMask,
-      int off1, int off2, int outOff, int mh, int ml, int left, int right, int mask, int lo,
-      int hi, byte[] o, int oi) {
+      int pairShift, int off1, int off2, int[] p, byte[] o, int[] buf, int dst) {
+    // Below 256 bits only the pair layout is built: ONE_BLOCK (a static final) lets C2 drop the
+    // lane branches there. Written here, not in a helper: measured 7% slower at 128 bits.
+    boolean laneLayout = ONE_BLOCK && pairShift == LANE_LAYOUT;
+    // Pairs: even = pair << 16 >> 16, odd = pair << 0 >> 16 (widened shorts masked for uint8).
     IntVector xa = aScalar
         ? IntVector.broadcast(Species.I, a[ai] & byteMask)
-        : ((IntVector) ByteVector.fromArray(BQ, a, ai).castShape(Species.I, 0)).and(byteMask);
+        : laneLayout
+            ? ((IntVector) ByteVector.fromArray(BQ, a, ai).castShape(Species.I, 0)).and(byteMask)
+            : ((ShortVector) ByteVector.fromArray(BH, a, ai).castShape(Species.S, 0))
+                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
+                .lanewise(ASHR, 16);
     IntVector xb = bScalar
         ? IntVector.broadcast(Species.I, b[bi] & byteMask)
-        : ((IntVector) ByteVector.fromArray(BQ, b, bi).castShape(Species.I, 0)).and(byteMask);
-    IntVector x = xa.add(off1).mul(xb.add(off2)).lanewise(LSHL, left);
+        : laneLayout
+            ? ((IntVector) ByteVector.fromArray(BQ, b, bi).castShape(Species.I, 0)).and(byteMask)
+            : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0))
+                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
+                .lanewise(ASHR, 16);
+    IntVector x = xa.add(off1).mul(xb.add(off2)).lanewise(LSHL, p[2]);
     // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
     IntVector xh = x.lanewise(ASHR, 16);
     IntVector xl = x.and(0xffff);
-    IntVector b1 = xh.mul(ml);
-    IntVector b2 = xl.mul(mh).add(xl.mul(ml).lanewise(LSHR, 16));
+    IntVector b1 = xh.mul(p[1]);
+    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
     IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    IntVector r = xh.mul(mh).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
+    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
         .add(b2.lanewise(ASHR, 15)).add(low);
-    IntVector thr = IntVector.broadcast(Species.I, mask >> 1).sub(r.lanewise(ASHR, 31));
-    IntVector v = r.lanewise(ASHR, right).add(thr.sub(r.and(mask)).lanewise(LSHR, 31));
-    v = v.add(outOff).max(lo).min(hi);
-    ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
+    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
+    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
+    v = v.add(p[5]).max(p[6]).min(p[7]);
+    if (laneLayout) {
+      ((ByteVector) v.castShape(BQ, 0)).intoArray(o, dst);
+    } else {
+      v.intoArray(buf, dst);
+    }
   }
 
   /**
@@ -166,35 +217,56 @@ public final class ElementwiseVector {
   public static BinaryRow add8(
       boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
       int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
-    return ONE_BLOCK
-        ? add8Lanes(signed, off1, off2, outOff, leftShift, m1, s1, m2, s2, mo, so, lo, hi, scalar)
-        : add8Pairs(signed, off1, off2, outOff, leftShift, m1, s1, m2, s2, mo, so, lo, hi, scalar);
+    return add8(!ONE_BLOCK, signed, off1, off2, outOff, leftShift, m1, s1, m2, s2, mo, so, lo,
+        hi, scalar);
   }
 
-  /** {@link #add8} with blocks of L elements in L int lanes (from 256 bits). */
-  static BinaryRow add8Lanes(
+  /** {@link #add8} in the pair layout (any width; used at 128 bits): see the class comment. */
+  static BinaryRow add8Pairs(
       boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
       int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
+    return add8(true, signed, off1, off2, outOff, leftShift, m1, s1, m2, s2, mo, so, lo, hi,
+        scalar);
+  }
+
+  /**
+   * {@link #add8} in either layout: per chunk, input 1 rescaled into the buffer, input 2
+   * rescaled and added, then the output requantized (lane layout: stored as bytes; pair layout:
+   * clamped in place, then packed).
+   */
+  private static BinaryRow add8(
+      boolean pairs, boolean signed, int off1, int off2, int outOff, int leftShift, int m1,
+      int s1, int m2, int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
     int[] p1 = split(m1, s1);
     int[] p2 = split(m2, s2);
     int[] po = split(mo, so);
     int byteMask = signed ? -1 : 0xff;
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
+      int block = pairs ? 2 * lanes : lanes;
       int k = 0;
-      if ((as | bs) == 1 && n >= lanes && VectorWarmup.ready()) {
+      if ((as | bs) == 1 && n >= block && VectorWarmup.ready()) {
         int[] buf = BUFFER.get();
-        int vecN = n - n % lanes;
+        int vecN = n - n % block;
         for (; k < vecN; ) {
           int len = Math.min(CHUNK, vecN - k);
           for (int j = 0; j < len; j += lanes) {
-            rescale8(a, ai + (k + j) * as, as == 0, byteMask, off1, leftShift, p1, buf, j, false);
+            int e = k + (j & -block);
+            rescale8(a, ai + e * as, as == 0, byteMask, pairShift(pairs, j, lanes), off1,
+                leftShift, p1, buf, j, false);
           }
           for (int j = 0; j < len; j += lanes) {
-            rescale8(b, bi + (k + j) * bs, bs == 0, byteMask, off2, leftShift, p2, buf, j, true);
+            int e = k + (j & -block);
+            rescale8(b, bi + e * bs, bs == 0, byteMask, pairShift(pairs, j, lanes), off2,
+                leftShift, p2, buf, j, true);
           }
           for (int j = 0; j < len; j += lanes) {
-            output8(buf, j, po, outOff, lo, hi, o, oi + k + j);
+            output8(buf, j, po, outOff, lo, hi, pairs, o, oi + k + j);
+          }
+          if (pairs) {
+            for (int j = 0; j < len; j += block) {
+              pack(buf, j, o, oi + k + j);
+            }
           }
           k += len;
         }
@@ -211,12 +283,23 @@ public final class ElementwiseVector {
     return new int[] {p.mHigh()[0], p.mLow()[0], p.left()[0], p.right()[0], p.mask()[0]};
   }
 
+  /**
+   * One ADD input's block of L elements, offset, shifted and rescaled, stored at buf[j..]
+   * (added to what is there when {@code accumulate}). The L elements: L bytes at xs[xi..]
+   * ({@code pairShift == LANE_LAYOUT}), or the evens (16) or odds (0) of 2L bytes.
+   */
   private static void rescale8(
-      byte[] xs, int xi, boolean broadcast, int byteMask, int offset, int leftShift, int[] p,
-      int[] buf, int j, boolean accumulate) {
+      byte[] xs, int xi, boolean broadcast, int byteMask, int pairShift, int offset,
+      int leftShift, int[] p, int[] buf, int j, boolean accumulate) {
+    boolean laneLayout = ONE_BLOCK && pairShift == LANE_LAYOUT; // as in mul8Block
+    // Pairs: even = pair << 16 >> 16, odd = pair << 0 >> 16 (widened shorts masked for uint8).
     IntVector in = broadcast
         ? IntVector.broadcast(Species.I, xs[xi] & byteMask)
-        : ((IntVector) ByteVector.fromArray(BQ, xs, xi).castShape(Species.I, 0)).and(byteMask);
+        : laneLayout
+            ? ((IntVector) ByteVector.fromArray(BQ, xs, xi).castShape(Species.I, 0)).and(byteMask)
+            : ((ShortVector) ByteVector.fromArray(BH, xs, xi).castShape(Species.S, 0))
+                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
+                .lanewise(ASHR, 16);
     IntVector x = in.add(offset).lanewise(LSHL, leftShift).lanewise(LSHL, p[2]);
     // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
     IntVector xh = x.lanewise(ASHR, 16);
@@ -234,8 +317,12 @@ public final class ElementwiseVector {
     v.intoArray(buf, j);
   }
 
+  /**
+   * The ADD output requantization of buf[j..], offset and clamped: stored as L bytes at
+   * o[oi..] (lane layout) or in place for {@link #pack} (pair layout).
+   */
   private static void output8(
-      int[] buf, int j, int[] p, int outOff, int lo, int hi, byte[] o, int oi) {
+      int[] buf, int j, int[] p, int outOff, int lo, int hi, boolean pairs, byte[] o, int oi) {
     IntVector x = IntVector.fromArray(Species.I, buf, j).lanewise(LSHL, p[2]);
     // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
     IntVector xh = x.lanewise(ASHR, 16);
@@ -248,154 +335,11 @@ public final class ElementwiseVector {
     IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
     IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
     v = v.add(outOff).max(lo).min(hi);
-    ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
-  }
-
-  /**
-   * {@link #mul8} in the pair layout (any width; used at 128 bits): per chunk, pass 1 writes
-   * each half block's clamped result to the int32 buffer, pass 2 packs and stores the bytes.
-   */
-  static BinaryRow mul8Pairs(
-      boolean signed, int off1, int off2, int outOff, int m, int s, int lo, int hi,
-      BinaryRow scalar) {
-    int[] p = split(m, s);
-    short byteMask = (short) (signed ? -1 : 0xff);
-    return (a, ai, as, b, bi, bs, o, oi, n) -> {
-      int lanes = Species.I.length();
-      int block = 2 * lanes;
-      int k = 0;
-      if ((as | bs) == 1 && n >= block && VectorWarmup.ready()) {
-        int[] buf = BUFFER.get();
-        int vecN = n - n % block;
-        for (; k < vecN; ) {
-          int len = Math.min(CHUNK, vecN - k);
-          // Half block h: elements of block h / 2, evens (pair shift 16) or odds (shift 0).
-          for (int j = 0; j < len; j += lanes) {
-            int e = k + (j & -block);
-            int shift = (j & lanes) == 0 ? 16 : 0;
-            mulHalf(a, ai + e * as, as == 0, b, bi + e * bs, bs == 0, byteMask, shift, off1, off2,
-                outOff, p, lo, hi, buf, j);
-          }
-          for (int j = 0; j < len; j += block) {
-            pack(buf, j, o, oi + k + j);
-          }
-          k += len;
-        }
-      }
-      if (k < n) {
-        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + k, n - k);
-      }
-    };
-  }
-
-  private static void mulHalf(
-      byte[] a, int ai, boolean aScalar, byte[] b, int bi, boolean bScalar, short byteMask,
-      int shift, int off1, int off2, int outOff, int[] p, int lo, int hi, int[] buf, int j) {
-    // even = pair << 16 >> 16, odd = pair << 0 >> 16 (the widened shorts are masked for uint8).
-    IntVector xa = aScalar
-        ? IntVector.broadcast(Species.I, a[ai] & byteMask)
-        : ((ShortVector) ByteVector.fromArray(BH, a, ai).castShape(Species.S, 0)).and(byteMask)
-            .reinterpretAsInts().lanewise(LSHL, shift).lanewise(ASHR, 16);
-    IntVector xb = bScalar
-        ? IntVector.broadcast(Species.I, b[bi] & byteMask)
-        : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0)).and(byteMask)
-            .reinterpretAsInts().lanewise(LSHL, shift).lanewise(ASHR, 16);
-    IntVector x = xa.add(off1).mul(xb.add(off2)).lanewise(LSHL, p[2]);
-    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
-    IntVector xh = x.lanewise(ASHR, 16);
-    IntVector xl = x.and(0xffff);
-    IntVector b1 = xh.mul(p[1]);
-    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
-    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
-        .add(b2.lanewise(ASHR, 15)).add(low);
-    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
-    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
-    v.add(outOff).max(lo).min(hi).intoArray(buf, j);
-  }
-
-  /** {@link #add8} in the pair layout (any width; used at 128 bits): see the class comment. */
-  static BinaryRow add8Pairs(
-      boolean signed, int off1, int off2, int outOff, int leftShift, int m1, int s1, int m2,
-      int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
-    int[] p1 = split(m1, s1);
-    int[] p2 = split(m2, s2);
-    int[] po = split(mo, so);
-    short byteMask = (short) (signed ? -1 : 0xff);
-    return (a, ai, as, b, bi, bs, o, oi, n) -> {
-      int lanes = Species.I.length();
-      int block = 2 * lanes;
-      int k = 0;
-      if ((as | bs) == 1 && n >= block && VectorWarmup.ready()) {
-        int[] buf = BUFFER.get();
-        int vecN = n - n % block;
-        for (; k < vecN; ) {
-          int len = Math.min(CHUNK, vecN - k);
-          // Half block j / L: elements of block j / 2L, evens (pair shift 16) or odds (0).
-          for (int j = 0; j < len; j += lanes) {
-            int e = k + (j & -block);
-            rescaleHalf(a, ai + e * as, as == 0, byteMask, (j & lanes) == 0 ? 16 : 0, off1,
-                leftShift, p1, buf, j, false);
-          }
-          for (int j = 0; j < len; j += lanes) {
-            int e = k + (j & -block);
-            rescaleHalf(b, bi + e * bs, bs == 0, byteMask, (j & lanes) == 0 ? 16 : 0, off2,
-                leftShift, p2, buf, j, true);
-          }
-          for (int j = 0; j < len; j += lanes) {
-            outputHalf(buf, j, po, outOff, lo, hi);
-          }
-          for (int j = 0; j < len; j += block) {
-            pack(buf, j, o, oi + k + j);
-          }
-          k += len;
-        }
-      }
-      if (k < n) {
-        scalar.apply(a, ai + k * as, as, b, bi + k * bs, bs, o, oi + k, n - k);
-      }
-    };
-  }
-
-  private static void rescaleHalf(
-      byte[] xs, int xi, boolean broadcast, short byteMask, int shift, int offset, int leftShift,
-      int[] p, int[] buf, int j, boolean accumulate) {
-    // even = pair << 16 >> 16, odd = pair << 0 >> 16 (the widened shorts are masked for uint8).
-    IntVector in = broadcast
-        ? IntVector.broadcast(Species.I, xs[xi] & byteMask)
-        : ((ShortVector) ByteVector.fromArray(BH, xs, xi).castShape(Species.S, 0)).and(byteMask)
-            .reinterpretAsInts().lanewise(LSHL, shift).lanewise(ASHR, 16);
-    IntVector x = in.add(offset).lanewise(LSHL, leftShift).lanewise(LSHL, p[2]);
-    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
-    IntVector xh = x.lanewise(ASHR, 16);
-    IntVector xl = x.and(0xffff);
-    IntVector b1 = xh.mul(p[1]);
-    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
-    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
-        .add(b2.lanewise(ASHR, 15)).add(low);
-    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
-    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
-    if (accumulate) {
-      v = v.add(IntVector.fromArray(Species.I, buf, j));
+    if (!ONE_BLOCK || pairs) {
+      v.intoArray(buf, j);
+    } else {
+      ((ByteVector) v.castShape(BQ, 0)).intoArray(o, oi);
     }
-    v.intoArray(buf, j);
-  }
-
-  /** The output requantization of {@link #output8}, clamped, in place in the buffer. */
-  private static void outputHalf(int[] buf, int j, int[] p, int outOff, int lo, int hi) {
-    IntVector x = IntVector.fromArray(Species.I, buf, j).lanewise(LSHL, p[2]);
-    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
-    IntVector xh = x.lanewise(ASHR, 16);
-    IntVector xl = x.and(0xffff);
-    IntVector b1 = xh.mul(p[1]);
-    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
-    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
-        .add(b2.lanewise(ASHR, 15)).add(low);
-    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
-    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
-    v.add(outOff).max(lo).min(hi).intoArray(buf, j);
   }
 
   /**

@@ -107,46 +107,7 @@ public final class PoolVector {
   public static void average8(
       ConvGeometry g, boolean signed, byte[] in, int inOff, int actMin, int actMax, byte[] out,
       int outOff, int rowFrom, int rowTo) {
-    if (!ONE_BLOCK) {
-      average8Pairs(g, signed, in, inOff, actMin, actMax, out, outOff, rowFrom, rowTo);
-      return;
-    }
-    final int depth = g.inC();
-    final int lanes = Species.I.length();
-    final int vecEnd = depth - depth % lanes;
-    final int mask = signed ? -1 : 0xff;
-    for (int r = rowFrom; r < rowTo; r++) {
-      int b = r / g.outH();
-      int iy0 = (r % g.outH()) * g.strideH() - g.padH();
-      int fy0 = Math.max(0, -iy0);
-      int fy1 = Math.min(g.kh(), g.inH() - iy0);
-      int o = outOff + r * g.outW() * depth;
-      for (int ox = 0; ox < g.outW(); ox++, o += depth) {
-        int ix0 = ox * g.strideW() - g.padW();
-        int fx0 = Math.max(0, -ix0);
-        int fx1 = Math.min(g.kw(), g.inW() - ix0);
-        int count = Math.max(0, fy1 - fy0) * Math.max(0, fx1 - fx0);
-        int base = inOff + ((b * g.inH() + iy0) * g.inW() + ix0) * depth;
-        for (int c = 0; c < vecEnd; c += lanes) {
-          averageBlock8(in, base + c, g.inW() * depth, depth, fy0, fy1, fx0, fx1, mask, count,
-              actMin, actMax, out, o + c);
-        }
-        for (int c = vecEnd; c < depth; c++) {
-          int acc = 0;
-          for (int fy = fy0; fy < fy1; fy++) {
-            for (int fx = fx0; fx < fx1; fx++) {
-              acc += in[base + (fy * g.inW() + fx) * depth + c] & mask;
-            }
-          }
-          if (count == 0) {
-            acc = 0;
-          } else {
-            acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-          }
-          out[o + c] = (byte) Math.min(Math.max(acc, actMin), actMax);
-        }
-      }
-    }
+    average8(g, !ONE_BLOCK, signed, in, inOff, actMin, actMax, out, outOff, rowFrom, rowTo);
   }
 
   /**
@@ -156,9 +117,16 @@ public final class PoolVector {
   static void average8Pairs(
       ConvGeometry g, boolean signed, byte[] in, int inOff, int actMin, int actMax, byte[] out,
       int outOff, int rowFrom, int rowTo) {
+    average8(g, true, signed, in, inOff, actMin, actMax, out, outOff, rowFrom, rowTo);
+  }
+
+  /** {@link #average8} with blocks of L channels, or of 2L in the pair layout. */
+  private static void average8(
+      ConvGeometry g, boolean pairs, boolean signed, byte[] in, int inOff, int actMin,
+      int actMax, byte[] out, int outOff, int rowFrom, int rowTo) {
     final int depth = g.inC();
-    final int lanes = 2 * Species.I.length();
-    final int vecEnd = depth - depth % lanes;
+    final int block = pairs ? 2 * Species.I.length() : Species.I.length();
+    final int vecEnd = depth - depth % block;
     final int mask = signed ? -1 : 0xff;
     for (int r = rowFrom; r < rowTo; r++) {
       int b = r / g.outH();
@@ -172,9 +140,14 @@ public final class PoolVector {
         int fx1 = Math.min(g.kw(), g.inW() - ix0);
         int count = Math.max(0, fy1 - fy0) * Math.max(0, fx1 - fx0);
         int base = inOff + ((b * g.inH() + iy0) * g.inW() + ix0) * depth;
-        for (int c = 0; c < vecEnd; c += lanes) {
-          averagePairs8(in, base + c, g.inW() * depth, depth, fy0, fy1, fx0, fx1,
-              (short) mask, count, actMin, actMax, out, o + c);
+        for (int c = 0; c < vecEnd; c += block) {
+          if (pairs) {
+            averagePairs8(in, base + c, g.inW() * depth, depth, fy0, fy1, fx0, fx1,
+                (short) mask, count, actMin, actMax, out, o + c);
+          } else {
+            averageBlock8(in, base + c, g.inW() * depth, depth, fy0, fy1, fx0, fx1, mask, count,
+                actMin, actMax, out, o + c);
+          }
         }
         for (int c = vecEnd; c < depth; c++) {
           int acc = 0;

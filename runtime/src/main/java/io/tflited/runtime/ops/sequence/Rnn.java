@@ -39,22 +39,7 @@ public final class Rnn implements OpKernel {
     RnnSupport.checkState(ctx, HIDDEN_STATE, batch, units);
     ctx.setOutputShape(OUTPUT, batch, units);
     ctx.requireType(ctx.output(OUTPUT), "output", DataType.FLOAT32);
-    final int in = ctx.inputIndex(INPUT);
-    final int hs = ctx.inputIndex(HIDDEN_STATE);
-    final int out = ctx.outputIndex(OUTPUT);
-    final int scratch = ctx.scratch(RnnCell.scratchBytes(p));
-    return ec -> {
-      byte[] ia = ec.array(in);
-      int io = ec.offset(in);
-      byte[] ha = ec.array(hs);
-      int ho = ec.offset(hs);
-      byte[] oa = ec.array(out);
-      int oo = ec.offset(out);
-      byte[] xa = ec.array(scratch);
-      int xo = ec.offset(scratch);
-      for (int b = 0; b < batch; b++) {
-        RnnCell.step(p, ia, io + 4 * b * nInput, ha, ho + 4 * b * units, oa, oo + 4 * b * units, xa, xo);
-      }
-    };
+    // One time step.
+    return RnnSupport.overTime(ctx, p, INPUT, HIDDEN_STATE, OUTPUT, nInput, batch, 1, true);
   }
 }

@@ -1,5 +1,8 @@
 package io.tflited.runtime.ops.sequence;
 
+import static io.tflited.runtime.ops.sequence.UnidirectionalSequenceLstm.floats;
+import static io.tflited.runtime.ops.sequence.UnidirectionalSequenceLstm.int8s;
+
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
@@ -7,7 +10,7 @@ import io.tflited.runtime.kernels.sequence.HybridQuant;
 import io.tflited.runtime.kernels.sequence.RnnCell;
 import io.tflited.runtime.model.fb.ActivationFunctionType;
 import io.tflited.runtime.ops.PrepareContext;
-import java.nio.ByteBuffer;
+import io.tflited.runtime.ops.PreparedOp;
 
 /** Shared prepare-time validation and weight packing of the RNN family. */
 final class RnnSupport {
@@ -79,6 +82,38 @@ final class RnnSupport {
     }
   }
 
+  /**
+   * The eval of a unidirectional RNN: the cell run over {@code maxTime} steps of a
+   * [time, batch, input] ({@code timeMajor}) or [batch, time, input] input, each batch row's
+   * hidden state updated in place and written to the output row of that step (RNN: one step).
+   */
+  static PreparedOp overTime(
+      PrepareContext ctx, RnnCell.Params p, int inputSlot, int stateSlot, int outputSlot,
+      int nInput, int batch, int maxTime, boolean timeMajor) throws ModelException {
+    final int units = p.nUnits;
+    final int in = ctx.inputIndex(inputSlot);
+    final int hs = ctx.inputIndex(stateSlot);
+    final int out = ctx.outputIndex(outputSlot);
+    final int scratch = ctx.scratch(RnnCell.scratchBytes(p));
+    return ec -> {
+      byte[] ia = ec.array(in);
+      int io = ec.offset(in);
+      byte[] ha = ec.array(hs);
+      int ho = ec.offset(hs);
+      byte[] oa = ec.array(out);
+      int oo = ec.offset(out);
+      byte[] xa = ec.array(scratch);
+      int xo = ec.offset(scratch);
+      for (int t = 0; t < maxTime; t++) {
+        for (int b = 0; b < batch; b++) {
+          int row = timeMajor ? t * batch + b : b * maxTime + t;
+          RnnCell.step(p, ia, io + 4 * row * nInput, ha, ho + 4 * b * units, oa,
+              oo + 4 * row * units, xa, xo);
+        }
+      }
+    };
+  }
+
   /** The hidden state: a float variable of shape [batch, units]. */
   static void checkState(PrepareContext ctx, int slot, int batch, int units) throws ModelException {
     TensorSpec h = ctx.input(slot);
@@ -89,28 +124,5 @@ final class RnnSupport {
     if (h.rank() != 2 || h.dim(0) != batch || h.dim(1) != units) {
       throw ctx.error("hidden state must have shape [" + batch + ", " + units + "]");
     }
-  }
-
-  static float[] floats(PrepareContext ctx, int slot) throws ModelException {
-    TensorSpec t = ctx.input(slot);
-    ctx.requireType(t, "input " + slot, DataType.FLOAT32);
-    ByteBuffer b = ctx.packConstant(slot);
-    float[] out = new float[(int) t.elementCount()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = b.getFloat(4 * i);
-    }
-    return out;
-  }
-
-  static byte[] int8s(PrepareContext ctx, int slot) throws ModelException {
-    TensorSpec t = ctx.input(slot);
-    ctx.requireType(t, "input " + slot, DataType.INT8);
-    if (!t.quantization().isQuantized() || !(t.scale() > 0)) {
-      throw ctx.error(t.name() + " needs a positive quantization scale");
-    }
-    ByteBuffer b = ctx.packConstant(slot);
-    byte[] out = new byte[(int) t.elementCount()];
-    b.get(0, out);
-    return out;
   }
 }

@@ -1,10 +1,10 @@
 package io.tflited.runtime.kernels.vector;
 
+import static io.tflited.runtime.kernels.vector.GemmParityCases.pick;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tflited.runtime.ModelException;
-import io.tflited.runtime.exec.WorkerPool;
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.fc.FcKernels;
@@ -12,9 +12,8 @@ import io.tflited.runtime.kernels.vector.ConvGemmVector.Kind;
 import io.tflited.runtime.ops.ExecContext;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scalar ({@link FcKernels}) vs vector ({@link ConvGemmVector} as a 1x1 conv) FULLY_CONNECTED:
@@ -24,21 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class FullyConnectedGemmParityTest {
   private static final int L = GemmVector.L;
-  private static WorkerPool pool;
-
-  @BeforeAll
-  static void startPool() {
-    pool = new WorkerPool(2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.close();
-  }
-
-  private static int pick(Random r, int... v) {
-    return Math.max(1, v[r.nextInt(v.length)]);
-  }
+  @RegisterExtension static final GemmParityCases CASES = new GemmParityCases();
 
   private static byte[] bytes(Random r, int n, int fill) {
     byte[] b = new byte[n];
@@ -66,7 +51,7 @@ class FullyConnectedGemmParityTest {
       arrays[2] = new byte[(int) bytes];
       return 2;
     }, two ? 2 : 1);
-    v.eval(new ExecContext(arrays, new int[3], two ? pool : null));
+    v.eval(new ExecContext(arrays, new int[3], two ? CASES.pool() : null));
     return arrays[1];
   }
 

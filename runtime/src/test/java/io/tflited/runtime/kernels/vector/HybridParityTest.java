@@ -1,10 +1,10 @@
 package io.tflited.runtime.kernels.vector;
 
+import static io.tflited.runtime.kernels.vector.GemmParityCases.pick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tflited.runtime.ModelException;
-import io.tflited.runtime.exec.WorkerPool;
 import io.tflited.runtime.kernels.HybridQuantizer;
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
@@ -15,9 +15,8 @@ import io.tflited.runtime.ops.PreparedOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scalar twins ({@link ConvKernels#convHybridBatches}, {@link FcKernels#hybridFc}, {@link
@@ -33,21 +32,7 @@ import org.junit.jupiter.api.Test;
 class HybridParityTest {
   private static final int L = GemmVector.L;
   private static final int NR = GemmVector.NR;
-  private static WorkerPool pool;
-
-  @BeforeAll
-  static void startPool() {
-    pool = new WorkerPool(2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.close();
-  }
-
-  private static int pick(Random r, int... v) {
-    return Math.max(1, v[r.nextInt(v.length)]);
-  }
+  @RegisterExtension static final GemmParityCases CASES = new GemmParityCases();
 
   /** n floats as little-endian bytes; {@code fill} picks the distribution (see the class doc). */
   private static byte[] floats(Random r, int n, int fill) {
@@ -123,7 +108,7 @@ class HybridParityTest {
     for (int i = 2; i < offsets.length; i++) {
       offsets[i] = 7;
     }
-    v.eval(new ExecContext(arrays.toArray(new byte[0][]), offsets, two ? pool : null));
+    v.eval(new ExecContext(arrays.toArray(new byte[0][]), offsets, two ? CASES.pool() : null));
     byte[] out = new byte[outBytes];
     System.arraycopy(arrays.get(1), 5, out, 0, outBytes);
     return out;
