@@ -140,4 +140,28 @@ public final class QuantizeVector {
           shift);
     }
   }
+
+  /**
+   * int8/uint8 -> float32 DEQUANTIZE, bit-identical to {@link QuantizeKernels#dequantize}
+   * ({@code (float) (scale * (x - zp))} in double): |x - zp| < 2^9 and the scale is a float, so
+   * the double product is exact and its rounding to float is the correctly rounded product,
+   * which is what one float multiply of the two (exact) floats gives. L elements per step
+   * where L bytes are a vector (from 256 bits); the tail goes to the scalar twin.
+   */
+  public static void dequantize(byte[] in, int inOff, boolean unsigned, byte[] out, int outOff,
+      int n, float scale, int zeroPoint) {
+    int lanes = Species.I.length();
+    int inMask = unsigned ? 0xff : -1;
+    int i = 0;
+    for (; i + lanes <= n; i += lanes) {
+      ((IntVector) ByteVector.fromArray(BL, in, inOff + i)
+          .convertShape(VectorOperators.B2I, Species.I, 0)).and(inMask).sub(zeroPoint)
+          .convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(scale)
+          .reinterpretAsBytes().intoArray(out, outOff + 4 * i);
+    }
+    if (i < n) {
+      QuantizeKernels.dequantize(in, inOff + i, unsigned ? DataType.UINT8 : DataType.INT8,
+          out, outOff + 4 * i, n - i, scale, zeroPoint);
+    }
+  }
 }

@@ -277,6 +277,10 @@ public final class VectorWarmup {
       families.add(new Family("float32 to int8 QUANTIZE",
           i -> QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLen, 0.5, 1, DataType.INT8)));
     }
+    if (QuantizeVector.requantizeSupported()) {
+      families.add(new Family("8-bit DEQUANTIZE", i -> QuantizeVector.dequantize(ra, 0,
+          (i & 1) == 0, qf, 0, rowLen, 0.25f, 3)));
+    }
     families.add(new Family("integer LSTM dot product",
         i -> DotVector.dotS8(ra, 0, rb, 0, rowLen - (i & 7))));
     // An array, not the list's iterator: the round itself must allocate nothing.

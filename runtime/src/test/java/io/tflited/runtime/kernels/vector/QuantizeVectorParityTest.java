@@ -94,4 +94,29 @@ class QuantizeVectorParityTest {
       assertArrayEquals(expected, actual, it + "->" + ot + " n " + n + " ratio " + ratio);
     }
   }
+
+  @Test
+  void eightBitDequantizeEqualsTheScalarTwin() {
+    Assumptions.assumeTrue(QuantizeVector.requantizeSupported(), "128-bit vectors: scalar");
+    Random r = new Random(13);
+    for (int round = 0; round < 1500; round++) {
+      boolean unsigned = r.nextBoolean();
+      int n = round < 70 ? round : r.nextInt(2000);
+      // Scales from the tiny (subnormal products) to the huge (overflow to infinity).
+      float scale = switch (round % 4) {
+        case 0 -> Math.scalb(r.nextFloat(), -140);
+        case 1 -> Math.scalb(r.nextFloat(), 120);
+        default -> (float) Math.scalb(0.5 + r.nextDouble() * 0.5, r.nextInt(30) - 20);
+      };
+      int zp = unsigned ? r.nextInt(256) : r.nextInt(256) - 128;
+      byte[] in = new byte[n + 5];
+      r.nextBytes(in);
+      byte[] expected = new byte[4 * n + 8];
+      byte[] actual = new byte[4 * n + 8];
+      DataType t = unsigned ? DataType.UINT8 : DataType.INT8;
+      QuantizeKernels.dequantize(in, 3, t, expected, 4, n, scale, zp);
+      QuantizeVector.dequantize(in, 3, unsigned, actual, 4, n, scale, zp);
+      assertArrayEquals(expected, actual, t + " n " + n + " scale " + scale + " zp " + zp);
+    }
+  }
 }
