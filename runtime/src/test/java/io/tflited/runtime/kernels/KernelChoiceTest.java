@@ -48,7 +48,14 @@ class KernelChoiceTest {
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(KernelChoiceTest.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      // qemu user-mode emulation (scripts/test-arm64.sh) cannot exec the JDK's spawn helper.
+      Assumptions.abort("cannot start a child JVM here: " + e.getMessage());
+      throw e;
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not exit");
     String last = out.strip().lines().reduce((a, b) -> b).orElse("");
