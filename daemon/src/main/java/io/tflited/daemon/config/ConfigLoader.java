@@ -52,7 +52,7 @@ public final class ConfigLoader {
     a.option("workers", "N", "per-model worker threads, one interpreter each (default 1)");
     a.option("threads", "N", "intra-op threads per interpreter (default 1)");
     a.option("drain-timeout-ms", "MS", "how long SIGTERM waits for in-flight requests (default 10000)");
-    a.option("warmup", "BOOL", "warm each model up at load until it runs at speed, at most 10 s (default true)");
+    a.option("warmup", "BOOL", "warm each model up at load until it runs at speed, at most 20 s (default true)");
     a.option("max-image-pixels", "N", "largest image accepted by :classify (default 16777216)");
     a.option("top-k", "N", "labels returned by :classify (default 5)");
     a.option("image-mean", "M[,M,M]", "mean subtracted from 0..255 pixels for float models (default 0)");
