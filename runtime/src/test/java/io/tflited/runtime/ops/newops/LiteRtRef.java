@@ -4,6 +4,7 @@ import io.tflited.runtime.testing.SharedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -37,6 +38,10 @@ final class LiteRtRef {
     }
     Assumptions.assumeTrue(done && p.exitValue() == 0,
         "litert-ref failed: " + Files.readString(dir.resolve("log.txt")));
+    // litert-ref can exit 0 after a failed invoke (leaving stale outputs): its log is checked
+    // too, and a failure there is a test failure, since the model is meant to run.
+    String log = Files.readString(dir.resolve("log.txt"));
+    Assertions.assertFalse(log.contains("ERROR"), "litert-ref reported errors:\n" + log);
     byte[][] out = new byte[outputs][];
     for (int i = 0; i < outputs; i++) {
       out[i] = Files.readAllBytes(dir.resolve("out/output_" + i + ".bin"));
