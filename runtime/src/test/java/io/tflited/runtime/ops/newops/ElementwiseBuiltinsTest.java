@@ -65,7 +65,8 @@ class ElementwiseBuiltinsTest {
     int[] s = {7};
     byte[] out = run(unary(BuiltinOperator.SIGN, DataType.FLOAT32, s, DataType.FLOAT32, s),
         floatBytes(Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, 1e-45f, -3f, 2f))[0];
-    // NaN and -0.0 give +0.0 (bit pattern checked), as TFLite's x > 0 / x < 0 comparisons.
+    // NaN and -0.0 give +0.0 (bit pattern checked), as the x > 0 / x < 0 comparisons of
+    // TFLite's reference sign.cc; LiteRT's XNNPACK path would return NaN for NaN.
     assertArrayEquals(floatBytes(0f, 0f, 0f, -1f, 1f, -1f, 1f), out);
     assertArrayEquals(bytes(DataType.INT32, -1, 0, 1, -1, 1),
         run(unary(BuiltinOperator.SIGN, DataType.INT32, new int[] {5}, DataType.INT32,
@@ -156,8 +157,9 @@ class ElementwiseBuiltinsTest {
 
   /**
    * All six ops in one model, compared with LiteRT 2.5.3 on seeded random inputs (integers
-   * take every bit pattern, so shifts cover negative and >= width amounts): integers and
-   * bitcasts bit-exact, float results within the oracle tolerances.
+   * take every bit pattern, so shifts cover negative and >= width amounts; floats start with
+   * NaN, signed zeros and infinities), incl. float64 SIGN/ATAN2 and int8/uint8 RELU_0_TO_1:
+   * bit-exact except ATAN2 (libm vs Java, within the oracle tolerances).
    */
   @Test
   void matchesLiteRt() throws Exception {
@@ -214,6 +216,43 @@ class ElementwiseBuiltinsTest {
       outTypes.add(DataType.FLOAT32);
       desc.add("ATAN2");
     }
+    List<Integer> specialInputs = new ArrayList<>();
+    // Inputs so far end with: SIGN f32, RELU_0_TO_1 f32, SIGN int32, ATAN2 y, ATAN2 x.
+    specialInputs.add(ins.size() - 5);
+    specialInputs.add(ins.size() - 4);
+    specialInputs.add(ins.size() - 2);
+    specialInputs.add(ins.size() - 1);
+    // float64 SIGN and ATAN2.
+    {
+      int x = b.addTensor("sd", DataType.FLOAT64, s);
+      int y = b.addTensor("sdo", DataType.FLOAT64, s);
+      b.addOperator(BuiltinOperator.SIGN, 2, new int[] {x}, new int[] {y});
+      ins.add(x);
+      outs.add(y);
+      outTypes.add(DataType.FLOAT64);
+      desc.add("SIGN float64");
+      int ya = b.addTensor("yd", DataType.FLOAT64, s);
+      int xa = b.addTensor("xd", DataType.FLOAT64, s);
+      int o = b.addTensor("atand", DataType.FLOAT64, s);
+      b.addOperator(BuiltinOperator.ATAN2, 1, new int[] {ya, xa}, new int[] {o});
+      ins.add(ya);
+      ins.add(xa);
+      outs.add(o);
+      outTypes.add(DataType.FLOAT64);
+      desc.add("ATAN2 float64");
+    }
+    // Quantized RELU_0_TO_1: requantize to the output scale, clamp to [0, 1] in real units.
+    for (DataType t : new DataType[] {DataType.INT8, DataType.UINT8}) {
+      int zpIn = t == DataType.INT8 ? -20 : 108;
+      int zpOut = t == DataType.INT8 ? -128 : 0;
+      int x = b.addTensor("rq" + t, t, new int[] {256}, Quantization.of(0.0123f, zpIn));
+      int y = b.addTensor("rqo" + t, t, new int[] {256}, Quantization.of(0.0047f, zpOut));
+      b.addOperator(BuiltinOperator.RELU_0_TO_1, 1, new int[] {x}, new int[] {y});
+      ins.add(x);
+      outs.add(y);
+      outTypes.add(t);
+      desc.add("RELU_0_TO_1 " + t);
+    }
     DataType[][] casts = {{DataType.FLOAT32, DataType.UINT8}, {DataType.INT8, DataType.INT32},
         {DataType.INT32, DataType.FLOAT32}, {DataType.INT16, DataType.UINT16}};
     for (DataType[] cast : casts) {
@@ -235,11 +274,29 @@ class ElementwiseBuiltinsTest {
     byte[] model = b.setInputs(inArr).setOutputs(outArr).buildBytes();
     CompiledModel m = SingleOp.compile(model);
     byte[][] inputs = Differential.randomInputs(m.inputs(), 72, 4f);
+    // NaN, signed zeros and infinities at the start of the float SIGN/RELU_0_TO_1/ATAN2
+    // inputs (ATAN2's y and x get every pairing of zeros and infinities across positions).
+    // SIGN gets no NaN here: LiteRT 2.5.3 runs SIGN through XNNPACK, which returns NaN, while
+    // TFLite's reference sign.cc (which tflited follows) returns 0; see signHandChecked.
+    float[][] specials = {
+      {-1e-45f, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, 1e-45f},
+      {Float.NaN, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, 0f},
+      {0f, -0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, 0f, Float.NaN},
+      {-0f, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, 2f},
+    };
+    for (int k = 0; k < specials.length; k++) {
+      ByteBuffer bb = ByteBuffer.wrap(inputs[specialInputs.get(k)]).order(ByteOrder.LITTLE_ENDIAN);
+      for (float f : specials[k]) {
+        bb.putFloat(f);
+      }
+    }
     byte[][] actual = Differential.run(m, inputs);
     byte[][] expected = LiteRtRef.run(model, inputs, outArr.length);
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < outArr.length; i++) {
-      String d = outTypes.get(i) == DataType.FLOAT32 && !desc.get(i).startsWith("BITCAST")
+      String d = desc.get(i).equals("ATAN2 float64")
+          ? float64Mismatch(expected[i], actual[i])
+          : desc.get(i).startsWith("ATAN2")
           ? Differential.describeMismatch(DataType.FLOAT32, expected[i], actual[i])
           : (java.util.Arrays.equals(expected[i], actual[i]) ? null : "bytes differ");
       if (d != null) {
@@ -248,5 +305,22 @@ class ElementwiseBuiltinsTest {
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     System.out.println("ElementwiseBuiltinsTest: " + outArr.length + " ops matched LiteRT 2.5.3");
+  }
+
+  /** Null when the float64 outputs agree within a few ulps (libm atan2 vs Java's), NaN = NaN. */
+  static String float64Mismatch(byte[] expected, byte[] actual) {
+    if (expected.length != actual.length) {
+      return "size " + actual.length + " bytes, expected " + expected.length;
+    }
+    ByteBuffer e = ByteBuffer.wrap(expected).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer a = ByteBuffer.wrap(actual).order(ByteOrder.LITTLE_ENDIAN);
+    for (int k = 0; k < expected.length / 8; k++) {
+      double ev = e.getDouble(8 * k);
+      double av = a.getDouble(8 * k);
+      if (!(Math.abs(ev - av) <= 4 * Math.ulp(ev)) && !(Double.isNaN(ev) && Double.isNaN(av))) {
+        return "element " + k + ": got " + av + ", expected " + ev;
+      }
+    }
+    return null;
   }
 }
