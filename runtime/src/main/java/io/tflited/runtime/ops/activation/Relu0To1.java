@@ -3,7 +3,7 @@ package io.tflited.runtime.ops.activation;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.TensorSpec;
-import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.activation.Relu0To1Kernels;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -30,13 +30,6 @@ public final class Relu0To1 implements OpKernel {
     Unary.requireSameType(ctx, in, ctx.output(OUTPUT));
     int i = ctx.inputIndex(INPUT);
     int o = ctx.outputIndex(OUTPUT);
-    return c -> clamp0To1(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
-  }
-
-  static void clamp0To1(byte[] a, int ai, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, ai += 4, oi += 4) {
-      float x = LittleEndian.getFloat(a, ai);
-      LittleEndian.setFloat(o, oi, x > 1f ? 1f : x < 0f ? 0f : x);
-    }
+    return c -> Relu0To1Kernels.clamp0To1(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
   }
 }

@@ -1,6 +1,7 @@
 package io.tflited.runtime.ops.elementwise;
 
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.kernels.elementwise.BitwiseRows;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -16,16 +17,6 @@ public final class BitwiseXor implements OpKernel {
     BitwiseSupport.check(ctx);
     int size = ctx.input(Binary.INPUT1).type().byteSize();
     return Binary.op(ctx, (a, ai, as, b, bi, bs, o, oi, n) ->
-        xorRow(size, a, ai, as, b, bi, bs, o, oi, n));
-  }
-
-  /** XOR of {@code n} elements of {@code size} bytes; the output is contiguous. */
-  static void xorRow(
-      int size, byte[] a, int ai, int as, byte[] b, int bi, int bs, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, ai += as, bi += bs) {
-      for (int j = 0; j < size; j++) {
-        o[oi++] = (byte) (a[ai + j] ^ b[bi + j]);
-      }
-    }
+        BitwiseRows.xorRow(size, a, ai, as, b, bi, bs, o, oi, n));
   }
 }

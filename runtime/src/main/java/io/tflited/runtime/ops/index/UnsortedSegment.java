@@ -1,18 +1,18 @@
 package io.tflited.runtime.ops.index;
 
 import io.tflited.runtime.DataType;
-import io.tflited.runtime.InvocationException;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.Shapes;
 import io.tflited.runtime.graph.TensorSpec;
-import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.index.UnsortedSegmentKernels;
+import io.tflited.runtime.kernels.index.UnsortedSegmentKernels.Reduction;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
 import java.util.Arrays;
 
 /**
- * Shared preparation and loop of UNSORTED_SEGMENT_SUM/PROD/MAX/MIN (TFLite
- * unsorted_segment.cc; absent from 2.4.1), float32 and int32 data, int32 ids.
+ * Shared preparation of UNSORTED_SEGMENT_SUM/PROD/MAX/MIN (TFLite unsorted_segment.cc;
+ * absent from 2.4.1), float32 and int32 data, int32 ids; the loop is UnsortedSegmentKernels.
  *
  * <ol>
  *   <li>num_segments must be a known scalar or [1] tensor; the output is [num_segments,
@@ -31,13 +31,6 @@ final class UnsortedSegment {
   static final int SEGMENT_IDS = 1;
   static final int NUM_SEGMENTS = 2;
   static final int OUTPUT = 0;
-
-  enum Reduction {
-    SUM,
-    PROD,
-    MAX,
-    MIN
-  }
 
   private UnsortedSegment() {}
 
@@ -88,82 +81,8 @@ final class UnsortedSegment {
     int dT = ctx.inputIndex(DATA);
     int iT = ctx.inputIndex(SEGMENT_IDS);
     int oT = ctx.outputIndex(OUTPUT);
-    return c -> run(op, reduction, isFloat, c.array(dT), c.offset(dT), c.array(iT), c.offset(iT),
-        c.array(oT), c.offset(oT), rows, rowLen, numSegments, outCount);
-  }
-
-  static void run(String op, Reduction r, boolean isFloat, byte[] d, int dOff, byte[] ids,
-      int iOff, byte[] o, int oOff, int rows, int rowLen, int numSegments, int outCount)
-      throws InvocationException {
-    // Validate every id before writing, so a bad id leaves no half-reduced output.
-    for (int row = 0; row < rows; row++) {
-      int id = LittleEndian.getInt(ids, iOff + 4 * row);
-      if (id >= numSegments) {
-        throw new InvocationException(op + ": segment_ids[" + row + "] = " + id
-            + " is out of range for num_segments " + numSegments);
-      }
-    }
-    if (isFloat) {
-      float init = switch (r) {
-        case SUM -> 0f;
-        case PROD -> 1f;
-        case MAX -> -Float.MAX_VALUE;
-        case MIN -> Float.MAX_VALUE;
-      };
-      for (int k = 0; k < outCount; k++) {
-        LittleEndian.setFloat(o, oOff + 4 * k, init);
-      }
-    } else {
-      int init = switch (r) {
-        case SUM -> 0;
-        case PROD -> 1;
-        case MAX -> Integer.MIN_VALUE;
-        case MIN -> Integer.MAX_VALUE;
-      };
-      for (int k = 0; k < outCount; k++) {
-        LittleEndian.setInt(o, oOff + 4 * k, init);
-      }
-    }
-    for (int row = 0; row < rows; row++) {
-      int id = LittleEndian.getInt(ids, iOff + 4 * row);
-      if (id < 0) {
-        continue;
-      }
-      int src = dOff + 4 * row * rowLen;
-      int dst = oOff + 4 * id * rowLen;
-      if (isFloat) {
-        reduceFloat32(r, d, src, o, dst, rowLen);
-      } else {
-        reduceInt32(r, d, src, o, dst, rowLen);
-      }
-    }
-  }
-
-  private static void reduceFloat32(Reduction r, byte[] d, int src, byte[] o, int dst, int n) {
-    for (int j = 0; j < n; j++, src += 4, dst += 4) {
-      float acc = LittleEndian.getFloat(o, dst);
-      float x = LittleEndian.getFloat(d, src);
-      float v = switch (r) {
-        case SUM -> acc + x;
-        case PROD -> acc * x;
-        case MAX -> acc < x ? x : acc;
-        case MIN -> x < acc ? x : acc;
-      };
-      LittleEndian.setFloat(o, dst, v);
-    }
-  }
-
-  private static void reduceInt32(Reduction r, byte[] d, int src, byte[] o, int dst, int n) {
-    for (int j = 0; j < n; j++, src += 4, dst += 4) {
-      int acc = LittleEndian.getInt(o, dst);
-      int x = LittleEndian.getInt(d, src);
-      int v = switch (r) {
-        case SUM -> acc + x;
-        case PROD -> acc * x;
-        case MAX -> Math.max(acc, x);
-        case MIN -> Math.min(acc, x);
-      };
-      LittleEndian.setInt(o, dst, v);
-    }
+    return c -> UnsortedSegmentKernels.run(op, reduction, isFloat, c.array(dT), c.offset(dT),
+        c.array(iT), c.offset(iT), c.array(oT), c.offset(oT), rows, rowLen, numSegments,
+        outCount);
   }
 }

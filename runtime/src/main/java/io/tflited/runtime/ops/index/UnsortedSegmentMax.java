@@ -1,6 +1,7 @@
 package io.tflited.runtime.ops.index;
 
 import io.tflited.runtime.ModelException;
+import io.tflited.runtime.kernels.index.UnsortedSegmentKernels;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -9,6 +10,6 @@ import io.tflited.runtime.ops.PreparedOp;
 public final class UnsortedSegmentMax implements OpKernel {
   @Override
   public PreparedOp prepare(PrepareContext ctx) throws ModelException {
-    return UnsortedSegment.prepare(ctx, UnsortedSegment.Reduction.MAX);
+    return UnsortedSegment.prepare(ctx, UnsortedSegmentKernels.Reduction.MAX);
   }
 }

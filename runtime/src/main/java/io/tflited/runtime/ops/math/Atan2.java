@@ -4,7 +4,7 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.Shapes;
 import io.tflited.runtime.graph.TensorSpec;
-import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.math.SignAtan2Kernels;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -40,24 +40,12 @@ public final class Atan2 implements OpKernel {
     int xi = ctx.inputIndex(INPUT_X);
     int o = ctx.outputIndex(OUTPUT);
     if (y.type() == DataType.FLOAT32) {
-      return c -> atan2Float32(c.array(yi), c.offset(yi), c.array(xi), c.offset(xi), c.array(o),
+      return c -> SignAtan2Kernels.atan2Float32(
+          c.array(yi), c.offset(yi), c.array(xi), c.offset(xi), c.array(o),
           c.offset(o), n);
     }
-    return c -> atan2Float64(c.array(yi), c.offset(yi), c.array(xi), c.offset(xi), c.array(o),
+    return c -> SignAtan2Kernels.atan2Float64(
+          c.array(yi), c.offset(yi), c.array(xi), c.offset(xi), c.array(o),
         c.offset(o), n);
-  }
-
-  static void atan2Float32(byte[] y, int yi, byte[] x, int xi, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, yi += 4, xi += 4, oi += 4) {
-      double r = Math.atan2(LittleEndian.getFloat(y, yi), LittleEndian.getFloat(x, xi));
-      LittleEndian.setFloat(o, oi, (float) r);
-    }
-  }
-
-  static void atan2Float64(byte[] y, int yi, byte[] x, int xi, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, yi += 8, xi += 8, oi += 8) {
-      LittleEndian.setDouble(o, oi,
-          Math.atan2(LittleEndian.getDouble(y, yi), LittleEndian.getDouble(x, xi)));
-    }
   }
 }

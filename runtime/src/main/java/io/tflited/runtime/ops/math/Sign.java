@@ -2,7 +2,7 @@ package io.tflited.runtime.ops.math;
 
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
-import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.math.SignAtan2Kernels;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -22,29 +22,12 @@ public final class Sign implements OpKernel {
     int i = ctx.inputIndex(INPUT);
     int o = ctx.outputIndex(OUTPUT);
     return switch (type) {
-      case FLOAT32 -> c -> signFloat32(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
-      case FLOAT64 -> c -> signFloat64(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
-      default -> c -> signInt32(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
+      case FLOAT32 -> c ->
+          SignAtan2Kernels.signFloat32(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
+      case FLOAT64 -> c ->
+          SignAtan2Kernels.signFloat64(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
+      default -> c ->
+          SignAtan2Kernels.signInt32(c.array(i), c.offset(i), c.array(o), c.offset(o), n);
     };
-  }
-
-  static void signFloat32(byte[] a, int ai, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, ai += 4, oi += 4) {
-      float x = LittleEndian.getFloat(a, ai);
-      LittleEndian.setFloat(o, oi, x > 0 ? 1f : x < 0 ? -1f : 0f);
-    }
-  }
-
-  static void signFloat64(byte[] a, int ai, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, ai += 8, oi += 8) {
-      double x = LittleEndian.getDouble(a, ai);
-      LittleEndian.setDouble(o, oi, x > 0 ? 1d : x < 0 ? -1d : 0d);
-    }
-  }
-
-  static void signInt32(byte[] a, int ai, byte[] o, int oi, int n) {
-    for (int k = 0; k < n; k++, ai += 4, oi += 4) {
-      LittleEndian.setInt(o, oi, Integer.signum(LittleEndian.getInt(a, ai)));
-    }
   }
 }

@@ -4,7 +4,7 @@ import io.tflited.runtime.DataType;
 import io.tflited.runtime.ModelException;
 import io.tflited.runtime.graph.Shapes;
 import io.tflited.runtime.graph.TensorSpec;
-import io.tflited.runtime.kernels.LittleEndian;
+import io.tflited.runtime.kernels.shape.DynamicUpdateSliceKernels;
 import io.tflited.runtime.ops.OpKernel;
 import io.tflited.runtime.ops.PrepareContext;
 import io.tflited.runtime.ops.PreparedOp;
@@ -66,39 +66,8 @@ public final class DynamicUpdateSlice implements OpKernel {
     int upT = ctx.inputIndex(UPDATE);
     int ixT = ctx.inputIndex(START_INDICES);
     int outT = ctx.outputIndex(OUTPUT);
-    return c -> {
-      byte[] out = c.array(outT);
-      int oo = c.offset(outT);
-      if (wholeOperand) {
-        System.arraycopy(c.array(upT), c.offset(upT), out, oo, totalBytes);
-        return;
-      }
-      System.arraycopy(c.array(opT), c.offset(opT), out, oo, totalBytes);
-      if (updateCount == 0) {
-        return;
-      }
-      byte[] ix = c.array(ixT);
-      int io = c.offset(ixT);
-      long start = 0;
-      for (int d = 0; d < rank; d++) {
-        long s = wide ? LittleEndian.getLong(ix, io + 8 * d) : LittleEndian.getInt(ix, io + 4 * d);
-        start += Math.min(Math.max(0, s), in[d] - up[d]) * (long) outStrides[d];
-      }
-      copy(0, rank, up, upStrides, outStrides, elem, c.array(upT), c.offset(upT), out,
-          oo + (int) start * elem);
-    };
-  }
-
-  /** Copies the update box dim by dim; the last dim is one contiguous run. */
-  private static void copy(int d, int rank, int[] up, int[] upStrides, int[] outStrides,
-      int elem, byte[] u, int uo, byte[] o, int oo) {
-    if (d == rank - 1) {
-      System.arraycopy(u, uo, o, oo, up[d] * elem);
-      return;
-    }
-    for (int i = 0; i < up[d]; i++) {
-      copy(d + 1, rank, up, upStrides, outStrides, elem, u, uo + i * upStrides[d] * elem, o,
-          oo + i * outStrides[d] * elem);
-    }
+    return c -> DynamicUpdateSliceKernels.run(c.array(opT), c.offset(opT), c.array(upT),
+        c.offset(upT), c.array(ixT), c.offset(ixT), wide, c.array(outT), c.offset(outT), in, up,
+        outStrides, upStrides, elem, totalBytes, wholeOperand, updateCount == 0);
   }
 }

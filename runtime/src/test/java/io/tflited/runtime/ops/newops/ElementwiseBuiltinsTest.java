@@ -2,7 +2,6 @@ package io.tflited.runtime.ops.newops;
 
 import static io.tflited.runtime.ops.math.SingleOp.bytes;
 import static io.tflited.runtime.ops.math.SingleOp.run;
-import static io.tflited.runtime.ops.math.SingleOp.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,7 +69,8 @@ class ElementwiseBuiltinsTest {
     assertArrayEquals(floatBytes(0f, 0f, 0f, -1f, 1f, -1f, 1f), out);
     assertArrayEquals(bytes(DataType.INT32, -1, 0, 1, -1, 1),
         run(unary(BuiltinOperator.SIGN, DataType.INT32, new int[] {5}, DataType.INT32,
-            new int[] {5}), bytes(DataType.INT32, Integer.MIN_VALUE, 0, 7, -1, Integer.MAX_VALUE))[0]);
+            new int[] {5}),
+            bytes(DataType.INT32, Integer.MIN_VALUE, 0, 7, -1, Integer.MAX_VALUE))[0]);
     assertThrows(ModelException.class, () -> SingleOp.compile(unary(BuiltinOperator.SIGN,
         DataType.INT8, s, DataType.INT8, s)));
   }
@@ -105,7 +105,8 @@ class ElementwiseBuiltinsTest {
     int[] s = {4};
     assertArrayEquals(bytes(DataType.INT16, 0x0ff0 ^ 0x00ff, -1 ^ 5, 0, -32768 ^ 1),
         run(binary(BuiltinOperator.BITWISE_XOR, DataType.INT16, s, s, s),
-            bytes(DataType.INT16, 0x0ff0, -1, 9, -32768), bytes(DataType.INT16, 0x00ff, 5, 9, 1))[0]);
+            bytes(DataType.INT16, 0x0ff0, -1, 9, -32768),
+            bytes(DataType.INT16, 0x00ff, 5, 9, 1))[0]);
     // Broadcast [2,1] x [3] -> [2,3].
     assertArrayEquals(bytes(DataType.INT32, 1 ^ 4, 1 ^ 5, 1 ^ 6, 2 ^ 4, 2 ^ 5, 2 ^ 6),
         run(binary(BuiltinOperator.BITWISE_XOR, DataType.INT32, new int[] {2, 1}, new int[] {3},
@@ -113,7 +114,8 @@ class ElementwiseBuiltinsTest {
     // Shifts clamp to [0, width-1]: negative -> 0, >= width -> width-1.
     assertArrayEquals(new byte[] {-1, 64, 0, -64, 1},
         run(binary(BuiltinOperator.RIGHT_SHIFT, DataType.INT8, new int[] {5}, new int[] {5},
-            new int[] {5}), new byte[] {-128, 64, 64, -128, 127}, new byte[] {100, -3, 7, 1, 6})[0]);
+            new int[] {5}), new byte[] {-128, 64, 64, -128, 127},
+            new byte[] {100, -3, 7, 1, 6})[0]);
     // uint8: 200 as a shift is unsigned, so it clamps to 7; the shift is logical.
     assertArrayEquals(new byte[] {1, 0x40, (byte) 0xff},
         run(binary(BuiltinOperator.RIGHT_SHIFT, DataType.UINT8, new int[] {3}, new int[] {3},

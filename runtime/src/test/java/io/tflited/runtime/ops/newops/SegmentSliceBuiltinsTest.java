@@ -10,7 +10,6 @@ import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.DataType;
 import io.tflited.runtime.InvocationException;
 import io.tflited.runtime.ModelException;
-import io.tflited.runtime.Quantization;
 import io.tflited.runtime.model.ModelBuilder;
 import io.tflited.runtime.model.fb.BuiltinOperator;
 import io.tflited.runtime.ops.math.SingleOp;
@@ -151,8 +150,9 @@ class SegmentSliceBuiltinsTest {
   /**
    * Seeded random cases in one model against LiteRT 2.5.3: segment ops (negative ids, empty
    * segments; constant ids, because LiteRT.js leaves the dynamic output of input ids unwritten,
-   * so input ids are checked against tflited's constant-id result instead), BROADCAST_ARGS, DYNAMIC_UPDATE_SLICE with in-range and
-   * clamped start indices. Results must be bit-exact except float sums/products (tolerance).
+   * so input ids are checked against tflited's constant-id result instead), BROADCAST_ARGS,
+   * DYNAMIC_UPDATE_SLICE with in-range and clamped start indices. Bit-exact except float
+   * sums/products (oracle tolerance).
    */
   @Test
   void matchesLiteRt() throws Exception {
