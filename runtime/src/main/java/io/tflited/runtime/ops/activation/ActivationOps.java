@@ -9,6 +9,7 @@ public final class ActivationOps {
 
   public static void register(OpRegistry r) {
     r.add(BuiltinOperator.QUANTIZE, 2, new Quantize());
+    r.add(BuiltinOperator.RELU_0_TO_1, 1, new Relu0To1());
     r.add(BuiltinOperator.DEQUANTIZE, 4, new Dequantize());
     r.add(BuiltinOperator.SOFTMAX, 3, new Softmax());
     r.add(BuiltinOperator.LOGISTIC, 3, new Logistic());

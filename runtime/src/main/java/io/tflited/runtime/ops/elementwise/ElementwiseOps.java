@@ -26,5 +26,7 @@ public final class ElementwiseOps {
     r.add(BuiltinOperator.GREATER_EQUAL, 2, new GreaterEqual());
     r.add(BuiltinOperator.SELECT, 2, new Select());
     r.add(BuiltinOperator.SELECT_V2, 1, new SelectV2());
+    r.add(BuiltinOperator.BITWISE_XOR, 1, new BitwiseXor());
+    r.add(BuiltinOperator.RIGHT_SHIFT, 1, new RightShift());
   }
 }

@@ -14,5 +14,6 @@ public final class GenerateOps {
     r.add(BuiltinOperator.ONE_HOT, 1, new OneHot());
     r.add(BuiltinOperator.RANK, 1, new Rank());
     r.add(BuiltinOperator.BROADCAST_TO, 3, new BroadcastTo());
+    r.add(BuiltinOperator.BROADCAST_ARGS, 1, new BroadcastArgs());
   }
 }

@@ -19,5 +19,9 @@ public final class IndexOps {
     r.add(BuiltinOperator.SPARSE_TO_DENSE, 3, new SparseToDense());
     r.add(BuiltinOperator.NON_MAX_SUPPRESSION_V4, 1, new NonMaxSuppressionV4());
     r.add(BuiltinOperator.NON_MAX_SUPPRESSION_V5, 1, new NonMaxSuppressionV5());
+    r.add(BuiltinOperator.UNSORTED_SEGMENT_SUM, 1, new UnsortedSegmentSum());
+    r.add(BuiltinOperator.UNSORTED_SEGMENT_PROD, 1, new UnsortedSegmentProd());
+    r.add(BuiltinOperator.UNSORTED_SEGMENT_MAX, 1, new UnsortedSegmentMax());
+    r.add(BuiltinOperator.UNSORTED_SEGMENT_MIN, 1, new UnsortedSegmentMin());
   }
 }

@@ -15,5 +15,7 @@ public final class MathOps {
     r.add(BuiltinOperator.ADD_N, 1, new AddN());
     r.add(BuiltinOperator.CUMSUM, 1, new Cumsum());
     r.add(BuiltinOperator.GELU, 1, new Gelu());
+    r.add(BuiltinOperator.SIGN, 2, new Sign());
+    r.add(BuiltinOperator.ATAN2, 1, new Atan2());
   }
 }

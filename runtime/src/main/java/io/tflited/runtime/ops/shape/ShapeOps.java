@@ -9,6 +9,8 @@ public final class ShapeOps {
 
   public static void register(OpRegistry r) {
     r.add(BuiltinOperator.RESHAPE, 1, new Reshape());
+    r.add(BuiltinOperator.BITCAST, 1, new Bitcast());
+    r.add(BuiltinOperator.DYNAMIC_UPDATE_SLICE, 4, new DynamicUpdateSlice());
     r.add(BuiltinOperator.SQUEEZE, 1, new Squeeze());
     r.add(BuiltinOperator.EXPAND_DIMS, 1, new ExpandDims());
     r.add(BuiltinOperator.SHAPE, 1, new Shape());

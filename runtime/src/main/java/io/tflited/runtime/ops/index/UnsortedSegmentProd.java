@@ -1,0 +1,15 @@
+package io.tflited.runtime.ops.index;
+
+import io.tflited.runtime.ModelException;
+import io.tflited.runtime.kernels.index.UnsortedSegmentKernels;
+import io.tflited.runtime.ops.OpKernel;
+import io.tflited.runtime.ops.PrepareContext;
+import io.tflited.runtime.ops.PreparedOp;
+
+/** UNSORTED_SEGMENT_PROD (TFLite unsorted_segment.cc); semantics in {@link UnsortedSegment}. */
+public final class UnsortedSegmentProd implements OpKernel {
+  @Override
+  public PreparedOp prepare(PrepareContext ctx) throws ModelException {
+    return UnsortedSegment.prepare(ctx, UnsortedSegmentKernels.Reduction.PROD);
+  }
+}
