@@ -5,6 +5,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,6 +40,17 @@ public final class GemmVector {
   private static final VectorSpecies<Integer> I = Species.I;
   private static final VectorSpecies<Byte> BY = Species.B;
 
+  /**
+   * Half-width species (128 or 256 bits) for narrow layers with at most L / 2 output channels
+   * at 256 or 512 bits: the other half of a full vector would only multiply padding, and on
+   * CPUs that split 512-bit FMAs into two 256-bit halves (AMD Zen 4) a half vector FMA costs
+   * half as much. Unused at 128 bits (see {@link #halfWidth}).
+   */
+  private static final VectorSpecies<Float> FH =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(128, Species.BITS / 2)));
+  private static final VectorSpecies<Integer> IH =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(128, Species.BITS / 2)));
+
   /** Lanes per float vector. */
   public static final int L = F.length();
   /** Rows (output pixels) per micro-tile. */
@@ -50,6 +62,14 @@ public final class GemmVector {
   public static final int MR_NARROW = 8;
   /** Columns per narrow micro-tile: one vector. */
   public static final int NR_NARROW = L;
+
+  /**
+   * Whether a narrow layer of {@code n} output channels takes the half-width direct kernel
+   * ({@link #tileNarrowIntDirectHalf}): at most half a vector of channels, at 256 bits or more.
+   */
+  public static boolean halfWidth(int n) {
+    return Species.BITS >= 256 && n <= L / 2;
+  }
 
   /** Largest K block whose f32 partial sums stay exact (see the class Javadoc). */
   public static int exactBlock(int maxA, int maxB) {
@@ -327,6 +347,129 @@ public final class GemmVector {
       i6.reinterpretAsBytes().intoArray(t, tOff + 6 * row);
       i7.reinterpretAsBytes().intoArray(t, tOff + 7 * row);
     }
+  }
+
+  /**
+   * {@link #tileNarrowInt} reading its A operand straight from a padded float image instead of
+   * a packed panel (no packing: for a 3x3 layer each input element used to be converted and
+   * stored up to 9 times). Row r's window starts at byte {@code o_r} of {@code img}, where
+   * {@code o_r} is the little-endian int at {@code rows + 4r}; its filter row ky is {@code run}
+   * consecutive floats at {@code o_r + ky * kyStep}, matching the packed weights' k order
+   * (ky, then kx * inC + c). All {@code kh * run} products form one exact f32 block (the caller
+   * ensures {@code kh * run <= kBlock}, see the class Javadoc), so the int sums equal the
+   * panel kernel's and the scalar twin's. Writes [8][L] little-endian ints at {@code tOff}.
+   */
+  public static void tileNarrowIntDirect(
+      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
+      byte[] t, int tOff) {
+    int o0 = LittleEndian.getInt(rowOffsets, rows);
+    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
+    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
+    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
+    int o4 = LittleEndian.getInt(rowOffsets, rows + 16);
+    int o5 = LittleEndian.getInt(rowOffsets, rows + 20);
+    int o6 = LittleEndian.getInt(rowOffsets, rows + 24);
+    int o7 = LittleEndian.getInt(rowOffsets, rows + 28);
+    FloatVector f0 = FloatVector.zero(F);
+    FloatVector f1 = FloatVector.zero(F);
+    FloatVector f2 = FloatVector.zero(F);
+    FloatVector f3 = FloatVector.zero(F);
+    FloatVector f4 = FloatVector.zero(F);
+    FloatVector f5 = FloatVector.zero(F);
+    FloatVector f6 = FloatVector.zero(F);
+    FloatVector f7 = FloatVector.zero(F);
+    int bi = bOff;
+    for (int ky = 0; ky < kh; ky++) {
+      int a = ky * kyStep;
+      for (int j = 0; j < run; j++, a += 4, bi += L) {
+        FloatVector bv = FloatVector.fromArray(F, b, bi);
+        f0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a)), f0);
+        f1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a)), f1);
+        f2 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a)), f2);
+        f3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a)), f3);
+        f4 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o4 + a)), f4);
+        f5 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o5 + a)), f5);
+        f6 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o6 + a)), f6);
+        f7 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o7 + a)), f7);
+      }
+    }
+    int row = 4 * L;
+    ((IntVector) f0.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff);
+    ((IntVector) f1.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + row);
+    ((IntVector) f2.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * row);
+    ((IntVector) f3.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * row);
+    ((IntVector) f4.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 4 * row);
+    ((IntVector) f5.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 5 * row);
+    ((IntVector) f6.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 6 * row);
+    ((IntVector) f7.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 7 * row);
+  }
+
+  /**
+   * {@link #tileNarrowIntDirect} on half-width vectors (L / 2 lanes) for
+   * layers with at most L / 2 output channels ({@link #halfWidth}): same operands, same single
+   * exact f32 block, the first L / 2 columns of each packed weight row. Row r's L / 2 ints go
+   * to {@code tOff + r * 4L} (the full tile's row stride; the rest of the row is not written
+   * and holds no valid column).
+   */
+  public static void tileNarrowIntDirectHalf(
+      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
+      byte[] t, int tOff) {
+    int o0 = LittleEndian.getInt(rowOffsets, rows);
+    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
+    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
+    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
+    int o4 = LittleEndian.getInt(rowOffsets, rows + 16);
+    int o5 = LittleEndian.getInt(rowOffsets, rows + 20);
+    int o6 = LittleEndian.getInt(rowOffsets, rows + 24);
+    int o7 = LittleEndian.getInt(rowOffsets, rows + 28);
+    FloatVector f0 = FloatVector.zero(FH);
+    FloatVector f1 = FloatVector.zero(FH);
+    FloatVector f2 = FloatVector.zero(FH);
+    FloatVector f3 = FloatVector.zero(FH);
+    FloatVector f4 = FloatVector.zero(FH);
+    FloatVector f5 = FloatVector.zero(FH);
+    FloatVector f6 = FloatVector.zero(FH);
+    FloatVector f7 = FloatVector.zero(FH);
+    int bi = bOff;
+    for (int ky = 0; ky < kh; ky++) {
+      int a = ky * kyStep;
+      for (int j = 0; j < run; j++, a += 4, bi += L) {
+        FloatVector bv = FloatVector.fromArray(FH, b, bi);
+        f0 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a)), f0);
+        f1 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a)), f1);
+        f2 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o2 + a)), f2);
+        f3 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a)), f3);
+        f4 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o4 + a)), f4);
+        f5 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o5 + a)), f5);
+        f6 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o6 + a)), f6);
+        f7 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o7 + a)), f7);
+      }
+    }
+    int row = 4 * L;
+    ((IntVector) f0.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff);
+    ((IntVector) f1.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + row);
+    ((IntVector) f2.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * row);
+    ((IntVector) f3.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * row);
+    ((IntVector) f4.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 4 * row);
+    ((IntVector) f5.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 5 * row);
+    ((IntVector) f6.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 6 * row);
+    ((IntVector) f7.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 7 * row);
   }
 
   /**
