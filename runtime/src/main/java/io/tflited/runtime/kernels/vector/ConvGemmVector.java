@@ -111,7 +111,7 @@ public final class ConvGemmVector implements RangeTask {
   private final int tileOff;
   private final int stageOff;
   /**
-   * Narrow 8-bit layer read straight from a zero-padded float copy of the input (see {@link
+   * 8-bit spatial layer read straight from a zero-padded float copy of the input (see {@link
    * #direct}) instead of packed panels.
    */
   private final boolean direct;
@@ -122,7 +122,7 @@ public final class ConvGemmVector implements RangeTask {
   private final int padWidth;
   /** Byte offset (from the scratch start) of the padded image, after every slot's region. */
   private final int imageOff;
-  /** Byte offset in a slot of the direct kernel's MR_NARROW row offsets (ints). */
+  /** Byte offset in a slot of the direct kernel's {@code mr} row offsets (ints). */
   private final int rowsOff;
   /** Largest padded float image the direct mode keeps in scratch (bytes). */
   static final long DIRECT_MAX_BYTES = 4L << 20;
@@ -202,17 +202,18 @@ public final class ConvGemmVector implements RangeTask {
         (g.outW() - 1) * g.strideW() + (g.kw() - 1) * g.dilW() + 1);
     // L floats of slack: the conversion's last vector may overhang the image by L - 1 floats.
     long imageBytes = 4L * ((long) g.batches() * padHeight * padWidth * g.inC() + L);
-    this.direct = DIRECT_ON && kind != Kind.F32 && narrow && !pointwise && g.dilW() == 1
-        && k <= kBlock && imageBytes <= DIRECT_MAX_BYTES;
-    this.half = direct && GemmVector.halfWidth(n);
+    this.direct = DIRECT_ON && kind != Kind.F32 && !pointwise && g.dilW() == 1 && k <= kBlock
+        && imageBytes <= DIRECT_MAX_BYTES && m >= mr;
+    this.half = direct && narrow && GemmVector.halfWidth(n);
     this.imageOff = slotBytes * slots;
     this.scratch = scratch.reserve((long) slotBytes * slots + (direct ? imageBytes : 0));
   }
 
   /**
-   * Whether this layer runs the direct narrow kernel: 8-bit, narrow tiles, a spatial filter
-   * (1x1 stride-1 layers already convert each input once), contiguous filter rows (dilation 1
-   * along W) and every product in one exact f32 block ({@code K <= kBlock}).
+   * Whether this layer runs the direct kernels: 8-bit, a spatial filter (1x1 stride-1 layers
+   * already convert each input once), contiguous filter rows (dilation 1 along W), every
+   * product in one exact f32 block ({@code K <= kBlock}) and at least one full row block
+   * (FULLY_CONNECTED at batch 1 keeps its one-row tile).
    */
   boolean direct() {
     return direct;
@@ -342,7 +343,7 @@ public final class ConvGemmVector implements RangeTask {
     int panelBytes = 4 * mr * k;
     boolean vector = VectorWarmup.ready();
     if (direct && vector) {
-      directSlot(sc, base, ctx.offset(scratch), b0, b1, y, yOff);
+      directSlot(sc, base, ctx.offset(scratch), b0, b1, t0, t1, y, yOff);
       return;
     }
     for (int mb = b0; mb < b1; mb += macroBlocks) {
@@ -377,12 +378,13 @@ public final class ConvGemmVector implements RangeTask {
   }
 
   /**
-   * Direct narrow tiles over row blocks [b0, b1): the kernel reads each pixel's filter window
-   * from the padded float image ({@link #padImage}) at the row offsets written for the tile, so
-   * nothing is packed; the int tile and its epilogue are those of the panel path.
+   * Direct tiles over row blocks [b0, b1) and column tiles [t0, t1): the kernel reads each
+   * pixel's filter window from the padded float image ({@link #padImage}) at the row offsets
+   * written for the row block, so nothing is packed; the int tile and its epilogue are those of
+   * the panel path.
    */
-  private void directSlot(byte[] sc, int base, int scratchOff, int b0, int b1, byte[] y,
-      int yOff) {
+  private void directSlot(byte[] sc, int base, int scratchOff, int b0, int b1, int t0, int t1,
+      byte[] y, int yOff) {
     int image = scratchOff + imageOff;
     int inC = g.inC();
     int hw = g.outH() * g.outW();
@@ -409,14 +411,20 @@ public final class ConvGemmVector implements RangeTask {
           }
         }
       }
-      if (half) {
-        GemmVector.tileNarrowIntDirectHalf(sc, sc, rows0, packedB, 0, g.kh(), run, kyStep, sc,
-            tOff);
-      } else {
-        GemmVector.tileNarrowIntDirect(sc, sc, rows0, packedB, 0, g.kh(), run, kyStep, sc,
-            tOff);
+      for (int t = t0; t < t1; t++) {
+        int bOff = t * k * nr;
+        if (!narrow) {
+          GemmVector.tile4IntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
+              tOff);
+        } else if (half) {
+          GemmVector.tileNarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
+              sc, tOff);
+        } else {
+          GemmVector.tileNarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
+              tOff);
+        }
+        requantizeTileVector(sc, tOff, base + stageOff, t, m0, rows, y, yOff);
       }
-      requantizeTileVector(sc, tOff, base + stageOff, 0, m0, rows, y, yOff);
     }
   }
 

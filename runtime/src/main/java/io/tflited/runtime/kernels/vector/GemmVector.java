@@ -413,6 +413,67 @@ public final class GemmVector {
   }
 
   /**
+   * {@link #tile4Int} reading its A operand from a padded float image, as {@link
+   * #tileNarrowIntDirect} does (row r's window at the int {@code o_r} stored at {@code rows +
+   * 4r}, filter row ky at {@code o_r + ky * kyStep}, {@code run} floats); one exact f32 block
+   * ({@code kh * run <= kBlock}). Writes [MR][NR] little-endian ints at {@code tOff}.
+   */
+  public static void tile4IntDirect(
+      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
+      byte[] t, int tOff) {
+    int o0 = LittleEndian.getInt(rowOffsets, rows);
+    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
+    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
+    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
+    FloatVector f00 = FloatVector.zero(F);
+    FloatVector f01 = FloatVector.zero(F);
+    FloatVector f10 = FloatVector.zero(F);
+    FloatVector f11 = FloatVector.zero(F);
+    FloatVector f20 = FloatVector.zero(F);
+    FloatVector f21 = FloatVector.zero(F);
+    FloatVector f30 = FloatVector.zero(F);
+    FloatVector f31 = FloatVector.zero(F);
+    int bi = bOff;
+    for (int ky = 0; ky < kh; ky++) {
+      int a = ky * kyStep;
+      for (int j = 0; j < run; j++, a += 4, bi += NR) {
+        FloatVector b0 = FloatVector.fromArray(F, b, bi);
+        FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+        FloatVector x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a));
+        f00 = b0.fma(x, f00);
+        f01 = b1.fma(x, f01);
+        x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a));
+        f10 = b0.fma(x, f10);
+        f11 = b1.fma(x, f11);
+        x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a));
+        f20 = b0.fma(x, f20);
+        f21 = b1.fma(x, f21);
+        x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a));
+        f30 = b0.fma(x, f30);
+        f31 = b1.fma(x, f31);
+      }
+    }
+    int rowBytes = 4 * NR;
+    int half = 4 * L;
+    ((IntVector) f00.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff);
+    ((IntVector) f01.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + half);
+    ((IntVector) f10.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + rowBytes);
+    ((IntVector) f11.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + rowBytes + half);
+    ((IntVector) f20.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * rowBytes);
+    ((IntVector) f21.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * rowBytes + half);
+    ((IntVector) f30.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * rowBytes);
+    ((IntVector) f31.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * rowBytes + half);
+  }
+
+  /**
    * {@link #tileNarrowIntDirect} on half-width vectors (L / 2 lanes) for
    * layers with at most L / 2 output channels ({@link #halfWidth}): same operands, same single
    * exact f32 block, the first L / 2 columns of each packed weight row. Row r's L / 2 ints go

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scalar ({@link ConvKernels}) vs the direct narrow CONV_2D path of {@link ConvGemmVector}
- * (8-bit layers with at most L output channels read from a zero-padded float copy of the input,
- * full and half-width kernels): exact equality over every narrow channel count, kernels 1x3 to
+ * (8-bit layers read from a zero-padded float copy of the input: narrow full and half-width
+ * kernels, 4 x 2-vector tiles for wider layers): exact equality over every narrow channel count, kernels 1x3 to
  * 7x7, strides 1-3, dilation along H, SAME (including its asymmetric stride-2 case) and VALID
  * padding, 1-3 batches, pixel counts leaving 8-row tails, min/max fills, 1 and 2 threads. The
  * scratch arena starts as garbage and each layer runs twice on different inputs, so a padded
@@ -110,6 +110,19 @@ class DirectConvParityTest {
     }
   }
 
+  /** Wider layers (more than L channels: 4 x 2-vector tiles, several column tiles). */
+  @Test
+  void wideDirectMatchesScalar() throws ModelException {
+    Random r = new Random(315);
+    int iter = 0;
+    for (int outC : new int[] {L + 1, 2 * L - 1, 2 * L, 2 * L + 1, 3 * L + 5, 37}) {
+      for (int[] f : FILTERS) {
+        check(iter % 2 == 0, geometry(r, f[0], outC, f[1], f[2], r.nextInt(3) == 0 ? 2 : 1, 1,
+            3), r, iter++, true);
+      }
+    }
+  }
+
   /**
    * Layers big enough to split across two threads at the default threshold (the 16 -> 16 3x3
    * layer of the MLPerf Tiny ResNet, the 3 -> 8 stride-2 first layer of the wake-word model).
@@ -121,13 +134,20 @@ class DirectConvParityTest {
         1, 1, 1, 1);
     ConvGeometry vww = new ConvGeometry(1, 96, 96, 3, 48, 48, Math.min(8, L), 3, 3, 2, 2, 1, 1,
         0, 0);
+    ConvGeometry resnetWide = new ConvGeometry(1, 16, 16, 32, 16, 16, 32, 3, 3, 1, 1, 1, 1,
+        1, 1);
     for (int i = 0; i < 4; i++) {
       check(i % 2 == 0, resnet, r, i, true);
       check(i % 2 == 0, vww, r, i, true);
+      // K = 288: inside int8's exact block (>= 514), not always inside uint8's (>= 258).
+      check(true, resnetWide, r, i, true);
     }
   }
 
-  /** Layers the direct path leaves to the panels: dilation along W, pointwise, float. */
+  /**
+   * Layers the direct path leaves to the panels: dilation along W, pointwise, float, and K
+   * beyond the exact block (3x3 over 64 channels of uint8 with weights 255 and zero point 0).
+   */
   @Test
   void otherLayersKeepThePanels() throws ModelException {
     Random r = new Random(314);
@@ -137,6 +157,11 @@ class DirectConvParityTest {
       ConvGeometry point = new ConvGeometry(1, 4, 5, 8, 4, 5, outC, 1, 1, 1, 1, 1, 1, 0, 0);
       check(true, point, r, outC, false);
     }
+    ConvGeometry deep = new ConvGeometry(1, 6, 6, 64, 6, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1);
+    byte[] w = new byte[5 * 9 * 64];
+    Arrays.fill(w, (byte) 0xff);
+    assertFalse(ConvGemmVector.uint8(deep, w, 0, 0, new int[5], new int[] {1 << 30, 1 << 30,
+        1 << 30, 1 << 30, 1 << 30}, new int[5], 0, 0, 255, 0, 1, b -> 0, 1).direct());
     ConvGeometry g = new ConvGeometry(1, 6, 6, 3, 6, 6, L, 3, 3, 1, 1, 1, 1, 1, 1);
     assertFalse(ConvGemmVector.float32(g, new float[L * 27], null, -1f, 1f, 0, 1, b -> 0, 1)
         .direct());
