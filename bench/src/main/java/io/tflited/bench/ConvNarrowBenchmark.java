@@ -39,6 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Scores are microseconds per layer; GMAC/s = MACs / (score * 1000).
  *
  * <pre>bench/jmh.sh ConvNarrowBenchmark -f 1 -wi 3 -i 5</pre>
+ *
+ * The 8-bit spatial layers take ConvGemmVector's direct mode (no packed panels); {@code
+ * -jvmArgsAppend -Dtflited.conv.direct=false} measures the panel path in the same build. On a
+ * shared machine compare {@code -bm sample} minima (p0.00) rather than averages.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -41,6 +41,18 @@ import jdk.incubator.vector.VectorSpecies;
  * rows are contiguous and leave in one copy. Interior panels of a 3x3 layer are packed in one
  * call per panel ({@code packRuns*}): with 3 or 16 input channels a filter row is 9 or 48 bytes,
  * so per-run calls and byte-by-byte tails used to cost more than the multiply-adds.
+ *
+ * <p><b>Direct mode</b> (8-bit spatial layers, see {@link #direct}): no panels at all. Each eval
+ * first converts the input once into a zero-padded float image in scratch, then the kernels
+ * ({@code GemmVector.*Direct*}) broadcast each pixel's window straight from it at per-row
+ * offsets; a 3x3 layer otherwise converted every input element up to 9 times. Layers with at
+ * most L / 2 channels run on half-width vectors ({@link GemmVector#halfWidth}).
+ *
+ * <pre>
+ *   padded image, per batch: padHeight x padWidth pixels x inC floats (x - inZp; 0 outside)
+ *     row r of a tile -> byte offset o_r of its window's top-left pixel
+ *     filter row ky   -> kw * inC consecutive floats at o_r + ky * dilH * padWidth * inC * 4
+ * </pre>
  */
 public final class ConvGemmVector implements RangeTask {
   private static final VectorSpecies<Byte> B = Species.B;
