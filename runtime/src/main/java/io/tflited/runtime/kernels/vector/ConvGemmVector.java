@@ -403,6 +403,7 @@ public final class ConvGemmVector implements RangeTask {
     int run = g.kw() * inC;
     int kyStep = 4 * g.dilH() * padWidth * inC;
     int rows0 = base + rowsOff;
+    boolean shortRuns = run < 2 * L;
     int tOff = base + tileOff;
     for (int blk = b0; blk < b1; blk++) {
       int m0 = blk * mr;
@@ -428,6 +429,19 @@ public final class ConvGemmVector implements RangeTask {
         if (!narrow) {
           GemmVector.tile4IntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
               tOff);
+        } else if (shortRuns) {
+          // Two 4-row halves: see GemmVector.tile4NarrowIntDirect for why.
+          if (half) {
+            GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run,
+                kyStep, sc, tOff);
+            GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
+                kyStep, sc, tOff + 16 * L);
+          } else {
+            GemmVector.tile4NarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
+                sc, tOff);
+            GemmVector.tile4NarrowIntDirect(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
+                kyStep, sc, tOff + 16 * L);
+          }
         } else if (half) {
           GemmVector.tileNarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
               sc, tOff);
