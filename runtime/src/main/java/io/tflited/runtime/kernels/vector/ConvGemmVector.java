@@ -44,7 +44,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Direct mode</b> (8-bit spatial layers, see {@link #direct}): no panels at all. Each eval
  * first converts the input once into a zero-padded float image in scratch, then the kernels
- * ({@code GemmVector.*Direct*}) broadcast each pixel's window straight from it at per-row
+ * ({@code GemmVector.tile4*Direct*}) broadcast each pixel's window straight from it at per-row
  * offsets; a 3x3 layer otherwise converted every input element up to 9 times. Layers with at
  * most L / 2 channels run on half-width vectors ({@link GemmVector#halfWidth}).
  *
@@ -403,7 +403,6 @@ public final class ConvGemmVector implements RangeTask {
     int run = g.kw() * inC;
     int kyStep = 4 * g.dilH() * padWidth * inC;
     int rows0 = base + rowsOff;
-    boolean shortRuns = run < 2 * L;
     int tOff = base + tileOff;
     for (int blk = b0; blk < b1; blk++) {
       int m0 = blk * mr;
@@ -429,25 +428,17 @@ public final class ConvGemmVector implements RangeTask {
         if (!narrow) {
           GemmVector.tile4IntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
               tOff);
-        } else if (shortRuns) {
-          // Two 4-row halves: see GemmVector.tile4NarrowIntDirect for why.
-          if (half) {
-            GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run,
-                kyStep, sc, tOff);
-            GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
-                kyStep, sc, tOff + 16 * L);
-          } else {
-            GemmVector.tile4NarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
-                sc, tOff);
-            GemmVector.tile4NarrowIntDirect(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
-                kyStep, sc, tOff + 16 * L);
-          }
         } else if (half) {
-          GemmVector.tileNarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
+          // Two 4-row halves: see GemmVector.tile4NarrowIntDirectHalf for why.
+          GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
               sc, tOff);
+          GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
+              kyStep, sc, tOff + 16 * L);
         } else {
-          GemmVector.tileNarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
+          GemmVector.tile4NarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
               tOff);
+          GemmVector.tile4NarrowIntDirect(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
+              kyStep, sc, tOff + 16 * L);
         }
         requantizeTileVector(sc, tOff, base + stageOff, t, m0, rows, y, yOff);
       }

@@ -65,7 +65,7 @@ public final class GemmVector {
 
   /**
    * Whether a narrow layer of {@code n} output channels takes the half-width direct kernel
-   * ({@link #tileNarrowIntDirectHalf}): at most half a vector of channels, at 256 bits or more.
+   * ({@link #tile4NarrowIntDirectHalf}): at most half a vector of channels, at 256 bits or more.
    */
   public static boolean halfWidth(int n) {
     return Species.BITS >= 256 && n <= L / 2;
@@ -350,73 +350,10 @@ public final class GemmVector {
   }
 
   /**
-   * {@link #tileNarrowInt} reading its A operand straight from a padded float image instead of
-   * a packed panel (no packing: for a 3x3 layer each input element used to be converted and
-   * stored up to 9 times). Row r's window starts at byte {@code o_r} of {@code img}, where
-   * {@code o_r} is the little-endian int at {@code rows + 4r}; its filter row ky is {@code run}
-   * consecutive floats at {@code o_r + ky * kyStep}, matching the packed weights' k order
-   * (ky, then kx * inC + c). All {@code kh * run} products form one exact f32 block (the caller
-   * ensures {@code kh * run <= kBlock}, see the class Javadoc), so the int sums equal the
-   * panel kernel's and the scalar twin's. Writes [8][L] little-endian ints at {@code tOff}.
-   */
-  public static void tileNarrowIntDirect(
-      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
-      byte[] t, int tOff) {
-    int o0 = LittleEndian.getInt(rowOffsets, rows);
-    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
-    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
-    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
-    int o4 = LittleEndian.getInt(rowOffsets, rows + 16);
-    int o5 = LittleEndian.getInt(rowOffsets, rows + 20);
-    int o6 = LittleEndian.getInt(rowOffsets, rows + 24);
-    int o7 = LittleEndian.getInt(rowOffsets, rows + 28);
-    FloatVector f0 = FloatVector.zero(F);
-    FloatVector f1 = FloatVector.zero(F);
-    FloatVector f2 = FloatVector.zero(F);
-    FloatVector f3 = FloatVector.zero(F);
-    FloatVector f4 = FloatVector.zero(F);
-    FloatVector f5 = FloatVector.zero(F);
-    FloatVector f6 = FloatVector.zero(F);
-    FloatVector f7 = FloatVector.zero(F);
-    int bi = bOff;
-    for (int ky = 0; ky < kh; ky++) {
-      int a = ky * kyStep;
-      for (int j = 0; j < run; j++, a += 4, bi += L) {
-        FloatVector bv = FloatVector.fromArray(F, b, bi);
-        f0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a)), f0);
-        f1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a)), f1);
-        f2 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a)), f2);
-        f3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a)), f3);
-        f4 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o4 + a)), f4);
-        f5 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o5 + a)), f5);
-        f6 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o6 + a)), f6);
-        f7 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o7 + a)), f7);
-      }
-    }
-    int row = 4 * L;
-    ((IntVector) f0.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff);
-    ((IntVector) f1.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + row);
-    ((IntVector) f2.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 2 * row);
-    ((IntVector) f3.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 3 * row);
-    ((IntVector) f4.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 4 * row);
-    ((IntVector) f5.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 5 * row);
-    ((IntVector) f6.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 6 * row);
-    ((IntVector) f7.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 7 * row);
-  }
-
-  /**
    * {@link #tile4Int} reading its A operand from a padded float image, as {@link
-   * #tileNarrowIntDirect} does (row r's window at the int {@code o_r} stored at {@code rows +
-   * 4r}, filter row ky at {@code o_r + ky * kyStep}, {@code run} floats); one exact f32 block
-   * ({@code kh * run <= kBlock}). Writes [MR][NR] little-endian ints at {@code tOff}.
+   * #tile4NarrowIntDirectHalf} does (row r's window at the int {@code o_r} stored at {@code
+   * rows + 4r}, filter row ky at {@code o_r + ky * kyStep}, {@code run} floats); one exact f32
+   * block ({@code kh * run <= kBlock}). Writes [MR][NR] little-endian ints at {@code tOff}.
    */
   public static void tile4IntDirect(
       byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
@@ -474,73 +411,21 @@ public final class GemmVector {
   }
 
   /**
-   * {@link #tileNarrowIntDirect} on half-width vectors (L / 2 lanes) for
-   * layers with at most L / 2 output channels ({@link #halfWidth}): same operands, same single
-   * exact f32 block, the first L / 2 columns of each packed weight row. Row r's L / 2 ints go
-   * to {@code tOff + r * 4L} (the full tile's row stride; the rest of the row is not written
-   * and holds no valid column).
-   */
-  public static void tileNarrowIntDirectHalf(
-      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
-      byte[] t, int tOff) {
-    int o0 = LittleEndian.getInt(rowOffsets, rows);
-    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
-    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
-    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
-    int o4 = LittleEndian.getInt(rowOffsets, rows + 16);
-    int o5 = LittleEndian.getInt(rowOffsets, rows + 20);
-    int o6 = LittleEndian.getInt(rowOffsets, rows + 24);
-    int o7 = LittleEndian.getInt(rowOffsets, rows + 28);
-    FloatVector f0 = FloatVector.zero(FH);
-    FloatVector f1 = FloatVector.zero(FH);
-    FloatVector f2 = FloatVector.zero(FH);
-    FloatVector f3 = FloatVector.zero(FH);
-    FloatVector f4 = FloatVector.zero(FH);
-    FloatVector f5 = FloatVector.zero(FH);
-    FloatVector f6 = FloatVector.zero(FH);
-    FloatVector f7 = FloatVector.zero(FH);
-    int bi = bOff;
-    for (int ky = 0; ky < kh; ky++) {
-      int a = ky * kyStep;
-      for (int j = 0; j < run; j++, a += 4, bi += L) {
-        FloatVector bv = FloatVector.fromArray(FH, b, bi);
-        f0 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a)), f0);
-        f1 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a)), f1);
-        f2 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o2 + a)), f2);
-        f3 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a)), f3);
-        f4 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o4 + a)), f4);
-        f5 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o5 + a)), f5);
-        f6 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o6 + a)), f6);
-        f7 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o7 + a)), f7);
-      }
-    }
-    int row = 4 * L;
-    ((IntVector) f0.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff);
-    ((IntVector) f1.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + row);
-    ((IntVector) f2.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 2 * row);
-    ((IntVector) f3.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 3 * row);
-    ((IntVector) f4.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 4 * row);
-    ((IntVector) f5.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 5 * row);
-    ((IntVector) f6.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 6 * row);
-    ((IntVector) f7.convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
-        .intoArray(t, tOff + 7 * row);
-  }
-
-  /**
-   * {@link #tileNarrowIntDirectHalf} four rows per call (the caller makes two calls
-   * per 8-row tile): with eight window offsets live, C2 ran out of general registers and
-   * reloaded the image base on every broadcast. Each row keeps two accumulators, even and odd
-   * k, which the kernel adds at the end: every partial sum of the single exact block is an
-   * integer below 2^24 (see the class Javadoc), so the order does not change the result. Rows
-   * r = 0..3 read their window offsets at {@code rows + 4r} and write L / 2 ints at {@code tOff
-   * + r * 4L} (the full tile's row stride; the rest of the row is not written).
+   * Four rows of a narrow tile (the caller makes two calls per MR_NARROW = 8-row tile) reading
+   * the A operand straight from a padded float image instead of a packed panel, on half-width
+   * vectors (L / 2 lanes) for layers with at most L / 2 output channels ({@link #halfWidth}).
+   * Row r's window starts at byte {@code o_r} of {@code img}, where {@code o_r} is the
+   * little-endian int at {@code rows + 4r}; its filter row ky is {@code run} consecutive floats
+   * at {@code o_r + ky * kyStep}, in the packed weights' k order (ky, then kx * inC + c); the
+   * weights are packed with {@code nr = L} and only their first L / 2 columns are read.
+   *
+   * <p>All {@code kh * run} products form one exact f32 block (the caller ensures {@code kh *
+   * run <= kBlock}, see the class Javadoc): every partial sum is an integer of magnitude at most
+   * 2^24, so the even-k and odd-k accumulators of a row, added at the end, give exactly the
+   * panel kernel's and the scalar twin's int sums. Four rows, two k per iteration: with eight
+   * window offsets live C2 ran out of general registers and reloaded the image base before
+   * every broadcast. Row r's L / 2 ints go to {@code tOff + r * 4L} (the full tile's row
+   * stride; the rest of the row is not written and holds no valid column).
    */
   public static void tile4NarrowIntDirectHalf(
       byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
@@ -558,12 +443,16 @@ public final class GemmVector {
     FloatVector d2 = FloatVector.zero(FH);
     FloatVector d3 = FloatVector.zero(FH);
     int bi = bOff;
+    int pairs = run >> 1;
     for (int ky = 0; ky < kh; ky++) {
-      int a = ky * kyStep;
-      int j = 0;
-      for (; j + 2 <= run; j += 2, a += 8, bi += 2 * L) {
-        FloatVector bv = FloatVector.fromArray(FH, b, bi);
-        FloatVector bw = FloatVector.fromArray(FH, b, bi + L);
+      int a0 = ky * kyStep;
+      int b0 = bi;
+      // A counted loop (index p, offsets linear in p) so that C2 hoists the range checks.
+      for (int p = 0; p < pairs; p++) {
+        int a = a0 + 8 * p;
+        int bp = b0 + 2 * L * p;
+        FloatVector bv = FloatVector.fromArray(FH, b, bp);
+        FloatVector bw = FloatVector.fromArray(FH, b, bp + L);
         e0 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a)), e0);
         d0 = bw.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a + 4)), d0);
         e1 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a)), e1);
@@ -573,7 +462,9 @@ public final class GemmVector {
         e3 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a)), e3);
         d3 = bw.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a + 4)), d3);
       }
-      if (j < run) {
+      bi += 2 * L * pairs;
+      if ((run & 1) != 0) {
+        int a = a0 + 8 * pairs;
         FloatVector bv = FloatVector.fromArray(FH, b, bi);
         e0 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a)), e0);
         e1 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a)), e1);
@@ -594,11 +485,8 @@ public final class GemmVector {
   }
 
   /**
-   * Four rows of {@link #tileNarrowIntDirect} with even/odd k accumulators, as {@link
-   * #tile4NarrowIntDirectHalf} on full vectors (the caller makes two calls per 8-row tile).
-   * Faster for short filter rows (a 3-channel image's 9 floats: 21.3 against 25.4 us on the
-   * 32x32x3 -> 16 layer); for long ones (3x3 over 16 channels: 48 floats) the 8-row kernel's
-   * single B load per eight FMAs wins (70.1 against 77.7 us), so the caller picks by length.
+   * {@link #tile4NarrowIntDirectHalf} on full vectors, for narrow layers with more than L / 2
+   * output channels (or at 128 bits): same operands, exactness and layout, L ints per row.
    */
   public static void tile4NarrowIntDirect(
       byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
@@ -616,12 +504,16 @@ public final class GemmVector {
     FloatVector d2 = FloatVector.zero(F);
     FloatVector d3 = FloatVector.zero(F);
     int bi = bOff;
+    int pairs = run >> 1;
     for (int ky = 0; ky < kh; ky++) {
-      int a = ky * kyStep;
-      int j = 0;
-      for (; j + 2 <= run; j += 2, a += 8, bi += 2 * L) {
-        FloatVector bv = FloatVector.fromArray(F, b, bi);
-        FloatVector bw = FloatVector.fromArray(F, b, bi + L);
+      int a0 = ky * kyStep;
+      int b0 = bi;
+      // A counted loop (index p, offsets linear in p) so that C2 hoists the range checks.
+      for (int p = 0; p < pairs; p++) {
+        int a = a0 + 8 * p;
+        int bp = b0 + 2 * L * p;
+        FloatVector bv = FloatVector.fromArray(F, b, bp);
+        FloatVector bw = FloatVector.fromArray(F, b, bp + L);
         e0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a)), e0);
         d0 = bw.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a + 4)), d0);
         e1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a)), e1);
@@ -631,7 +523,9 @@ public final class GemmVector {
         e3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a)), e3);
         d3 = bw.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a + 4)), d3);
       }
-      if (j < run) {
+      bi += 2 * L * pairs;
+      if ((run & 1) != 0) {
+        int a = a0 + 8 * pairs;
         FloatVector bv = FloatVector.fromArray(F, b, bi);
         e0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a)), e0);
         e1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a)), e1);
