@@ -398,33 +398,18 @@ public final class ConvGemmVector implements RangeTask {
   private void directSlot(byte[] sc, int base, int scratchOff, int b0, int b1, int t0, int t1,
       byte[] y, int yOff) {
     int image = scratchOff + imageOff;
-    int inC = g.inC();
-    int hw = g.outH() * g.outW();
-    int run = g.kw() * inC;
-    int kyStep = 4 * g.dilH() * padWidth * inC;
+    int run = g.kw() * g.inC();
+    int kyStep = 4 * g.dilH() * padWidth * g.inC();
     int rows0 = base + rowsOff;
     int tOff = base + tileOff;
-    for (int blk = b0; blk < b1; blk++) {
-      int m0 = blk * mr;
-      int rows = Math.min(mr, m - m0);
-      // Rows past the last pixel reuse its window; their sums are never stored.
-      int b = m0 / hw;
-      int oy = (m0 - b * hw) / g.outW();
-      int ox = m0 - b * hw - oy * g.outW();
-      for (int r = 0; r < mr; r++) {
-        int off = image + 4 * inC * (((b * padHeight + oy * g.strideH()) * padWidth)
-            + ox * g.strideW());
-        LittleEndian.setInt(sc, rows0 + 4 * r, off);
-        if (r + 1 < rows && ++ox == g.outW()) {
-          ox = 0;
-          if (++oy == g.outH()) {
-            oy = 0;
-            b++;
-          }
-        }
-      }
-      for (int t = t0; t < t1; t++) {
-        int bOff = t * k * nr;
+    // Column tiles outermost, as on the panel path: one tile's packed weights stay in cache
+    // over every row block (tile-inner order measured 15% slower on a 2-tile 3x3 64 -> 64).
+    for (int t = t0; t < t1; t++) {
+      int bOff = t * k * nr;
+      for (int blk = b0; blk < b1; blk++) {
+        int m0 = blk * mr;
+        int rows = Math.min(mr, m - m0);
+        writeRowOffsets(sc, rows0, image, m0, rows);
         if (!narrow) {
           GemmVector.tile4IntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
               tOff);
@@ -441,6 +426,30 @@ public final class ConvGemmVector implements RangeTask {
               kyStep, sc, tOff + 16 * L);
         }
         requantizeTileVector(sc, tOff, base + stageOff, t, m0, rows, y, yOff);
+      }
+    }
+  }
+
+  /**
+   * Writes the byte offsets (in the padded image) of the top-left pixel of the windows of
+   * output pixels m0 .. m0 + mr - 1 as mr ints at {@code rows0}. Rows past the last pixel reuse
+   * its window; their sums are never stored.
+   */
+  private void writeRowOffsets(byte[] sc, int rows0, int image, int m0, int rows) {
+    int hw = g.outH() * g.outW();
+    int b = m0 / hw;
+    int oy = (m0 - b * hw) / g.outW();
+    int ox = m0 - b * hw - oy * g.outW();
+    for (int r = 0; r < mr; r++) {
+      int off = image + 4 * g.inC() * (((b * padHeight + oy * g.strideH()) * padWidth)
+          + ox * g.strideW());
+      LittleEndian.setInt(sc, rows0 + 4 * r, off);
+      if (r + 1 < rows && ++ox == g.outW()) {
+        ox = 0;
+        if (++oy == g.outH()) {
+          oy = 0;
+          b++;
+        }
       }
     }
   }
