@@ -30,6 +30,10 @@ import org.openjdk.jmh.annotations.Setup;
  * Scores are microseconds per layer; GMAC/s = MACs / (score * 1000).
  *
  * <pre>bench/jmh.sh ConvNarrowBenchmark -f 1 -wi 3 -i 5</pre>
+ *
+ * The 8-bit spatial layers take ConvGemmVector's direct mode (no packed panels); {@code
+ * -jvmArgsAppend -Dtflited.conv.direct=false} measures the panel path in the same build. On a
+ * shared machine compare {@code -bm sample} minima (p0.00) rather than averages.
  */
 public class ConvNarrowBenchmark extends KernelBenchmark {
   @Param({"96_96_3_3_2_8", "48_48_8_1_1_16", "128_128_3_3_2_8", "32_32_16_3_1_16",

@@ -41,6 +41,18 @@ import jdk.incubator.vector.VectorSpecies;
  * rows are contiguous and leave in one copy. Interior panels of a 3x3 layer are packed in one
  * call per panel ({@code packRuns*}): with 3 or 16 input channels a filter row is 9 or 48 bytes,
  * so per-run calls and byte-by-byte tails used to cost more than the multiply-adds.
+ *
+ * <p><b>Direct mode</b> (8-bit spatial layers, see {@link #direct}): no panels at all. Each eval
+ * first converts the input once into a zero-padded float image in scratch, then the kernels
+ * ({@code GemmVector.tile4*Direct*}) broadcast each pixel's window straight from it at per-row
+ * offsets; a 3x3 layer otherwise converted every input element up to 9 times. Layers with at
+ * most L / 2 channels run on half-width vectors ({@link GemmVector#halfWidth}).
+ *
+ * <pre>
+ *   padded image, per batch: padHeight x padWidth pixels x inC floats (x - inZp; 0 outside)
+ *     row r of a tile -> byte offset o_r of its window's top-left pixel
+ *     filter row ky   -> kw * inC consecutive floats at o_r + ky * dilH * padWidth * inC * 4
+ * </pre>
  */
 public final class ConvGemmVector implements RangeTask {
   private static final VectorSpecies<Byte> B = Species.B;
@@ -110,6 +122,25 @@ public final class ConvGemmVector implements RangeTask {
   private final int slotBytes;
   private final int tileOff;
   private final int stageOff;
+  /**
+   * 8-bit spatial layer read straight from a zero-padded float copy of the input (see {@link
+   * #direct}) instead of packed panels.
+   */
+  private final boolean direct;
+  /** Direct mode on half-width vectors ({@link GemmVector#halfWidth}). */
+  private final boolean half;
+  /** Padded image height and width (pixels) of the direct mode's float copy. */
+  private final int padHeight;
+  private final int padWidth;
+  /** Byte offset (from the scratch start) of the padded image, after every slot's region. */
+  private final int imageOff;
+  /** Byte offset in a slot of the direct kernel's {@code mr} row offsets (ints). */
+  private final int rowsOff;
+  /** Largest padded float image the direct mode keeps in scratch (bytes). */
+  static final long DIRECT_MAX_BYTES = 4L << 20;
+  /** {@code -Dtflited.conv.direct=false} keeps every layer on packed panels (A/B benchmarks). */
+  private static final boolean DIRECT_ON =
+      Boolean.parseBoolean(System.getProperty("tflited.conv.direct", "true"));
 
   private ConvGemmVector(ConvGeometry g, Kind kind, float[] packedB, int kBlock, int inZp,
       int[] bias, int[] mult, int[] shift, int outZp, int actMin, int actMax, float[] floatBias,
@@ -173,9 +204,31 @@ public final class ConvGemmVector implements RangeTask {
     // The int tile follows the panels: it also takes the packing's overhang (convertRow).
     this.tileOff = macroBlocks * perPanel;
     this.stageOff = tileOff + 4 * mr * nr;
-    // Byte staging of the requantized tile, STAGE_ROW bytes per row (see requantizeTileVector).
-    this.slotBytes = stageOff + mr * STAGE_ROW;
-    this.scratch = scratch.reserve((long) slotBytes * slots);
+    this.rowsOff = stageOff + mr * STAGE_ROW;
+    // Byte staging of the requantized tile, STAGE_ROW bytes per row (see requantizeTileVector),
+    // then the direct kernel's row offsets.
+    this.slotBytes = rowsOff + 4 * mr;
+    this.padHeight = Math.max(g.padH() + g.inH(),
+        (g.outH() - 1) * g.strideH() + (g.kh() - 1) * g.dilH() + 1);
+    this.padWidth = Math.max(g.padW() + g.inW(),
+        (g.outW() - 1) * g.strideW() + (g.kw() - 1) * g.dilW() + 1);
+    // L floats of slack: the conversion's last vector may overhang the image by L - 1 floats.
+    long imageBytes = 4L * ((long) g.batches() * padHeight * padWidth * g.inC() + L);
+    this.direct = DIRECT_ON && kind != Kind.F32 && !pointwise && g.dilW() == 1 && k <= kBlock
+        && imageBytes <= DIRECT_MAX_BYTES && m >= mr;
+    this.half = direct && narrow && GemmVector.halfWidth(n);
+    this.imageOff = slotBytes * slots;
+    this.scratch = scratch.reserve((long) slotBytes * slots + (direct ? imageBytes : 0));
+  }
+
+  /**
+   * Whether this layer runs the direct kernels: 8-bit, a spatial filter (1x1 stride-1 layers
+   * already convert each input once), contiguous filter rows (dilation 1 along W), every
+   * product in one exact f32 block ({@code K <= kBlock}) and at least one full row block
+   * (FULLY_CONNECTED at batch 1 keeps its one-row tile).
+   */
+  boolean direct() {
+    return direct;
   }
 
   /**
@@ -260,6 +313,9 @@ public final class ConvGemmVector implements RangeTask {
 
   /** Runs the op (from PreparedOp.eval). Allocates nothing. */
   public void eval(ExecContext ctx) {
+    if (direct) {
+      padImage(ctx);
+    }
     if (slots == 1) {
       run(ctx, 0, 1);
     } else {
@@ -298,6 +354,10 @@ public final class ConvGemmVector implements RangeTask {
     int base = ctx.offset(scratch) + s * slotBytes;
     int panelBytes = 4 * mr * k;
     boolean vector = VectorWarmup.ready();
+    if (direct && vector) {
+      directSlot(sc, base, ctx.offset(scratch), b0, b1, t0, t1, y, yOff);
+      return;
+    }
     for (int mb = b0; mb < b1; mb += macroBlocks) {
       int mbEnd = Math.min(b1, mb + macroBlocks);
       for (int blk = mb; blk < mbEnd; blk++) {
@@ -324,6 +384,109 @@ public final class ConvGemmVector implements RangeTask {
             }
             requantizeTileVector(sc, tOff, base + stageOff, t, m0, rows, y, yOff);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Direct tiles over row blocks [b0, b1) and column tiles [t0, t1): the kernel reads each
+   * pixel's filter window from the padded float image ({@link #padImage}) at the row offsets
+   * written for the row block, so nothing is packed; the int tile and its epilogue are those of
+   * the panel path.
+   */
+  private void directSlot(byte[] sc, int base, int scratchOff, int b0, int b1, int t0, int t1,
+      byte[] y, int yOff) {
+    int image = scratchOff + imageOff;
+    int run = g.kw() * g.inC();
+    int kyStep = 4 * g.dilH() * padWidth * g.inC();
+    int rows0 = base + rowsOff;
+    int tOff = base + tileOff;
+    // Column tiles outermost, as on the panel path: one tile's packed weights stay in cache
+    // over every row block (tile-inner order measured 15% slower on a 2-tile 3x3 64 -> 64).
+    for (int t = t0; t < t1; t++) {
+      int bOff = t * k * nr;
+      for (int blk = b0; blk < b1; blk++) {
+        int m0 = blk * mr;
+        int rows = Math.min(mr, m - m0);
+        writeRowOffsets(sc, rows0, image, m0, rows);
+        if (!narrow) {
+          GemmVector.tile4IntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
+              tOff);
+        } else if (half) {
+          // Two 4-row halves: see GemmVector.tile4NarrowIntDirectHalf for why.
+          GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
+              sc, tOff);
+          GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
+              kyStep, sc, tOff + 16 * L);
+        } else {
+          GemmVector.tile4NarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
+              tOff);
+          GemmVector.tile4NarrowIntDirect(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
+              kyStep, sc, tOff + 16 * L);
+        }
+        requantizeTileVector(sc, tOff, base + stageOff, t, m0, rows, y, yOff);
+      }
+    }
+  }
+
+  /**
+   * Writes the byte offsets (in the padded image) of the top-left pixel of the windows of
+   * output pixels m0 .. m0 + mr - 1 as mr ints at {@code rows0}. Rows past the last pixel reuse
+   * its window; their sums are never stored.
+   */
+  private void writeRowOffsets(byte[] sc, int rows0, int image, int m0, int rows) {
+    int hw = g.outH() * g.outW();
+    int b = m0 / hw;
+    int oy = (m0 - b * hw) / g.outW();
+    int ox = m0 - b * hw - oy * g.outW();
+    for (int r = 0; r < mr; r++) {
+      int off = image + 4 * g.inC() * (((b * padHeight + oy * g.strideH()) * padWidth)
+          + ox * g.strideW());
+      LittleEndian.setInt(sc, rows0 + 4 * r, off);
+      if (r + 1 < rows && ++ox == g.outW()) {
+        ox = 0;
+        if (++oy == g.outH()) {
+          oy = 0;
+          b++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the direct mode's padded image: per batch, padHeight x padWidth pixels of inC
+   * floats, input pixel (iy, ix) at (iy + padH, ix + padW) as {@code x - inZp}, every other
+   * pixel 0 (a tap outside the input contributes nothing, as in TFLite). Rows are written in
+   * increasing order, each conversion's overhang (up to L - 1 floats) landing on cells written
+   * after it or on the L floats of slack past the image. Runs on the calling thread before the
+   * slots (the pool's dispatch publishes it to the workers).
+   */
+  private void padImage(ExecContext ctx) {
+    byte[] x = ctx.array(in);
+    int xOff = ctx.offset(in);
+    byte[] sc = ctx.array(scratch);
+    int image = ctx.offset(scratch) + imageOff;
+    boolean vector = VectorWarmup.ready();
+    int inC = g.inC();
+    int rowBytes = 4 * padWidth * inC;
+    int left = 4 * g.padW() * inC;
+    int inner = 4 * g.inW() * inC;
+    for (int b = 0; b < g.batches(); b++) {
+      for (int py = 0; py < padHeight; py++) {
+        int dst = image + (b * padHeight + py) * rowBytes;
+        int iy = py - g.padH();
+        if (iy < 0 || iy >= g.inH()) {
+          Arrays.fill(sc, dst, dst + rowBytes, (byte) 0);
+          continue;
+        }
+        if (left > 0) {
+          Arrays.fill(sc, dst, dst + left, (byte) 0);
+        }
+        convertRow(x, xOff + (b * g.inH() + iy) * g.inW() * inC, g.inW() * inC, sc, dst + left,
+            vector);
+        if (left + inner < rowBytes) {
+          Arrays.fill(sc, dst + left + inner, dst + rowBytes, (byte) 0);
         }
       }
     }

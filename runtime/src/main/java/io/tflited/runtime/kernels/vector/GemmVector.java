@@ -5,6 +5,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,6 +40,17 @@ public final class GemmVector {
   private static final VectorSpecies<Integer> I = Species.I;
   private static final VectorSpecies<Byte> BY = Species.B;
 
+  /**
+   * Half-width species (128 or 256 bits) for narrow layers with at most L / 2 output channels
+   * at 256 or 512 bits: the other half of a full vector would only multiply padding, and on
+   * CPUs that split 512-bit FMAs into two 256-bit halves (AMD Zen 4) a half vector FMA costs
+   * half as much. Unused at 128 bits (see {@link #halfWidth}).
+   */
+  private static final VectorSpecies<Float> FH =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(128, Species.BITS / 2)));
+  private static final VectorSpecies<Integer> IH =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(Math.max(128, Species.BITS / 2)));
+
   /** Lanes per float vector. */
   public static final int L = F.length();
   /** Rows (output pixels) per micro-tile. */
@@ -50,6 +62,14 @@ public final class GemmVector {
   public static final int MR_NARROW = 8;
   /** Columns per narrow micro-tile: one vector. */
   public static final int NR_NARROW = L;
+
+  /**
+   * Whether a narrow layer of {@code n} output channels takes the half-width direct kernel
+   * ({@link #tile4NarrowIntDirectHalf}): at most half a vector of channels, at 256 bits or more.
+   */
+  public static boolean halfWidth(int n) {
+    return Species.BITS >= 256 && n <= L / 2;
+  }
 
   /** Largest K block whose f32 partial sums stay exact (see the class Javadoc). */
   public static int exactBlock(int maxA, int maxB) {
@@ -327,6 +347,202 @@ public final class GemmVector {
       i6.reinterpretAsBytes().intoArray(t, tOff + 6 * row);
       i7.reinterpretAsBytes().intoArray(t, tOff + 7 * row);
     }
+  }
+
+  /**
+   * {@link #tile4Int} reading its A operand from a padded float image, as {@link
+   * #tile4NarrowIntDirectHalf} does (row r's window at the int {@code o_r} stored at {@code
+   * rows + 4r}, filter row ky at {@code o_r + ky * kyStep}, {@code run} floats); one exact f32
+   * block ({@code kh * run <= kBlock}). Writes [MR][NR] little-endian ints at {@code tOff}.
+   */
+  public static void tile4IntDirect(
+      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
+      byte[] t, int tOff) {
+    int o0 = LittleEndian.getInt(rowOffsets, rows);
+    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
+    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
+    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
+    FloatVector f00 = FloatVector.zero(F);
+    FloatVector f01 = FloatVector.zero(F);
+    FloatVector f10 = FloatVector.zero(F);
+    FloatVector f11 = FloatVector.zero(F);
+    FloatVector f20 = FloatVector.zero(F);
+    FloatVector f21 = FloatVector.zero(F);
+    FloatVector f30 = FloatVector.zero(F);
+    FloatVector f31 = FloatVector.zero(F);
+    int bi = bOff;
+    for (int ky = 0; ky < kh; ky++) {
+      int a = ky * kyStep;
+      for (int j = 0; j < run; j++, a += 4, bi += NR) {
+        FloatVector b0 = FloatVector.fromArray(F, b, bi);
+        FloatVector b1 = FloatVector.fromArray(F, b, bi + L);
+        FloatVector x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a));
+        f00 = b0.fma(x, f00);
+        f01 = b1.fma(x, f01);
+        x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a));
+        f10 = b0.fma(x, f10);
+        f11 = b1.fma(x, f11);
+        x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a));
+        f20 = b0.fma(x, f20);
+        f21 = b1.fma(x, f21);
+        x = FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a));
+        f30 = b0.fma(x, f30);
+        f31 = b1.fma(x, f31);
+      }
+    }
+    int rowBytes = 4 * NR;
+    int half = 4 * L;
+    ((IntVector) f00.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff);
+    ((IntVector) f01.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + half);
+    ((IntVector) f10.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + rowBytes);
+    ((IntVector) f11.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + rowBytes + half);
+    ((IntVector) f20.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * rowBytes);
+    ((IntVector) f21.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * rowBytes + half);
+    ((IntVector) f30.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * rowBytes);
+    ((IntVector) f31.convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * rowBytes + half);
+  }
+
+  /**
+   * Four rows of a narrow tile (the caller makes two calls per MR_NARROW = 8-row tile) reading
+   * the A operand straight from a padded float image instead of a packed panel, on half-width
+   * vectors (L / 2 lanes) for layers with at most L / 2 output channels ({@link #halfWidth}).
+   * Row r's window starts at byte {@code o_r} of {@code img}, where {@code o_r} is the
+   * little-endian int at {@code rows + 4r}; its filter row ky is {@code run} consecutive floats
+   * at {@code o_r + ky * kyStep}, in the packed weights' k order (ky, then kx * inC + c); the
+   * weights are packed with {@code nr = L} and only their first L / 2 columns are read.
+   *
+   * <p>All {@code kh * run} products form one exact f32 block (the caller ensures {@code kh *
+   * run <= kBlock}, see the class Javadoc): every partial sum is an integer of magnitude at most
+   * 2^24, so the even-k and odd-k accumulators of a row, added at the end, give exactly the
+   * panel kernel's and the scalar twin's int sums. Four rows, two k per iteration: with eight
+   * window offsets live C2 ran out of general registers and reloaded the image base before
+   * every broadcast. Row r's L / 2 ints go to {@code tOff + r * 4L} (the full tile's row
+   * stride; the rest of the row is not written and holds no valid column).
+   */
+  public static void tile4NarrowIntDirectHalf(
+      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
+      byte[] t, int tOff) {
+    int o0 = LittleEndian.getInt(rowOffsets, rows);
+    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
+    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
+    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
+    FloatVector e0 = FloatVector.zero(FH);
+    FloatVector e1 = FloatVector.zero(FH);
+    FloatVector e2 = FloatVector.zero(FH);
+    FloatVector e3 = FloatVector.zero(FH);
+    FloatVector d0 = FloatVector.zero(FH);
+    FloatVector d1 = FloatVector.zero(FH);
+    FloatVector d2 = FloatVector.zero(FH);
+    FloatVector d3 = FloatVector.zero(FH);
+    int bi = bOff;
+    int pairs = run >> 1;
+    for (int ky = 0; ky < kh; ky++) {
+      int a0 = ky * kyStep;
+      int b0 = bi;
+      // A counted loop (index p, offsets linear in p) so that C2 hoists the range checks.
+      for (int p = 0; p < pairs; p++) {
+        int a = a0 + 8 * p;
+        int bp = b0 + 2 * L * p;
+        FloatVector bv = FloatVector.fromArray(FH, b, bp);
+        FloatVector bw = FloatVector.fromArray(FH, b, bp + L);
+        e0 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a)), e0);
+        d0 = bw.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a + 4)), d0);
+        e1 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a)), e1);
+        d1 = bw.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a + 4)), d1);
+        e2 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o2 + a)), e2);
+        d2 = bw.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o2 + a + 4)), d2);
+        e3 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a)), e3);
+        d3 = bw.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a + 4)), d3);
+      }
+      bi += 2 * L * pairs;
+      if ((run & 1) != 0) {
+        int a = a0 + 8 * pairs;
+        FloatVector bv = FloatVector.fromArray(FH, b, bi);
+        e0 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o0 + a)), e0);
+        e1 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o1 + a)), e1);
+        e2 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o2 + a)), e2);
+        e3 = bv.fma(FloatVector.broadcast(FH, LittleEndian.getFloat(img, o3 + a)), e3);
+        bi += L;
+      }
+    }
+    int row = 4 * L;
+    ((IntVector) e0.add(d0).convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff);
+    ((IntVector) e1.add(d1).convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + row);
+    ((IntVector) e2.add(d2).convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * row);
+    ((IntVector) e3.add(d3).convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * row);
+  }
+
+  /**
+   * {@link #tile4NarrowIntDirectHalf} on full vectors, for narrow layers with more than L / 2
+   * output channels (or at 128 bits): same operands, exactness and layout, L ints per row.
+   */
+  public static void tile4NarrowIntDirect(
+      byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
+      byte[] t, int tOff) {
+    int o0 = LittleEndian.getInt(rowOffsets, rows);
+    int o1 = LittleEndian.getInt(rowOffsets, rows + 4);
+    int o2 = LittleEndian.getInt(rowOffsets, rows + 8);
+    int o3 = LittleEndian.getInt(rowOffsets, rows + 12);
+    FloatVector e0 = FloatVector.zero(F);
+    FloatVector e1 = FloatVector.zero(F);
+    FloatVector e2 = FloatVector.zero(F);
+    FloatVector e3 = FloatVector.zero(F);
+    FloatVector d0 = FloatVector.zero(F);
+    FloatVector d1 = FloatVector.zero(F);
+    FloatVector d2 = FloatVector.zero(F);
+    FloatVector d3 = FloatVector.zero(F);
+    int bi = bOff;
+    int pairs = run >> 1;
+    for (int ky = 0; ky < kh; ky++) {
+      int a0 = ky * kyStep;
+      int b0 = bi;
+      // A counted loop (index p, offsets linear in p) so that C2 hoists the range checks.
+      for (int p = 0; p < pairs; p++) {
+        int a = a0 + 8 * p;
+        int bp = b0 + 2 * L * p;
+        FloatVector bv = FloatVector.fromArray(F, b, bp);
+        FloatVector bw = FloatVector.fromArray(F, b, bp + L);
+        e0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a)), e0);
+        d0 = bw.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a + 4)), d0);
+        e1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a)), e1);
+        d1 = bw.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a + 4)), d1);
+        e2 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a)), e2);
+        d2 = bw.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a + 4)), d2);
+        e3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a)), e3);
+        d3 = bw.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a + 4)), d3);
+      }
+      bi += 2 * L * pairs;
+      if ((run & 1) != 0) {
+        int a = a0 + 8 * pairs;
+        FloatVector bv = FloatVector.fromArray(F, b, bi);
+        e0 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o0 + a)), e0);
+        e1 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o1 + a)), e1);
+        e2 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o2 + a)), e2);
+        e3 = bv.fma(FloatVector.broadcast(F, LittleEndian.getFloat(img, o3 + a)), e3);
+        bi += L;
+      }
+    }
+    int row = 4 * L;
+    ((IntVector) e0.add(d0).convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff);
+    ((IntVector) e1.add(d1).convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + row);
+    ((IntVector) e2.add(d2).convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 2 * row);
+    ((IntVector) e3.add(d3).convertShape(VectorOperators.F2I, I, 0)).reinterpretAsBytes()
+        .intoArray(t, tOff + 3 * row);
   }
 
   /**
