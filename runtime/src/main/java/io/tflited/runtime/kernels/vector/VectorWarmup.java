@@ -175,7 +175,16 @@ public final class VectorWarmup {
         new ConvGeometry(1, 1, 5, 8, 1, 5, GemmVector.L + 1, 1, 1, 1, 1, 1, 1, 0, 0);
     // Conv 3x3 VALID over 5x18x3 -> 3 channels: 48 pixels on narrow tiles, interior panels.
     ConvGeometry narrow = new ConvGeometry(1, 5, 18, 3, 3, 16, 3, 3, 3, 1, 1, 1, 1, 0, 0);
+    // A 1x1 narrow layer (tileNarrowInt) and a full-width narrow 3x3 one (the direct
+    // tile4NarrowIntDirect); the layers above take the other direct and panel kernels.
+    ConvGeometry pointNarrow =
+        new ConvGeometry(1, 4, 4, 8, 4, 4, GemmVector.L, 1, 1, 1, 1, 1, 1, 0, 0);
+    ConvGeometry narrowFull =
+        new ConvGeometry(1, 5, 18, 3, 3, 16, GemmVector.L, 3, 3, 1, 1, 1, 1, 0, 0);
     Gemm[] gemms = {
+      Gemm.of(ConvGemmVector.Kind.S8, pointNarrow, r),
+      Gemm.of(ConvGemmVector.Kind.U8, pointNarrow, r),
+      Gemm.of(ConvGemmVector.Kind.S8, narrowFull, r), Gemm.of(ConvGemmVector.Kind.U8, narrowFull, r),
       Gemm.of(ConvGemmVector.Kind.S8, conv, r), Gemm.of(ConvGemmVector.Kind.S8, point, r),
       Gemm.of(ConvGemmVector.Kind.U8, conv, r), Gemm.of(ConvGemmVector.Kind.U8, point, r),
       Gemm.of(ConvGemmVector.Kind.F32, conv, r), Gemm.of(ConvGemmVector.Kind.F32, point, r),
