@@ -230,15 +230,23 @@ public final class ElementwiseVector {
   }
 
   /**
-   * {@link #add8} in either layout: per chunk, input 1 rescaled into the buffer, input 2
-   * rescaled and added, then the output requantized (lane layout: stored as bytes; pair layout:
-   * clamped in place, then packed).
+   * {@link #add8} in either layout: per chunk, both inputs rescaled and summed into the buffer
+   * ({@link #addInputs8}), then the output requantized (lane layout: stored as bytes; pair
+   * layout: clamped in place, then packed). A left shift outside [15, 22] (never built by
+   * AddSub, which uses 20) goes to the scalar twin: see {@link #inputRescale}.
    */
   private static BinaryRow add8(
       boolean pairs, boolean signed, int off1, int off2, int outOff, int leftShift, int m1,
       int s1, int m2, int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
-    int[] p1 = split(m1, s1);
-    int[] p2 = split(m2, s2);
+    int[] q1 = inputRescale(off1, leftShift, m1, s1);
+    int[] q2 = inputRescale(off2, leftShift, m2, s2);
+    if (q1 == null || q2 == null) {
+      return scalar;
+    }
+    // Both inputs' constants in one array: fewer arguments to a method C2 does not inline.
+    int[] q = new int[2 * INPUT_PARAMS];
+    System.arraycopy(q1, 0, q, 0, INPUT_PARAMS);
+    System.arraycopy(q2, 0, q, INPUT_PARAMS, INPUT_PARAMS);
     int[] po = split(mo, so);
     int byteMask = signed ? -1 : 0xff;
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
@@ -252,13 +260,8 @@ public final class ElementwiseVector {
           int len = Math.min(CHUNK, vecN - k);
           for (int j = 0; j < len; j += lanes) {
             int e = k + (j & -block);
-            rescale8(a, ai + e * as, as == 0, byteMask, pairShift(pairs, j, lanes), off1,
-                leftShift, p1, buf, j, false);
-          }
-          for (int j = 0; j < len; j += lanes) {
-            int e = k + (j & -block);
-            rescale8(b, bi + e * bs, bs == 0, byteMask, pairShift(pairs, j, lanes), off2,
-                leftShift, p2, buf, j, true);
+            addInputs8(a, ai + e * as, as == 0, b, bi + e * bs, bs == 0, byteMask,
+                pairShift(pairs, j, lanes), q, buf, j);
           }
           for (int j = 0; j < len; j += lanes) {
             output8(buf, j, po, outOff, lo, hi, pairs, o, oi + k + j);
@@ -277,44 +280,77 @@ public final class ElementwiseVector {
     };
   }
 
+  /** {mh << (16 - K), off * that, ml, off * ml + 2^(K - 1), K, right, mask}: see below. */
+  private static final int INPUT_PARAMS = 7;
+
+  /**
+   * The constants of one ADD input's rescale {@code
+   * MultiplyByQuantizedMultiplierSmallerThanOneExp((x + off) << leftShift, m, s)} in a form with two 32-bit multiplies instead of a 64-bit
+   * product, or null when {@code leftShift} is outside [15, 22].
+   *
+   * <p>Proof. Let v = x + off (|v| <= 255), L = leftShift, K = 31 - L, P = v * m (64-bit).
+   * SaturatingRoundingDoublingHighMul(v << L, m) = (P * 2^L + nudge) / 2^31, truncated toward
+   * zero, with nudge = 2^30 when P >= 0 and 1 - 2^30 otherwise (never saturates: v << L is not
+   * INT_MIN). P >= 0: floor((P * 2^L + 2^30) / 2^31) = floor((P + 2^(K-1)) / 2^K). P < 0, Q =
+   * -P: -floor((Q * 2^L + 2^30 - 1) / 2^31) = -floor((Q + 2^(K-1) - 1) / 2^K) (the numerator
+   * minus 1 is below a multiple of 2^L only by 1) = ceil((P - 2^(K-1) + 1) / 2^K) =
+   * floor((P + 2^(K-1)) / 2^K). So in both cases it is floor((P + 2^(K-1)) / 2^K). With m = mh *
+   * 2^16 + ml (mh = m >> 16 signed, 0 <= ml < 2^16) and K <= 16, mh * v * 2^16 is a multiple of
+   * 2^K, so that is v * (mh << (16 - K)) + ((v * ml + 2^(K-1)) >> K). Bounds: |v * ml| < 2^24;
+   * |v * (mh << (16 - K))| <= 2^8 * 2^15 * 2^(16 - K) <= 2^30 for K >= 9 (L <= 22); s <= 0 (the
+   * multiplier is below one), so no left shift; RoundingDivideByPOT by -s follows as usual.
+   * The offset is folded into the constants: v * c = x * c + off * c.
+   */
+  private static int[] inputRescale(int off, int leftShift, int m, int s) {
+    if (leftShift < 15 || leftShift > 22 || s > 0) {
+      return null;
+    }
+    int k = 31 - leftShift;
+    int mhs = (m >> 16) << (16 - k);
+    int ml = m & 0xffff;
+    int right = -s;
+    return new int[] {mhs, off * mhs, ml, off * ml + (1 << (k - 1)), k, right,
+        (int) ((1L << right) - 1)};
+  }
+
+  /**
+   * The ADD's two inputs rescaled ({@link #inputRescale}) and summed, stored at buf[j..]. The
+   * L elements: L bytes at a[ai..] and b[bi..] ({@code pairShift == LANE_LAYOUT}), or the evens
+   * (16) or odds (0) of 2L bytes. q: both inputs' {@link #INPUT_PARAMS} constants.
+   */
+  private static void addInputs8(
+      byte[] a, int ai, boolean aBroadcast, byte[] b, int bi, boolean bBroadcast, int byteMask,
+      int pairShift, int[] q, int[] buf, int j) {
+    boolean laneLayout = ONE_BLOCK && pairShift == LANE_LAYOUT; // as in mul8Block
+    // Pairs: even = pair << 16 >> 16, odd = pair << 0 >> 16 (widened shorts masked for uint8).
+    IntVector xa = aBroadcast
+        ? IntVector.broadcast(Species.I, a[ai] & byteMask)
+        : laneLayout
+            ? ((IntVector) ByteVector.fromArray(BQ, a, ai).castShape(Species.I, 0)).and(byteMask)
+            : ((ShortVector) ByteVector.fromArray(BH, a, ai).castShape(Species.S, 0))
+                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
+                .lanewise(ASHR, 16);
+    IntVector xb = bBroadcast
+        ? IntVector.broadcast(Species.I, b[bi] & byteMask)
+        : laneLayout
+            ? ((IntVector) ByteVector.fromArray(BQ, b, bi).castShape(Species.I, 0)).and(byteMask)
+            : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0))
+                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
+                .lanewise(ASHR, 16);
+    // Written out for both inputs (no vector crosses a call); q[5], q[12]: right shifts.
+    IntVector ra = xa.mul(q[0]).add(q[1]).add(xa.mul(q[2]).add(q[3]).lanewise(ASHR, q[4]));
+    IntVector ta = IntVector.broadcast(Species.I, q[6] >> 1).sub(ra.lanewise(ASHR, 31));
+    IntVector va = ra.lanewise(ASHR, q[5]).add(ta.sub(ra.and(q[6])).lanewise(LSHR, 31));
+    IntVector rb = xb.mul(q[7]).add(q[8]).add(xb.mul(q[9]).add(q[10]).lanewise(ASHR, q[11]));
+    IntVector tb = IntVector.broadcast(Species.I, q[13] >> 1).sub(rb.lanewise(ASHR, 31));
+    IntVector vb = rb.lanewise(ASHR, q[12]).add(tb.sub(rb.and(q[13])).lanewise(LSHR, 31));
+    va.add(vb).intoArray(buf, j);
+  }
+
   /** {mHigh, mLow, left, right, mask} of one (multiplier, shift). */
   private static int[] split(int m, int s) {
     RequantizeVector.Params p = RequantizeVector.Params.uniformOf(m, s, 1);
     return new int[] {p.mHigh()[0], p.mLow()[0], p.left()[0], p.right()[0], p.mask()[0]};
-  }
-
-  /**
-   * One ADD input's block of L elements, offset, shifted and rescaled, stored at buf[j..]
-   * (added to what is there when {@code accumulate}). The L elements: L bytes at xs[xi..]
-   * ({@code pairShift == LANE_LAYOUT}), or the evens (16) or odds (0) of 2L bytes.
-   */
-  private static void rescale8(
-      byte[] xs, int xi, boolean broadcast, int byteMask, int pairShift, int offset,
-      int leftShift, int[] p, int[] buf, int j, boolean accumulate) {
-    boolean laneLayout = ONE_BLOCK && pairShift == LANE_LAYOUT; // as in mul8Block
-    // Pairs: even = pair << 16 >> 16, odd = pair << 0 >> 16 (widened shorts masked for uint8).
-    IntVector in = broadcast
-        ? IntVector.broadcast(Species.I, xs[xi] & byteMask)
-        : laneLayout
-            ? ((IntVector) ByteVector.fromArray(BQ, xs, xi).castShape(Species.I, 0)).and(byteMask)
-            : ((ShortVector) ByteVector.fromArray(BH, xs, xi).castShape(Species.S, 0))
-                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
-                .lanewise(ASHR, 16);
-    IntVector x = in.add(offset).lanewise(LSHL, leftShift).lanewise(LSHL, p[2]);
-    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
-    IntVector xh = x.lanewise(ASHR, 16);
-    IntVector xl = x.and(0xffff);
-    IntVector b1 = xh.mul(p[1]);
-    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
-    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
-        .add(b2.lanewise(ASHR, 15)).add(low);
-    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
-    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
-    if (accumulate) {
-      v = v.add(IntVector.fromArray(Species.I, buf, j));
-    }
-    v.intoArray(buf, j);
   }
 
   /**
@@ -351,6 +387,32 @@ public final class ElementwiseVector {
     IntVector odd = IntVector.fromArray(Species.I, buf, j + Species.I.length());
     ShortVector s = odd.lanewise(LSHL, 16).or(even.and(0xffff)).reinterpretAsShorts();
     ((ByteVector) s.castShape(BH, 0)).intoArray(o, oi);
+  }
+
+  /**
+   * Test hook: the rescaled input sums of {@link #add8} (before the output requantization) of
+   * n elements, n a multiple of 2L, in element order; the lane layout needs 256 bits or more.
+   */
+  static int[] rescaledSums(boolean pairs, boolean signed, int off1, int off2, int leftShift,
+      int m1, int s1, int m2, int s2, byte[] a, byte[] b, int n) {
+    int[] q = new int[2 * INPUT_PARAMS];
+    System.arraycopy(inputRescale(off1, leftShift, m1, s1), 0, q, 0, INPUT_PARAMS);
+    System.arraycopy(inputRescale(off2, leftShift, m2, s2), 0, q, INPUT_PARAMS, INPUT_PARAMS);
+    int lanes = Species.I.length();
+    int[] buf = new int[2 * lanes];
+    int[] sums = new int[n];
+    for (int e = 0; e < n; e += 2 * lanes) {
+      for (int h = 0; h < 2; h++) {
+        int at = pairs ? e : e + h * lanes;
+        addInputs8(a, at, false, b, at, false, signed ? -1 : 0xff,
+            pairs ? 16 - 16 * h : LANE_LAYOUT, q, buf, h * lanes);
+      }
+      for (int i = 0; i < lanes; i++) {
+        sums[e + (pairs ? 2 * i : i)] = buf[i];
+        sums[e + (pairs ? 2 * i + 1 : lanes + i)] = buf[lanes + i];
+      }
+    }
+    return sums;
   }
 
   /** Scalar reference of one 8-bit ADD element, for tests. */
