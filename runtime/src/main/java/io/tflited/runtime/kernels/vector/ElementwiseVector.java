@@ -240,14 +240,14 @@ public final class ElementwiseVector {
       int s1, int m2, int s2, int mo, int so, int lo, int hi, BinaryRow scalar) {
     int[] q1 = inputRescale(off1, leftShift, m1, s1);
     int[] q2 = inputRescale(off2, leftShift, m2, s2);
-    if (q1 == null || q2 == null) {
+    if (q1 == null || q2 == null || mo < 0 || so > 0) {
       return scalar;
     }
     // Both inputs' constants in one array: fewer arguments to a method C2 does not inline.
     int[] q = new int[2 * INPUT_PARAMS];
     System.arraycopy(q1, 0, q, 0, INPUT_PARAMS);
     System.arraycopy(q2, 0, q, INPUT_PARAMS, INPUT_PARAMS);
-    int[] po = split(mo, so);
+    int[] po = outputRequantize(mo, so, outOff, lo, hi);
     int byteMask = signed ? -1 : 0xff;
     return (a, ai, as, b, bi, bs, o, oi, n) -> {
       int lanes = Species.I.length();
@@ -264,7 +264,7 @@ public final class ElementwiseVector {
                 pairShift(pairs, j, lanes), q, buf, j);
           }
           for (int j = 0; j < len; j += lanes) {
-            output8(buf, j, po, outOff, lo, hi, pairs, o, oi + k + j);
+            output8(buf, j, po, pairs, o, oi + k + j);
           }
           if (pairs) {
             for (int j = 0; j < len; j += block) {
@@ -280,13 +280,14 @@ public final class ElementwiseVector {
     };
   }
 
-  /** {mh << (16 - K), off * that, ml, off * ml + 2^(K - 1), K, right, mask}: see below. */
-  private static final int INPUT_PARAMS = 7;
+  /** {mh << (16 - K), off * that, ml, off * ml + 2^(K - 1), K, right, round, sign}: below. */
+  private static final int INPUT_PARAMS = 8;
 
   /**
    * The constants of one ADD input's rescale {@code
-   * MultiplyByQuantizedMultiplierSmallerThanOneExp((x + off) << leftShift, m, s)} in a form with two 32-bit multiplies instead of a 64-bit
-   * product, or null when {@code leftShift} is outside [15, 22].
+   * MultiplyByQuantizedMultiplierSmallerThanOneExp((x + off) << leftShift, m, s)} in a form
+   * with two 32-bit multiplies instead of a 64-bit product, or null when {@code leftShift} is
+   * outside [15, 20] or s > 0.
    *
    * <p>Proof. Let v = x + off (|v| <= 255), L = leftShift, K = 31 - L, P = v * m (64-bit).
    * SaturatingRoundingDoublingHighMul(v << L, m) = (P * 2^L + nudge) / 2^31, truncated toward
@@ -297,20 +298,50 @@ public final class ElementwiseVector {
    * floor((P + 2^(K-1)) / 2^K). So in both cases it is floor((P + 2^(K-1)) / 2^K). With m = mh *
    * 2^16 + ml (mh = m >> 16 signed, 0 <= ml < 2^16) and K <= 16, mh * v * 2^16 is a multiple of
    * 2^K, so that is v * (mh << (16 - K)) + ((v * ml + 2^(K-1)) >> K). Bounds: |v * ml| < 2^24;
-   * |v * (mh << (16 - K))| <= 2^8 * 2^15 * 2^(16 - K) <= 2^30 for K >= 9 (L <= 22); s <= 0 (the
-   * multiplier is below one), so no left shift; RoundingDivideByPOT by -s follows as usual.
-   * The offset is folded into the constants: v * c = x * c + off * c.
+   * |v * (mh << (16 - K))| <= 2^8 * 2^15 * 2^(16 - K) <= 2^28 for K >= 11 (L <= 20; the
+   * output requantization needs L <= 20 too); s <= 0 (the multiplier is below one), so no left
+   * shift; then RoundingDivideByPOT by -s ({@link #roundingDivide}). The result's magnitude is
+   * at most 255 * 2^L <= 255 * 2^20. The offset is folded into the constants: v * c = x * c +
+   * off * c.
    */
   private static int[] inputRescale(int off, int leftShift, int m, int s) {
-    if (leftShift < 15 || leftShift > 22 || s > 0) {
+    if (leftShift < 15 || leftShift > 20 || s > 0) {
       return null;
     }
     int k = 31 - leftShift;
     int mhs = (m >> 16) << (16 - k);
     int ml = m & 0xffff;
-    int right = -s;
-    return new int[] {mhs, off * mhs, ml, off * ml + (1 << (k - 1)), k, right,
-        (int) ((1L << right) - 1)};
+    int[] d = roundingDivide(-s);
+    return new int[] {mhs, off * mhs, ml, off * ml + (1 << (k - 1)), k, d[0], d[1], d[2]};
+  }
+
+  /**
+   * {e, round, sign} of RoundingDivideByPOT(r, e) computed as {@code (r + round + (r >> 31 &
+   * sign)) >> e}: round half away from zero is floor((r + 2^(e-1)) / 2^e) for r >= 0 and
+   * -floor((-r + 2^(e-1)) / 2^e) = floor((r + 2^(e-1) - 1) / 2^e) for r < 0; for e = 0,
+   * round = sign = 0. Needs |r| + 2^(e-1) < 2^31: |r| < 2^30 here.
+   */
+  private static int[] roundingDivide(int e) {
+    return new int[] {e, e == 0 ? 0 : 1 << (e - 1), e == 0 ? 0 : -1};
+  }
+
+  /**
+   * {mh, ml, e, round, sign, outOff, lo, hi}: the ADD output's
+   * {@code MultiplyByQuantizedMultiplierSmallerThanOneExp(x, m, s)} (m >= 0, s <= 0) for |x| <
+   * 2^29 (the sum of two rescaled inputs, each at most 255 * 2^20), then offset and clamp.
+   *
+   * <p>Proof. SaturatingRoundingDoublingHighMul(x, m) = floor((P + 2^30) / 2^31) with P = x * m
+   * (as in {@link #inputRescale} with L = 0; x is never INT_MIN). Split x = xh * 2^15 + xl (xh =
+   * x >> 15, |xh| < 2^14, 0 <= xl < 2^15) and m = mh * 2^16 + ml (0 <= mh < 2^15, 0 <= ml <
+   * 2^16). Then floor((P + 2^30) / 2^31) = xh * mh + floor(W / 2^16) with W = floor((xh * ml *
+   * 2^15 + xl * mh * 2^16 + xl * ml + 2^30) / 2^15) = U + 2 V, U = xh * ml + (xl * ml >> 15) +
+   * 2^15, V = xl * mh; and floor((U + 2 V) / 2^16) = floor(((U >> 1) + V) / 2^15). Bounds: xl *
+   * ml < 2^31, |U| < 2^30 + 2^17, V < 2^30, (U >> 1) + V < 2^31, |xh * mh| < 2^29: no overflow.
+   * The result is at most |x| < 2^29 in magnitude, for {@link #roundingDivide}.
+   */
+  private static int[] outputRequantize(int m, int s, int outOff, int lo, int hi) {
+    int[] d = roundingDivide(-s);
+    return new int[] {m >> 16, m & 0xffff, d[0], d[1], d[2], outOff, lo, hi};
   }
 
   /**
@@ -337,13 +368,11 @@ public final class ElementwiseVector {
             : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0))
                 .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
                 .lanewise(ASHR, 16);
-    // Written out for both inputs (no vector crosses a call); q[5], q[12]: right shifts.
+    // Written out for both inputs (no vector crosses a call).
     IntVector ra = xa.mul(q[0]).add(q[1]).add(xa.mul(q[2]).add(q[3]).lanewise(ASHR, q[4]));
-    IntVector ta = IntVector.broadcast(Species.I, q[6] >> 1).sub(ra.lanewise(ASHR, 31));
-    IntVector va = ra.lanewise(ASHR, q[5]).add(ta.sub(ra.and(q[6])).lanewise(LSHR, 31));
-    IntVector rb = xb.mul(q[7]).add(q[8]).add(xb.mul(q[9]).add(q[10]).lanewise(ASHR, q[11]));
-    IntVector tb = IntVector.broadcast(Species.I, q[13] >> 1).sub(rb.lanewise(ASHR, 31));
-    IntVector vb = rb.lanewise(ASHR, q[12]).add(tb.sub(rb.and(q[13])).lanewise(LSHR, 31));
+    IntVector va = ra.add(q[6]).add(ra.lanewise(ASHR, 31).and(q[7])).lanewise(ASHR, q[5]);
+    IntVector rb = xb.mul(q[8]).add(q[9]).add(xb.mul(q[10]).add(q[11]).lanewise(ASHR, q[12]));
+    IntVector vb = rb.add(q[14]).add(rb.lanewise(ASHR, 31).and(q[15])).lanewise(ASHR, q[13]);
     va.add(vb).intoArray(buf, j);
   }
 
@@ -354,23 +383,18 @@ public final class ElementwiseVector {
   }
 
   /**
-   * The ADD output requantization of buf[j..], offset and clamped: stored as L bytes at
-   * o[oi..] (lane layout) or in place for {@link #pack} (pair layout).
+   * The ADD output requantization of buf[j..] ({@link #outputRequantize}'s constants p),
+   * offset and clamped: stored as L bytes at o[oi..] (lane layout) or in place for
+   * {@link #pack} (pair layout).
    */
-  private static void output8(
-      int[] buf, int j, int[] p, int outOff, int lo, int hi, boolean pairs, byte[] o, int oi) {
-    IntVector x = IntVector.fromArray(Species.I, buf, j).lanewise(LSHL, p[2]);
-    // RequantizeVector's multiply (see its proof) written out: no vector crosses a call.
-    IntVector xh = x.lanewise(ASHR, 16);
-    IntVector xl = x.and(0xffff);
-    IntVector b1 = xh.mul(p[1]);
-    IntVector b2 = xl.mul(p[0]).add(xl.mul(p[1]).lanewise(LSHR, 16));
-    IntVector low = b1.and(0x7fff).add(b2.and(0x7fff)).add(1 << 14).lanewise(ASHR, 15);
-    IntVector r = xh.mul(p[0]).lanewise(LSHL, 1).add(b1.lanewise(ASHR, 15))
-        .add(b2.lanewise(ASHR, 15)).add(low);
-    IntVector thr = IntVector.broadcast(Species.I, p[4] >> 1).sub(r.lanewise(ASHR, 31));
-    IntVector v = r.lanewise(ASHR, p[3]).add(thr.sub(r.and(p[4])).lanewise(LSHR, 31));
-    v = v.add(outOff).max(lo).min(hi);
+  private static void output8(int[] buf, int j, int[] p, boolean pairs, byte[] o, int oi) {
+    IntVector x = IntVector.fromArray(Species.I, buf, j);
+    IntVector xh = x.lanewise(ASHR, 15);
+    IntVector xl = x.and(0x7fff);
+    IntVector u = xh.mul(p[1]).add(xl.mul(p[1]).lanewise(ASHR, 15)).add(1 << 15);
+    IntVector r = xh.mul(p[0]).add(u.lanewise(ASHR, 1).add(xl.mul(p[0])).lanewise(ASHR, 15));
+    IntVector v = r.add(p[3]).add(r.lanewise(ASHR, 31).and(p[4])).lanewise(ASHR, p[2]);
+    v = v.add(p[5]).max(p[6]).min(p[7]);
     if (!ONE_BLOCK || pairs) {
       v.intoArray(buf, j);
     } else {
@@ -413,6 +437,19 @@ public final class ElementwiseVector {
       }
     }
     return sums;
+  }
+
+  /**
+   * Test hook: {@link #output8} over sums (|sum| < 2^29, length a multiple of L), without the
+   * byte packing.
+   */
+  static int[] requantizedOutputs(int[] sums, int m, int s, int outOff, int lo, int hi) {
+    int[] p = outputRequantize(m, s, outOff, lo, hi);
+    int[] out = sums.clone();
+    for (int j = 0; j < out.length; j += Species.I.length()) {
+      output8(out, j, p, true, null, 0);
+    }
+    return out;
   }
 
   /** Scalar reference of one 8-bit ADD element, for tests. */

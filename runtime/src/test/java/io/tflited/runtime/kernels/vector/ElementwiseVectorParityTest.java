@@ -204,6 +204,42 @@ class ElementwiseVectorParityTest {
     }
   }
 
+  /**
+   * The 32-bit output requantization against FixedPoint on sums over the whole range an ADD
+   * produces (|sum| <= 510 * 2^20), with multipliers with trailing zero bits and sums that are
+   * multiples of powers of two (exact ties in both roundings), every shift from 0 to 31, and
+   * no clamp (lo/hi at the int range) so every bit of the result is compared.
+   */
+  @Test
+  void quantizedAddOutputRequantizationIsExact() {
+    Random rnd = new Random(37);
+    int limit = 510 << 20;
+    int n = 64 * 1024;
+    for (int rep = 0; rep < 128; rep++) {
+      int m = ((1 << 30) + rnd.nextInt(1 << 30)) & -(1 << rnd.nextInt(20));
+      int shift = -(rep % 32);
+      int outOff = rnd.nextInt(256) - 128;
+      int[] sums = new int[n];
+      for (int i = 0; i < n; i++) {
+        int x = switch (i % 4) {
+          case 0 -> rnd.nextInt(2 * limit + 1) - limit;
+          case 1 -> (rnd.nextInt(2 * limit + 1) - limit) & -(1 << rnd.nextInt(28));
+          case 2 -> rnd.nextInt(4097) - 2048;
+          default -> rnd.nextBoolean() ? limit - rnd.nextInt(4) : -limit + rnd.nextInt(4);
+        };
+        sums[i] = x;
+      }
+      int[] expected = new int[n];
+      for (int i = 0; i < n; i++) {
+        expected[i] = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(sums[i], m, shift)
+            + outOff;
+      }
+      int[] actual = ElementwiseVector.requantizedOutputs(sums, m, shift, outOff,
+          Integer.MIN_VALUE, Integer.MAX_VALUE);
+      assertArrayEquals(expected, actual, "m " + m + " shift " + shift);
+    }
+  }
+
   @Test
   void quantizedMulMatchesScalar() {
     Random rnd = new Random(19);
