@@ -139,9 +139,7 @@ public final class ElementwiseVector {
                 pairShift(pairs, j, lanes), off1, off2, p, o, buf, pairs ? j : oi + k + j);
           }
           if (pairs) {
-            for (int j = 0; j < len; j += block) {
-              pack(buf, j, o, oi + k + j);
-            }
+            pack(buf, len, o, oi + k);
           }
           k += len;
         }
@@ -263,13 +261,9 @@ public final class ElementwiseVector {
             addInputs8(a, ai + e * as, as == 0, b, bi + e * bs, bs == 0, byteMask,
                 pairShift(pairs, j, lanes), q, buf, j);
           }
-          for (int j = 0; j < len; j += lanes) {
-            output8(buf, j, po, pairs, o, oi + k + j);
-          }
+          output8(buf, len, po, pairs, o, oi + k);
           if (pairs) {
-            for (int j = 0; j < len; j += block) {
-              pack(buf, j, o, oi + k + j);
-            }
+            pack(buf, len, o, oi + k);
           }
           k += len;
         }
@@ -383,11 +377,17 @@ public final class ElementwiseVector {
   }
 
   /**
-   * The ADD output requantization of buf[j..] ({@link #outputRequantize}'s constants p),
-   * offset and clamped: stored as L bytes at o[oi..] (lane layout) or in place for
-   * {@link #pack} (pair layout).
+   * The ADD output requantization of buf[0..len) ({@link #outputRequantize}'s constants p),
+   * offset and clamped: stored as bytes at o[oi..] (lane layout) or in place for {@link #pack}
+   * (pair layout). One call per chunk: calls cost more than the loop.
    */
-  private static void output8(int[] buf, int j, int[] p, boolean pairs, byte[] o, int oi) {
+  private static void output8(int[] buf, int len, int[] p, boolean pairs, byte[] o, int oi) {
+    for (int j = 0; j < len; j += Species.I.length()) {
+      output8Block(buf, j, p, pairs, o, oi + j);
+    }
+  }
+
+  private static void output8Block(int[] buf, int j, int[] p, boolean pairs, byte[] o, int oi) {
     IntVector x = IntVector.fromArray(Species.I, buf, j);
     IntVector xh = x.lanewise(ASHR, 15);
     IntVector xl = x.and(0x7fff);
@@ -403,10 +403,16 @@ public final class ElementwiseVector {
   }
 
   /**
-   * Re-interleaves one block's clamped evens (buf[j..]) and odds (buf[j + L..]) into 2L
-   * shorts, narrows them to bytes and stores them at o[oi..].
+   * Re-interleaves each block's clamped evens (buf[j..]) and odds (buf[j + L..]) in
+   * buf[0..len) into 2L shorts, narrows them to bytes and stores them at o[oi + j..].
    */
-  private static void pack(int[] buf, int j, byte[] o, int oi) {
+  private static void pack(int[] buf, int len, byte[] o, int oi) {
+    for (int j = 0; j < len; j += 2 * Species.I.length()) {
+      packBlock(buf, j, o, oi + j);
+    }
+  }
+
+  private static void packBlock(int[] buf, int j, byte[] o, int oi) {
     IntVector even = IntVector.fromArray(Species.I, buf, j);
     IntVector odd = IntVector.fromArray(Species.I, buf, j + Species.I.length());
     ShortVector s = odd.lanewise(LSHL, 16).or(even.and(0xffff)).reinterpretAsShorts();
@@ -446,9 +452,7 @@ public final class ElementwiseVector {
   static int[] requantizedOutputs(int[] sums, int m, int s, int outOff, int lo, int hi) {
     int[] p = outputRequantize(m, s, outOff, lo, hi);
     int[] out = sums.clone();
-    for (int j = 0; j < out.length; j += Species.I.length()) {
-      output8(out, j, p, true, null, 0);
-    }
+    output8(out, out.length, p, true, null, 0);
     return out;
   }
 
