@@ -230,7 +230,7 @@ public final class ElementwiseVector {
   /**
    * {@link #add8} in either layout: per chunk, both inputs rescaled and summed into the buffer
    * ({@link #addInputs8}), then the output requantized (lane layout: stored as bytes; pair
-   * layout: clamped in place, then packed). A left shift outside [15, 22] (never built by
+   * layout: clamped in place, then packed). A left shift outside [15, 20] (never built by
    * AddSub, which uses 20) goes to the scalar twin: see {@link #inputRescale}.
    */
   private static BinaryRow add8(
@@ -256,11 +256,7 @@ public final class ElementwiseVector {
         int vecN = n - n % block;
         for (; k < vecN; ) {
           int len = Math.min(CHUNK, vecN - k);
-          for (int j = 0; j < len; j += lanes) {
-            int e = k + (j & -block);
-            addInputs8(a, ai + e * as, as == 0, b, bi + e * bs, bs == 0, byteMask,
-                pairShift(pairs, j, lanes), q, buf, j);
-          }
+          addInputs8(a, ai + k * as, as, b, bi + k * bs, bs, byteMask, pairs, q, buf, len);
           output8(buf, len, po, pairs, o, oi + k);
           if (pairs) {
             pack(buf, len, o, oi + k);
@@ -339,35 +335,77 @@ public final class ElementwiseVector {
   }
 
   /**
-   * The ADD's two inputs rescaled ({@link #inputRescale}) and summed, stored at buf[j..]. The
-   * L elements: L bytes at a[ai..] and b[bi..] ({@code pairShift == LANE_LAYOUT}), or the evens
-   * (16) or odds (0) of 2L bytes. q: both inputs' {@link #INPUT_PARAMS} constants.
+   * The ADD's two inputs rescaled ({@link #inputRescale}) and summed over a chunk of len
+   * elements (a multiple of the block; steps as and bs are 1, or 0 for a broadcast input) into
+   * buf[0..len) in the layout's order. One call per chunk: calls cost more than the loop.
    */
-  private static void addInputs8(
-      byte[] a, int ai, boolean aBroadcast, byte[] b, int bi, boolean bBroadcast, int byteMask,
-      int pairShift, int[] q, int[] buf, int j) {
-    boolean laneLayout = ONE_BLOCK && pairShift == LANE_LAYOUT; // as in mul8Block
-    // Pairs: even = pair << 16 >> 16, odd = pair << 0 >> 16 (widened shorts masked for uint8).
+  private static void addInputs8(byte[] a, int ai, int as, byte[] b, int bi, int bs,
+      int byteMask, boolean pairs, int[] q, int[] buf, int len) {
+    int lanes = Species.I.length();
+    if (ONE_BLOCK && !pairs) {
+      for (int j = 0; j < len; j += lanes) {
+        addLanes8(a, ai + j * as, as == 0, b, bi + j * bs, bs == 0, byteMask, q, buf, j);
+      }
+    } else {
+      for (int j = 0; j < len; j += 2 * lanes) {
+        addPairs8(a, ai + j * as, as == 0, b, bi + j * bs, bs == 0, byteMask, q, buf, j);
+      }
+    }
+  }
+
+  /**
+   * Lane layout: L bytes at a[ai..] and b[bi..] rescaled and summed into buf[j..]. q: both
+   * inputs' {@link #INPUT_PARAMS} constants.
+   */
+  private static void addLanes8(byte[] a, int ai, boolean aBroadcast, byte[] b, int bi,
+      boolean bBroadcast, int byteMask, int[] q, int[] buf, int j) {
     IntVector xa = aBroadcast
         ? IntVector.broadcast(Species.I, a[ai] & byteMask)
-        : laneLayout
-            ? ((IntVector) ByteVector.fromArray(BQ, a, ai).castShape(Species.I, 0)).and(byteMask)
-            : ((ShortVector) ByteVector.fromArray(BH, a, ai).castShape(Species.S, 0))
-                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
-                .lanewise(ASHR, 16);
+        : ((IntVector) ByteVector.fromArray(BQ, a, ai).castShape(Species.I, 0)).and(byteMask);
     IntVector xb = bBroadcast
         ? IntVector.broadcast(Species.I, b[bi] & byteMask)
-        : laneLayout
-            ? ((IntVector) ByteVector.fromArray(BQ, b, bi).castShape(Species.I, 0)).and(byteMask)
-            : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0))
-                .and((short) byteMask).reinterpretAsInts().lanewise(LSHL, pairShift)
-                .lanewise(ASHR, 16);
+        : ((IntVector) ByteVector.fromArray(BQ, b, bi).castShape(Species.I, 0)).and(byteMask);
     // Written out for both inputs (no vector crosses a call).
     IntVector ra = xa.mul(q[0]).add(q[1]).add(xa.mul(q[2]).add(q[3]).lanewise(ASHR, q[4]));
     IntVector va = ra.add(q[6]).add(ra.lanewise(ASHR, 31).and(q[7])).lanewise(ASHR, q[5]);
     IntVector rb = xb.mul(q[8]).add(q[9]).add(xb.mul(q[10]).add(q[11]).lanewise(ASHR, q[12]));
     IntVector vb = rb.add(q[14]).add(rb.lanewise(ASHR, 31).and(q[15])).lanewise(ASHR, q[13]);
     va.add(vb).intoArray(buf, j);
+  }
+
+  /**
+   * Pair layout: 2L bytes at a[ai..] and b[bi..] (one load and widening each), the evens'
+   * sums stored at buf[j..] and the odds' at buf[j + L..] (a broadcast byte fills both halves
+   * of its pairs). q as {@link #addLanes8}.
+   */
+  private static void addPairs8(byte[] a, int ai, boolean aBroadcast, byte[] b, int bi,
+      boolean bBroadcast, int byteMask, int[] q, int[] buf, int j) {
+    int ca = a[ai] & byteMask;
+    int cb = b[bi] & byteMask;
+    IntVector pa = aBroadcast
+        ? IntVector.broadcast(Species.I, ca << 16 | ca & 0xffff)
+        : ((ShortVector) ByteVector.fromArray(BH, a, ai).castShape(Species.S, 0))
+            .and((short) byteMask).reinterpretAsInts();
+    IntVector pb = bBroadcast
+        ? IntVector.broadcast(Species.I, cb << 16 | cb & 0xffff)
+        : ((ShortVector) ByteVector.fromArray(BH, b, bi).castShape(Species.S, 0))
+            .and((short) byteMask).reinterpretAsInts();
+    // even = pair << 16 >> 16, odd = pair >> 16; written out four times (no vector crosses a
+    // call).
+    IntVector x = pa.lanewise(LSHL, 16).lanewise(ASHR, 16);
+    IntVector r = x.mul(q[0]).add(q[1]).add(x.mul(q[2]).add(q[3]).lanewise(ASHR, q[4]));
+    IntVector evens = r.add(q[6]).add(r.lanewise(ASHR, 31).and(q[7])).lanewise(ASHR, q[5]);
+    x = pa.lanewise(ASHR, 16);
+    r = x.mul(q[0]).add(q[1]).add(x.mul(q[2]).add(q[3]).lanewise(ASHR, q[4]));
+    IntVector odds = r.add(q[6]).add(r.lanewise(ASHR, 31).and(q[7])).lanewise(ASHR, q[5]);
+    x = pb.lanewise(LSHL, 16).lanewise(ASHR, 16);
+    r = x.mul(q[8]).add(q[9]).add(x.mul(q[10]).add(q[11]).lanewise(ASHR, q[12]));
+    evens = evens.add(r.add(q[14]).add(r.lanewise(ASHR, 31).and(q[15])).lanewise(ASHR, q[13]));
+    x = pb.lanewise(ASHR, 16);
+    r = x.mul(q[8]).add(q[9]).add(x.mul(q[10]).add(q[11]).lanewise(ASHR, q[12]));
+    odds = odds.add(r.add(q[14]).add(r.lanewise(ASHR, 31).and(q[15])).lanewise(ASHR, q[13]));
+    evens.intoArray(buf, j);
+    odds.intoArray(buf, j + Species.I.length());
   }
 
   /** {mHigh, mLow, left, right, mask} of one (multiplier, shift). */
@@ -429,17 +467,16 @@ public final class ElementwiseVector {
     System.arraycopy(inputRescale(off1, leftShift, m1, s1), 0, q, 0, INPUT_PARAMS);
     System.arraycopy(inputRescale(off2, leftShift, m2, s2), 0, q, INPUT_PARAMS, INPUT_PARAMS);
     int lanes = Species.I.length();
-    int[] buf = new int[2 * lanes];
+    int[] buf = new int[n];
+    addInputs8(a, 0, 1, b, 0, 1, signed ? -1 : 0xff, pairs, q, buf, n);
+    if (!pairs) {
+      return buf;
+    }
     int[] sums = new int[n];
     for (int e = 0; e < n; e += 2 * lanes) {
-      for (int h = 0; h < 2; h++) {
-        int at = pairs ? e : e + h * lanes;
-        addInputs8(a, at, false, b, at, false, signed ? -1 : 0xff,
-            pairs ? 16 - 16 * h : LANE_LAYOUT, q, buf, h * lanes);
-      }
       for (int i = 0; i < lanes; i++) {
-        sums[e + (pairs ? 2 * i : i)] = buf[i];
-        sums[e + (pairs ? 2 * i + 1 : lanes + i)] = buf[lanes + i];
+        sums[e + 2 * i] = buf[e + i];
+        sums[e + 2 * i + 1] = buf[e + lanes + i];
       }
     }
     return sums;
