@@ -22,9 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The vector loop runs when both inputs are contiguous along the row, or one of them is
  * broadcast (step 0); any other stride, the tail shorter than a vector, and int16 go to the
- * scalar twin. 8-bit ADD needs three requantizations per element; it runs in three passes
- * over chunks of {@link #CHUNK} elements through a per-thread int32 buffer (input 1 rescaled,
- * input 2 rescaled and added, output), so that no compiled method exceeds C2's inlining
+ * scalar twin. 8-bit ADD needs three requantizations per element, all in 32-bit lanes without
+ * emulating TFLite's 64-bit products ({@link #inputRescale} and {@link #outputRequantize} prove
+ * the shortcuts exact for ADD's value ranges); it runs in passes over chunks of {@link #CHUNK}
+ * elements through a per-thread int32 buffer (both inputs rescaled and summed, then the output
+ * requantized), one call per pass and chunk, so that no compiled method exceeds C2's inlining
  * budget (a method that does would box its vectors). While {@link VectorWarmup} runs, the 8-bit
  * rows go to the scalar twin.
  *
