@@ -3,7 +3,7 @@
 # of ../shared/tools/oracle (LiteRT 2.5.3 with XNNPACK, TFLite 2.4.1 native), in one run on
 # this machine, and prints a table of medians and ratios.
 #
-#   bench/compare.sh [--threads "1 2"] [--seconds S] [--runs N] [--only SUBSTRING]
+#   bench/compare.sh [--threads "1 2"] [--seconds S] [--runs N] [--only REGEX]   (models whose path matches)
 #
 # Ratios are tflited / reference: below 1.0 means tflited is faster. Every runtime gets a
 # warm-up: the references run --bench S seconds (their own warm-up included); tflited warms
@@ -42,7 +42,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 printf '%-62s %3s %12s %12s %12s %9s %9s %6s\n' model thr tflited_ms litert_ms tflite_ms vs_litert vs_tflite load%
 find "$SHARED/models" -name '*.tflite' -not -path '*invalid_models*' | sort | while read -r model; do
   name="${model#"$SHARED/models/"}"
-  [ -z "$ONLY" ] || [[ "$name" == *"$ONLY"* ]] || continue
+  [ -z "$ONLY" ] || [[ "$name" =~ $ONLY ]] || continue
   for t in $THREADS; do
     mine=$("$ROOT/tflited" bench --model "$model" --threads "$t" --warmup-runs 20 --warmup-seconds "$SECONDS_PER_REF" --num-runs "$RUNS" --json 2>/dev/null | tail -n1 | median || true)
     rm -rf "$work/in" "$work/out1" "$work/out2"; mkdir -p "$work/in"
