@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The case setup the FULLY_CONNECTED parity tests share: a 2-thread {@link WorkerPool} for the
  * "two threads" runs, started before a test class's tests and closed after them (register it
- * with {@code @RegisterExtension}), and {@link #pick} for case sizes.
+ * with {@code @RegisterExtension}), {@link #pick} for case sizes and {@link #extremeRequant}.
  */
 final class GemmParityCases implements BeforeAllCallback, AfterAllCallback {
   private WorkerPool pool;
@@ -40,5 +40,31 @@ final class GemmParityCases implements BeforeAllCallback, AfterAllCallback {
   /** One of {@code v}, at least 1 (sizes such as L - 1 are 0 where L is 1). */
   static int pick(Random r, int... v) {
     return Math.max(1, v[r.nextInt(v.length)]);
+  }
+
+  /** Per-unit bias, multiplier and shift at the requantization's extremes. */
+  record ExtremeRequant(int[] bias, int[] mult, int[] shift) {}
+
+  /**
+   * Accumulators near the int32 limits with the largest multipliers and every shift sign: the
+   * rounding ties and RuyRequantize's overflow branch.
+   */
+  static ExtremeRequant extremeRequant(Random r, int units) {
+    int[] bias = new int[units];
+    int[] mult = new int[units];
+    int[] shift = new int[units];
+    int[] shifts = {-31, -20, -8, -2, -1, 0, 1, 3};
+    int[] mults = {Integer.MAX_VALUE, 1 << 30, (1 << 30) + 1, 1518500250};
+    for (int u = 0; u < units; u++) {
+      bias[u] = switch (u % 4) {
+        case 0 -> Integer.MAX_VALUE - r.nextInt(40000);
+        case 1 -> Integer.MIN_VALUE + r.nextInt(40000);
+        case 2 -> (1 << (1 + r.nextInt(30))) * (r.nextBoolean() ? 1 : -1);
+        default -> r.nextInt();
+      };
+      mult[u] = mults[(u / 4) % mults.length];
+      shift[u] = shifts[u % shifts.length];
+    }
+    return new ExtremeRequant(bias, mult, shift);
   }
 }

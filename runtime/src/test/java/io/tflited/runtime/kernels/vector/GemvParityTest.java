@@ -185,21 +185,10 @@ class GemvParityTest {
     Random r = new Random(414);
     int units = 64;
     int depth = 3;
-    int[] bias = new int[units];
-    int[] mult = new int[units];
-    int[] shift = new int[units];
-    int[] shifts = {-31, -20, -8, -2, -1, 0, 1, 3};
-    int[] mults = {Integer.MAX_VALUE, 1 << 30, (1 << 30) + 1, 1518500250};
-    for (int u = 0; u < units; u++) {
-      bias[u] = switch (u % 4) {
-        case 0 -> Integer.MAX_VALUE - r.nextInt(40000);
-        case 1 -> Integer.MIN_VALUE + r.nextInt(40000);
-        case 2 -> (1 << (1 + r.nextInt(30))) * (r.nextBoolean() ? 1 : -1);
-        default -> r.nextInt();
-      };
-      mult[u] = mults[(u / 4) % mults.length];
-      shift[u] = shifts[u % shifts.length];
-    }
+    GemmParityCases.ExtremeRequant extremes = GemmParityCases.extremeRequant(r, units);
+    int[] bias = extremes.bias();
+    int[] mult = extremes.mult();
+    int[] shift = extremes.shift();
     for (boolean unsigned : new boolean[] {false, true}) {
       for (int rep = 0; rep < 20; rep++) {
         Case c = new Case(unsigned, depth, units, bytes(r, depth, 0), bytes(r, units * depth, 0),
