@@ -444,7 +444,8 @@ class ServerTest {
     String m = r.body();
     for (String s : List.of("tflited_requests_total{model=\"vec\",code=\"200\"}",
         "tflited_request_duration_seconds_bucket{model=\"vec\",le=\"+Inf\"}",
-        "tflited_inference_duration_seconds_count{model=\"vec\"}", "tflited_queue_depth{model=\"vec\"}",
+        "tflited_inference_duration_seconds_count{model=\"vec\"}",
+        "tflited_inference_allocated_bytes_total{model=\"vec\"}", "tflited_queue_depth{model=\"vec\"}",
         "tflited_models_loaded 10", "tflited_models_failed 1", "tflited_heap_used_bytes", "tflited_resident_memory_bytes")) {
       assertTrue(m.contains(s), s + " missing in\n" + m);
     }

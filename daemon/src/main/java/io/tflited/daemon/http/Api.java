@@ -9,6 +9,7 @@ import io.tflited.daemon.cli.Json;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.config.ModelPaths;
 import io.tflited.daemon.metrics.Metrics;
+import io.tflited.daemon.metrics.ThreadAllocation;
 import io.tflited.daemon.registry.ModelEntry;
 import io.tflited.daemon.registry.ModelRegistry;
 import io.tflited.daemon.registry.QueueFullException;
@@ -536,11 +537,13 @@ public final class Api {
         || mediaType.equals("application/x-www-form-urlencoded");
   }
 
-  /** One inference, its duration recorded in the model's inference histogram. */
+  /** One inference, its duration and allocated bytes recorded in the model's metrics. */
   private void timedRun(ModelEntry e, Interpreter it) throws InvocationException {
+    long a0 = ThreadAllocation.current();
     long t0 = System.nanoTime();
     it.run();
-    metrics.recordInference(e.name(), System.nanoTime() - t0);
+    long nanos = System.nanoTime() - t0;
+    metrics.recordInference(e.name(), nanos, ThreadAllocation.current() - a0);
   }
 
   /** Resizes the worker's interpreter when its input shapes differ from those wanted. */

@@ -50,6 +50,7 @@ public final class Metrics {
   private final Map<Key, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
   private final Map<String, Histogram> inference = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> inferenceAllocated = new ConcurrentHashMap<>();
   private final Supplier<ModelGauges> gauges;
   private final long startNanos = System.nanoTime();
 
@@ -65,9 +66,13 @@ public final class Metrics {
     }
   }
 
-  /** Records the duration of one interpreter run (no queueing, no decoding). */
-  public void recordInference(String model, long nanos) {
+  /**
+   * Records one interpreter run (no queueing, no decoding): its duration, and the bytes its
+   * thread allocated during it (0 once the kernels are compiled).
+   */
+  public void recordInference(String model, long nanos, long allocatedBytes) {
     inference.computeIfAbsent(model, k -> new Histogram()).observe(nanos / 1e9);
+    inferenceAllocated.computeIfAbsent(model, k -> new LongAdder()).add(allocatedBytes);
   }
 
   private static void histogram(StringBuilder sb, String name, Map<String, Histogram> hs) {
@@ -107,6 +112,13 @@ public final class Metrics {
     sb.append("# HELP tflited_inference_duration_seconds Interpreter run time per inference.\n");
     sb.append("# TYPE tflited_inference_duration_seconds histogram\n");
     histogram(sb, "tflited_inference_duration_seconds", inference);
+    sb.append("# HELP tflited_inference_allocated_bytes_total Bytes allocated by the inference"
+        + " thread during interpreter runs: flat in steady state; growth means kernels running"
+        + " uncompiled (after start-up: a restart recompiles them).\n");
+    sb.append("# TYPE tflited_inference_allocated_bytes_total counter\n");
+    new TreeMap<>(inferenceAllocated).forEach((m, v) -> sb
+        .append("tflited_inference_allocated_bytes_total{model=\"").append(esc(m)).append("\"} ")
+        .append(v.sum()).append('\n'));
     ModelGauges g = gauges.get();
     sb.append("# HELP tflited_queue_depth Requests waiting in a model's queue.\n");
     sb.append("# TYPE tflited_queue_depth gauge\n");

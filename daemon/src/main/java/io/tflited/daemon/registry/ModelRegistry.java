@@ -3,6 +3,7 @@ package io.tflited.daemon.registry;
 import io.tflited.daemon.config.DaemonConfig;
 import io.tflited.daemon.config.ModelPaths;
 import io.tflited.daemon.config.ModelSettings;
+import io.tflited.daemon.metrics.ThreadAllocation;
 import io.tflited.runtime.CompiledModel;
 import io.tflited.runtime.Interpreter;
 import io.tflited.runtime.InterpreterOptions;
@@ -63,7 +64,7 @@ public final class ModelRegistry {
     ModelEntry e;
     try {
       CompiledModel m = CompiledModel.fromBuffer(DemoModel.build(), options());
-      int runs = warmUp(m);
+      int runs = warmUp(DemoModel.NAME, m);
       List<String> labels = s.labels() != null ? s.labels() : DemoModel.LABELS;
       e = ModelEntry.ready(DemoModel.NAME, v, null, 0, m, labels, s);
       e.setInputSignatures(signatures(ModelFile.parse(DemoModel.build())));
@@ -156,7 +157,7 @@ public final class ModelRegistry {
       ByteBuffer bytes = readPrivateCopy(p);
       CompiledModel m = CompiledModel.fromBuffer(bytes, options());
       long prepared = System.nanoTime();
-      int runs = warmUp(m);
+      int runs = warmUp(name, m);
       e = ModelEntry.ready(name, v, p, st, m, labels(name, p, s), s);
       e.setInputSignatures(signatures(ModelFile.parse(bytes)));
       e.setWarmupRuns(runs);
@@ -212,13 +213,14 @@ public final class ModelRegistry {
    * while C2 compiles the kernels in the background (a MobileNet's first inference took 1.5-2.6
    * s here, its twelfth 52 ms, and speed kept improving while compilations finished). One run
    * proves the model can run at all; then it waits for the runtime's own kernel warm-up to be
-   * over and repeats until the JIT has completed no compilation for {@link #WARMUP_QUIET_NANOS} (or three
-   * runs, if longer) or {@link #WARMUP_ENOUGH_RUNS} runs are done, or {@link
-   * #WARMUP_BUDGET_NANOS} is spent. Where the JVM reports no
+   * over and repeats until the JIT has completed no compilation for {@link #WARMUP_QUIET_NANOS}
+   * (or three runs, if longer) and the last run allocated nothing (the kernels' steady state),
+   * or {@link #WARMUP_ENOUGH_RUNS} runs are done, or {@link #WARMUP_BUDGET_NANOS} is spent (a
+   * warning then names the model still allocating). Where the JVM reports no
    * compilation time, or {@code -Dtflited.warmup.off=true} (the tests: their JVM compiles
    * test code all the time), the single run is all. Returns the number of runs.
    */
-  private int warmUp(CompiledModel m) throws Exception {
+  private int warmUp(String name, CompiledModel m) throws Exception {
     if (!config.warmup) {
       return 0;
     }
@@ -229,30 +231,40 @@ public final class ModelRegistry {
     long lastCompile = start;
     long compileMillis = watchJit ? jit.getTotalCompilationTime() : 0;
     int runs = 0;
+    long lastRunAllocated = 0;
     try (Interpreter it = m.newInterpreter()) {
       List<byte[]> in = SeededInputs.generate(m.inputs());
       while (true) {
         for (int i = 0; i < in.size(); i++) {
           it.copyInput(i, in.get(i));
         }
+        long a0 = ThreadAllocation.current();
         long t0 = System.nanoTime();
         it.run();
         long now = System.nanoTime();
+        lastRunAllocated = ThreadAllocation.current() - a0;
         runs++;
         if (!watchJit || now - start >= WARMUP_BUDGET_NANOS) {
           break;
         }
         // While the runtime's kernel warm-up runs, the vector ops run their slower scalar twins
         // (a MobileNet took 2.6 s per inference under load): leave its thread and C2 the CPU.
+        // The quiet period counts from after the wait: the runs so far were not the model's
+        // vector code.
+        boolean waited = false;
         while (!VectorWarmup.ready() && System.nanoTime() - start < WARMUP_BUDGET_NANOS) {
           Thread.sleep(20);
+          waited = true;
         }
         long c = jit.getTotalCompilationTime();
-        if (c != compileMillis || !VectorWarmup.ready()) {
+        if (waited || c != compileMillis || !VectorWarmup.ready()) {
           compileMillis = c;
-          lastCompile = now;
-        } else if (now - lastCompile >= Math.max(WARMUP_QUIET_NANOS, 3 * (now - t0))
+          lastCompile = waited ? System.nanoTime() : now;
+        } else if ((now - lastCompile >= Math.max(WARMUP_QUIET_NANOS, 3 * (now - t0))
+                && lastRunAllocated == 0)
             || runs >= WARMUP_ENOUGH_RUNS) {
+          // A run that still allocates runs some kernel uncompiled (compile time only moves
+          // when a compilation ends; a long one can be under way): not warm yet.
           break;
         }
       }
@@ -260,6 +272,13 @@ public final class ModelRegistry {
       throw new ModelException("warm-up inference failed: " + message(e), e);
     }
     LOG.debug("warm-up: {} runs in {} ms", runs, (System.nanoTime() - start) / 1_000_000);
+    if (watchJit && lastRunAllocated > 0) {
+      // Steady state allocates nothing: some kernel still runs uncompiled (a busy machine's JIT
+      // behind) or was compiled with its Vector API calls left as calls (they box).
+      LOG.warn("model {}: the last warm-up inference still allocated {} bytes; the JIT has not"
+          + " compiled all of its kernels yet (see tflited_inference_allocated_bytes_total)",
+          name, lastRunAllocated);
+    }
     return runs;
   }
 
