@@ -66,7 +66,7 @@ public final class HybridQuantizer {
     }
     if (asymmetricAllZero(min, max)) {
       java.util.Arrays.fill(q, qOff, qOff + n, (byte) 0);
-      return pack(1f, 0);
+      return asymmetricZeroParams();
     }
     long p = asymmetricParams(min, max);
     float scaleF = scaleOf(p);
@@ -116,6 +116,11 @@ public final class HybridQuantizer {
       }
     }
     return pack((float) scale, nudged);
+  }
+
+  /** What {@link #asymmetric} returns for an all-zero input: scale 1, zero point 0. */
+  public static long asymmetricZeroParams() {
+    return pack(1f, 0);
   }
 
   private static long pack(float scale, int zp) {

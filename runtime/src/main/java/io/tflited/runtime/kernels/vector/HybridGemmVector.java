@@ -33,8 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       per tensor);
  *   <li>GEMM on the {@link GemmVector} int micro-kernels: A = that image (1x1 conv and FC use it
  *       in place; other convs pack MR-pixel panels from it, padding taps 0), B = the weights
- *       packed once at prepare as float column tiles (a single row, the one-batch FC, uses the
- *       same tiles as int8 bytes and widens them in {@link #tile1S8});
+ *       packed once at prepare as float column tiles; a single row (the one-batch FC, a GEMV)
+ *       runs {@link GemvVector}'s int16 pair kernel on int8 tiles instead, its input the
+ *       row's q as shorts;
  *   <li>epilogue per output: {@code clamp((float) acc * scale + bias)} with {@code scale =
  *       channelScale[c] * groupScale} (per channel) or {@code groupScale}, the operations and
  *       their order of the scalar twins.
@@ -46,7 +47,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code |q - zeroPoint| <= 127} (symmetric: q in [-127, 127], zero point 0) or {@code <= 255}
  * (asymmetric: both in [-128, 127]) and {@code |w| <= 128}; GemmVector sums blocks of {@link
  * GemmVector#exactBlock} products exactly in f32 and adds the blocks in int32, so the
- * accumulator equals the twin's bit for bit; the epilogue then performs the same float
+ * accumulator equals the twin's bit for bit. The GEMV sums {@code q * w} exactly in int32
+ * (q, w in [-128, 127], the range {@link GemvVector} takes) and subtracts {@code zeroPoint *
+ * sum w}, the scalar FC's own formula. The epilogue then performs the same float
  * operations on the same values (int to float conversion rounds to nearest in both).
  */
 public final class HybridGemmVector implements RangeTask {
@@ -61,15 +64,23 @@ public final class HybridGemmVector implements RangeTask {
   private final int k;
   private final int n;
   private final int tiles;
-  /** Weights as float column tiles (GemmVector.packB), or null for a single row (m == 1). */
+  /** Weights as float column tiles (GemmVector.packB), or null for a GEMV. */
   private final float[] packedB;
   /**
-   * For a single row (FULLY_CONNECTED with one batch, a GEMV): the same tiles as int8 bytes,
-   * plus NR zero bytes so that the odd-K load of two k rows stays inside. A quarter of the
-   * float tiles' bytes: a GEMV reads every weight once, so it runs at cache bandwidth, and
-   * int8 tiles of a whole FC stack stay in L2 where float tiles spill (ToyCar: 1 MB of floats).
+   * For a single row (FULLY_CONNECTED with one batch, a GEMV): the weights as {@link
+   * GemvVector}'s int8 pair tiles, whose int16 kernel takes the row's quantized values as
+   * shorts. A quarter of the float tiles' bytes (a GEMV reads every weight once, and the int8
+   * tiles of a whole FC stack stay in L2 where float tiles spill: ToyCar, 1 MB of floats), and
+   * no per-weight conversion to float.
    */
-  private final byte[] packedB8;
+  private final byte[] gemvPacked;
+  /** K rounded up to even: the GEMV's k pairs. */
+  private final int kp;
+  /**
+   * Per output channel, {@code sum_k w}, padded to tiles * NR (GEMV with asymmetric inputs: the
+   * kernel sums q * w, the zero point's share is taken off after, as the scalar twin does).
+   */
+  private final int[] padRowSum;
   private final int kBlock;
   private final boolean asymmetric;
   private final float tensorScale;
@@ -93,6 +104,8 @@ public final class HybridGemmVector implements RangeTask {
   private final boolean pointwise;
   private final int macroBlocks;
   private final int scalesOff;
+  private final int zeroPointOff;
+  private final int shortsOff;
   private final int slotsOff;
   private final int slotBytes;
   private final int tileOff;
@@ -111,16 +124,28 @@ public final class HybridGemmVector implements RangeTask {
     for (int i = 0; i < n * k; i++) {
       maxB = Math.max(maxB, Math.abs(w[i]));
     }
-    if (m == 1) {
+    this.kp = (k + 1) & ~1;
+    // One output row read straight from the quantized input: a one-batch FC (or a 1x1 conv on
+    // a 1x1 map). A conv with one output pixel from a larger input packs its window instead.
+    boolean gemv = m == 1 && g.kh() == 1 && g.kw() == 1 && g.inH() == 1 && g.inW() == 1;
+    if (gemv) {
       this.packedB = null;
-      this.packedB8 = packBytes(w, n, k);
+      this.gemvPacked = GemvVector.pack(w, n, k, false);
     } else {
       float[] wf = new float[n * k];
       for (int i = 0; i < n * k; i++) {
         wf[i] = w[i];
       }
       this.packedB = GemmVector.packB(wf, n, k);
-      this.packedB8 = null;
+      this.gemvPacked = null;
+    }
+    this.padRowSum = new int[tiles * NR];
+    if (gemv && asymmetric) {
+      for (int c = 0; c < n; c++) {
+        for (int kk = 0; kk < k; kk++) {
+          padRowSum[c] += w[c * k + kk];
+        }
+      }
     }
     this.kBlock = GemmVector.exactBlock(asymmetric ? 255 : 127, maxB);
     this.asymmetric = asymmetric;
@@ -149,12 +174,16 @@ public final class HybridGemmVector implements RangeTask {
     this.tileOff = pointwise ? 0 : macroBlocks * perPanel;
     this.stageOff = tileOff + 4 * MR * NR;
     this.slotBytes = stageOff + 4 * L;
-    // Scratch: [quantized image][group scales][per slot: panels, int tile, staging]; the
+    // Scratch: [quantized image][group scales][GEMV: zero point, the row as shorts (a vector
+    // store's overhang of 2L shorts past them)][per slot: panels, int tile, staging]; the
     // reservation rejects more than 2 GiB before the int offsets below are taken.
     long image = 4L * groups * groupLen;
-    this.scratch = scratch.reserve(image + 4L * groups + (long) slotBytes * slots);
+    long gemvBytes = gemv ? 4 + 2L * kp + 4L * L : 0;
+    this.scratch = scratch.reserve(image + 4L * groups + gemvBytes + (long) slotBytes * slots);
     this.scalesOff = (int) image;
-    this.slotsOff = scalesOff + 4 * groups;
+    this.zeroPointOff = scalesOff + 4 * groups;
+    this.shortsOff = zeroPointOff + 4;
+    this.slotsOff = (int) (zeroPointOff + gemvBytes);
   }
 
   /**
@@ -219,8 +248,11 @@ public final class HybridGemmVector implements RangeTask {
       int src = xOff + 4 * grp * groupLen;
       int dst = base + 4 * grp * groupLen;
       float s;
+      int zp = 0;
       if (asymmetric) {
-        s = quantizeAsymmetric(x, src, groupLen, sc, dst);
+        long p = quantizeAsymmetricParams(x, src, groupLen, sc, dst);
+        s = HybridQuantizer.scaleOf(p);
+        zp = HybridQuantizer.zeroPointOf(p);
       } else {
         s = quantizeSymmetric(x, src, groupLen, sc, dst);
       }
@@ -228,6 +260,10 @@ public final class HybridGemmVector implements RangeTask {
         s *= tensorScale;
       }
       LittleEndian.setFloat(sc, base + scalesOff + 4 * grp, s);
+      if (gemvPacked != null) {
+        LittleEndian.setInt(sc, base + zeroPointOff, zp);
+        toShorts(sc, dst, k, zp, base + shortsOff);
+      }
     }
     if (slots == 1) {
       run(ctx, 0, 1);
@@ -282,8 +318,12 @@ public final class HybridGemmVector implements RangeTask {
           int m0 = blk * MR;
           int pOff = pointwise ? base + 4 * m0 * k : slotBase + (blk - mb) * panelBytes;
           int rows = Math.min(MR, m - m0);
-          if (packedB8 != null) {
-            tile1S8(sc, pOff, packedB8, bOff, k, kBlock, sc, tOff);
+          if (gemvPacked != null) {
+            GemvVector.tileS8(sc, base + shortsOff, gemvPacked, t * kp * NR, kp, sc, tOff);
+            int zp = LittleEndian.getInt(sc, base + zeroPointOff);
+            if (zp != 0) {
+              takeZeroPoint(sc, tOff, t * NR, zp);
+            }
           } else if (rows == MR) {
             GemmVector.tile4Int(sc, pOff, packedB, bOff, k, kBlock, sc, tOff);
           } else {
@@ -298,58 +338,37 @@ public final class HybridGemmVector implements RangeTask {
     }
   }
 
-  /** {@code w[n][k]} into NR-column tiles of bytes ([t][k][NR], zero padded) plus NR zeros. */
-  private static byte[] packBytes(byte[] w, int n, int k) {
-    byte[] p = new byte[GemmVector.tiles(n) * k * NR + NR];
-    for (int c = 0; c < n; c++) {
-      int base = (c / NR) * k * NR + c % NR;
-      for (int kk = 0; kk < k; kk++) {
-        p[base + kk * NR] = w[c * k + kk];
-      }
+  /**
+   * The GEMV's input row: {@code x'[i] = q} = the image's {@code q - zp} plus {@code zp}, as k
+   * little-endian shorts at {@code dst} (a 0 after an odd k, the pair tail). Each int vector
+   * narrows into the low half of a short vector, stored whole: its upper half lands where the
+   * next store writes, or on the 2L shorts of slack.
+   */
+  private static void toShorts(byte[] sc, int img, int k, int zp, int dst) {
+    int i = 0;
+    for (; i + L <= k; i += L) {
+      IntVector q = ((IntVector) ByteVector.fromArray(B, sc, img + 4 * i).reinterpretAsFloats()
+          .convert(VectorOperators.F2I, 0)).add(zp);
+      q.convertShape(VectorOperators.I2S, Species.S, 0).reinterpretAsBytes()
+          .intoArray(sc, dst + 2 * i);
     }
-    return p;
+    for (; i < k; i++) {
+      LittleEndian.setShort(sc, dst + 2 * i, (short) ((int) LittleEndian.getFloat(sc, img + 4 * i)
+          + zp));
+    }
+    if ((k & 1) != 0) {
+      LittleEndian.setShort(sc, dst + 2 * k, (short) 0);
+    }
   }
 
-  /**
-   * One row times one int8 tile: {@code t[j] = sum_k panel[k] * b[k][j]} as NR little-endian
-   * ints at {@code tOff}. One byte vector holds two k rows of a tile (4L bytes = 2 NR); its four
-   * quarters widen to floats (exact) and feed two independent FMA chains, each summing at most
-   * one block of {@code kBlock} products exactly (as {@link GemmVector#tile1Int}); each block's
-   * sums are converted to int and added in int32.
-   */
-  private static void tile1S8(byte[] panel, int pOff, byte[] b, int bOff, int k, int kBlock,
-      byte[] t, int tOff) {
-    IntVector i0 = IntVector.zero(Species.I);
-    IntVector i1 = IntVector.zero(Species.I);
-    for (int k0 = 0; k0 < k; k0 += kBlock) {
-      int k1 = Math.min(k, k0 + kBlock);
-      FloatVector f0 = FloatVector.zero(F);
-      FloatVector f1 = FloatVector.zero(F);
-      FloatVector g0 = FloatVector.zero(F);
-      FloatVector g1 = FloatVector.zero(F);
-      int kk = k0;
-      for (; kk + 2 <= k1; kk += 2) {
-        ByteVector w = ByteVector.fromArray(B, b, bOff + kk * NR);
-        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
-        FloatVector c = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk + 4));
-        f0 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 0)).fma(a, f0);
-        f1 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 1)).fma(a, f1);
-        g0 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 2)).fma(c, g0);
-        g1 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 3)).fma(c, g1);
-      }
-      if (kk < k1) {
-        ByteVector w = ByteVector.fromArray(B, b, bOff + kk * NR);
-        FloatVector a = FloatVector.broadcast(F, LittleEndian.getFloat(panel, pOff + 4 * kk));
-        f0 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 0)).fma(a, f0);
-        f1 = ((FloatVector) w.convertShape(VectorOperators.B2F, F, 1)).fma(a, f1);
-      }
-      i0 = i0.add((IntVector) f0.convertShape(VectorOperators.F2I, Species.I, 0))
-          .add((IntVector) g0.convertShape(VectorOperators.F2I, Species.I, 0));
-      i1 = i1.add((IntVector) f1.convertShape(VectorOperators.F2I, Species.I, 0))
-          .add((IntVector) g1.convertShape(VectorOperators.F2I, Species.I, 0));
+  /** {@code D[j] -= zp * sum_k w[c0 + j]} for the tile's NR int sums (int32 wrapping). */
+  private void takeZeroPoint(byte[] sc, int tOff, int c0, int zp) {
+    for (int h = 0; h < 2; h++) {
+      int at = tOff + 4 * h * L;
+      ByteVector.fromArray(B, sc, at).reinterpretAsInts()
+          .sub(IntVector.fromArray(Species.I, padRowSum, c0 + h * L).mul(zp))
+          .reinterpretAsBytes().intoArray(sc, at);
     }
-    i0.reinterpretAsBytes().intoArray(t, tOff);
-    i1.reinterpretAsBytes().intoArray(t, tOff + 4 * L);
   }
 
   /**
@@ -484,12 +503,20 @@ public final class HybridGemmVector implements RangeTask {
    * returns the scale.
    */
   static float quantizeAsymmetric(byte[] x, int src, int n, byte[] img, int dst) {
+    return HybridQuantizer.scaleOf(quantizeAsymmetricParams(x, src, n, img, dst));
+  }
+
+  /**
+   * {@link #quantizeAsymmetric}, returning the scale and zero point packed as {@link
+   * HybridQuantizer#asymmetric} does.
+   */
+  static long quantizeAsymmetricParams(byte[] x, int src, int n, byte[] img, int dst) {
     long mm = minMax(x, src, n);
     float lo = minOf(mm);
     float hi = maxOf(mm);
     if (HybridQuantizer.asymmetricAllZero(lo, hi)) {
       Arrays.fill(img, dst, dst + 4 * n, (byte) 0);
-      return 1f;
+      return HybridQuantizer.asymmetricZeroParams();
     }
     long p = HybridQuantizer.asymmetricParams(lo, hi);
     float scale = HybridQuantizer.scaleOf(p);
@@ -500,7 +527,7 @@ public final class HybridGemmVector implements RangeTask {
       int v = (int) HybridQuantizer.roundf(zp + LittleEndian.getFloat(x, src + 4 * i) * inv);
       LittleEndian.setFloat(img, dst + 4 * i, Math.min(127, Math.max(-128, v)) - zp);
     }
-    return scale;
+    return p;
   }
 
   /**

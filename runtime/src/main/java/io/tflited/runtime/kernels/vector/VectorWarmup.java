@@ -241,7 +241,8 @@ public final class VectorWarmup {
     BinaryRow add = ElementwiseVector.add8(true, 3, -2, 1, 20, 1 << 30, -1, 1 << 30, -1,
         1 << 30, -19, -128, 127, none);
     BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
-    Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r)};
+    Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r, 2, false),
+        Hybrid.fullyConnected(r, 1, true)};
     // QUANTIZE (8-bit requantization, float -> int8) and the LSTM dot product.
     byte[] qf = new byte[4 * rowLen];
     byte[] qo = new byte[2 * rowLen];
@@ -354,13 +355,16 @@ public final class VectorWarmup {
               new float[n], -6f, 6f, 0, 1, s, 1, c -> { }));
     }
 
-    /** Fully connected 2 rows x (2L + 3) -> L + 1, symmetric, per-tensor, ReLU. */
-    static Hybrid fullyConnected(Random r) throws ModelException {
+    /**
+     * Fully connected, rows x (2L + 3) -> NR + 1, per-tensor, ReLU; one row is the GEMV path
+     * (with asymmetric inputs: its zero-point correction).
+     */
+    static Hybrid fullyConnected(Random r, int rows, boolean asymmetric) throws ModelException {
       int depth = 2 * GemmVector.L + 3;
-      int units = GemmVector.L + 1;
-      return of(r, 2 * depth, 2 * units, s -> HybridGemmVector.fullyConnected(2, depth, units,
-          bytes(r, units * depth), false, 0.01f, null, new float[units], 1, 0, 1, s, 1,
-          c -> { }));
+      int units = GemmVector.NR + 1;
+      return of(r, rows * depth, rows * units, s -> HybridGemmVector.fullyConnected(rows, depth,
+          units, bytes(r, units * depth), asymmetric, 0.01f, null, new float[units], 1, 0, 1, s,
+          1, c -> { }));
     }
 
     private interface Maker {
