@@ -3,6 +3,7 @@ package io.tflited.runtime.perf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +39,15 @@ final class AllocationSites {
           .withStackTrace()
           .with("throttle", "10000/s");
       recording.start();
+      Instant from = Instant.now();
       work.run();
+      Instant to = Instant.now();
       recording.stop();
       recording.dump(file);
-      return summarize(RecordingFile.readAllEvents(file), threads);
+      // Only the work's own samples: stopping the recording allocates on this thread too.
+      return summarize(RecordingFile.readAllEvents(file).stream()
+          .filter(e -> !e.getStartTime().isBefore(from) && !e.getStartTime().isAfter(to))
+          .toList(), threads);
     } catch (IOException | IllegalStateException e) {
       return "no allocation samples (" + e + ")";
     } finally {

@@ -241,8 +241,12 @@ public final class VectorWarmup {
     BinaryRow add = ElementwiseVector.add8(true, 3, -2, 1, 20, 1 << 30, -1, 1 << 30, -1,
         1 << 30, -19, -128, 127, none);
     BinaryRow mul = ElementwiseVector.mul8(true, 3, -2, 1, 1 << 30, -7, -128, 127, none);
-    Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r, 2, false),
-        Hybrid.fullyConnected(r, 1, true)};
+    // Batch-1 FCs (the GEMV): asymmetric and symmetric inputs (zero point or none), odd and
+    // even depths, one shorter than a float vector (ToyCar's 8-wide bottleneck).
+    int hd = 2 * GemmVector.L + 3;
+    Hybrid[] hybrids = {Hybrid.conv(conv, r), Hybrid.fullyConnected(r, 2, hd, false),
+        Hybrid.fullyConnected(r, 1, hd, true), Hybrid.fullyConnected(r, 1, hd + 1, false),
+        Hybrid.fullyConnected(r, 1, 6, false)};
     // QUANTIZE (8-bit requantization, float -> int8) and the LSTM dot product.
     byte[] qf = new byte[4 * rowLen];
     byte[] qo = new byte[2 * rowLen];
@@ -253,7 +257,10 @@ public final class VectorWarmup {
         g.op.eval(g.ctx);
       }
     }));
-    Gemv[] gemvs = {Gemv.of(false, 0, r), Gemv.of(true, 117, r)};
+    // Odd and even K: a branch one side of which a warm-up never took would deoptimize the
+    // compiled kernel on a model's first run (back to boxing code until it recompiles).
+    Gemv[] gemvs = {Gemv.of(false, 0, 37, r), Gemv.of(true, 117, 37, r),
+        Gemv.of(false, 0, 2 * GemvVector.L + 2, r), Gemv.of(true, 117, 64, r)};
     families.add(new Family("batch-1 8-bit FULLY_CONNECTED", i -> {
       for (Gemv g : gemvs) {
         g.op.eval(g.ctx);
@@ -275,24 +282,44 @@ public final class VectorWarmup {
         i -> narrowF.slotF32(0, 1, nInF, 0, nSrcF, 0, nWf, nBf, -6f, 6f, nOutF, 0)));
     if (ElementwiseVector.eightBitSupported()) {
       families.add(new Family("8-bit ADD/MUL", i -> {
-        add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
-        mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLen);
+        add.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLength(i, rowLen));
+        mul.apply(ra, 0, 1, rb, 0, 1, ro, 0, rowLength(i, rowLen));
       }));
     }
     if (QuantizeVector.requantizeSupported()) {
       families.add(new Family("8-bit requantize", i -> QuantizeVector.requantize(ra, 0,
-          (i & 1) == 0, 3, qo, 0, (i & 2) == 0, -5, rowLen, 1 << 30, -1)));
+          (i & 1) == 0, 3, qo, 0, (i & 2) == 0, -5, rowLength(i, rowLen), 1 << 30, -1)));
     }
     if (QuantizeVector.supported(DataType.INT8)) {
       families.add(new Family("float32 to int8 QUANTIZE",
-          i -> QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLen, 0.5, 1, DataType.INT8)));
+          i -> QuantizeVector.affineQuantize(qf, 0, qo, 0, rowLength(i, rowLen), 0.5, 1,
+              DataType.INT8)));
     }
     if (QuantizeVector.requantizeSupported()) {
       families.add(new Family("8-bit DEQUANTIZE", i -> QuantizeVector.dequantize(ra, 0,
-          (i & 1) == 0, qf, 0, rowLen, 0.25f, 3)));
+          (i & 1) == 0, qf, 0, rowLength(i, rowLen), 0.25f, 3)));
     }
+    // Pooling: a padded 3x3 stride-2 window and a global one (MobileNet's last layer) in
+    // turn, int8 and uint8 in turn, over a depth past a whole byte vector (the channel tail).
+    int pd = Species.B.length() + 5;
+    ConvGeometry poolPadded = new ConvGeometry(1, 5, 5, pd, 3, 3, pd, 3, 3, 2, 2, 1, 1, 1, 1);
+    ConvGeometry poolGlobal = new ConvGeometry(1, 3, 3, pd, 1, 1, pd, 3, 3, 1, 1, 1, 1, 0, 0);
+    byte[] poolIn = bytes(r, 4 * 5 * 5 * pd);
+    byte[] poolInF = new byte[4 * 5 * 5 * pd];
+    for (int f = 0; f < 5 * 5 * pd; f++) {
+      LittleEndian.setFloat(poolInF, 4 * f, (float) r.nextGaussian());
+    }
+    byte[] poolOut = new byte[4 * 3 * 3 * pd];
+    families.add(new Family("8-bit and float32 pooling", i -> {
+      ConvGeometry pg = (i & 1) == 0 ? poolPadded : poolGlobal;
+      boolean signed = (i & 2) == 0;
+      int lo = signed ? -128 : 0;
+      PoolVector.max8(pg, signed, poolIn, 0, lo, lo + 255, poolOut, 0, 0, pg.outH());
+      PoolVector.average8(pg, signed, poolIn, 0, lo, lo + 255, poolOut, 0, 0, pg.outH());
+      PoolVector.poolF32(pg, (i & 2) == 0, poolInF, 0, -6f, 6f, poolOut, 0, 0, pg.outH());
+    }));
     families.add(new Family("integer LSTM dot product",
-        i -> DotVector.dotS8(ra, 0, rb, 0, rowLen - (i & 7))));
+        i -> DotVector.dotS8(ra, 0, rb, 0, rowLength(i, rowLen))));
     // An array, not the list's iterator: the round itself must allocate nothing.
     Family[] steps = families.toArray(new Family[0]);
     int i = 0;
@@ -333,6 +360,21 @@ public final class VectorWarmup {
     }
   }
 
+  /**
+   * Row lengths in turn: whole vectors plus a tail, whole vectors only, and a few elements
+   * (the vector loop not entered: an LSTM gate, a 10-class QUANTIZE). A branch that no warm-up
+   * round takes is compiled as a trap, and a model that takes it sends the kernel back to
+   * boxing code until C2 has recompiled it (keras_lstm's QUANTIZE of 784 and 10 elements: 250
+   * KB per inference for its first hundreds of runs).
+   */
+  static int rowLength(int round, int full) {
+    return switch (round % 3) {
+      case 0 -> full;
+      case 1 -> 2 * Species.B.length();
+      default -> 1 + (round & 7);
+    };
+  }
+
   private static ConvGeometry narrowGeometry(int depth) {
     return new ConvGeometry(1, 3, 3, depth, 3, 3, depth, 3, 3, 1, 1, 1, 1, 1, 1);
   }
@@ -356,11 +398,11 @@ public final class VectorWarmup {
     }
 
     /**
-     * Fully connected, rows x (2L + 3) -> NR + 1, per-tensor, ReLU; one row is the GEMV path
+     * Fully connected, rows x depth -> NR + 1, per-tensor, ReLU; one row is the GEMV path
      * (with asymmetric inputs: its zero-point correction).
      */
-    static Hybrid fullyConnected(Random r, int rows, boolean asymmetric) throws ModelException {
-      int depth = 2 * GemmVector.L + 3;
+    static Hybrid fullyConnected(Random r, int rows, int depth, boolean asymmetric)
+        throws ModelException {
       int units = GemmVector.NR + 1;
       return of(r, rows * depth, rows * units, s -> HybridGemmVector.fullyConnected(rows, depth,
           units, bytes(r, units * depth), asymmetric, 0.01f, null, new float[units], 1, 0, 1, s,
@@ -388,12 +430,11 @@ public final class VectorWarmup {
   }
 
   /**
-   * One synthetic batch-1 8-bit FULLY_CONNECTED layer (input 0, output 1, scratch 2): odd K
-   * (the pair tail), NR + 3 channels (both epilogue halves and a partial tile).
+   * One synthetic batch-1 8-bit FULLY_CONNECTED layer (input 0, output 1, scratch 2): depth k
+   * (odd: the pair tail), NR + 3 channels (both epilogue halves and a partial tile).
    */
   private record Gemv(GemvVector op, ExecContext ctx) {
-    static Gemv of(boolean unsigned, int wZp, Random r) throws ModelException {
-      int k = 37;
+    static Gemv of(boolean unsigned, int wZp, int k, Random r) throws ModelException {
       int n = GemvVector.NR + 3;
       byte[][] arrays = new byte[3][];
       arrays[0] = bytes(r, k);
