@@ -100,10 +100,9 @@ class ZeroAllocationTest {
     Result r = measure(name, threads, kernels);
     System.out.printf("zero-alloc %s threads=%d kernels=%s: %s%n", name, threads, kernels, r);
     if (!r.clean() && kernels == KernelSet.VECTOR) {
-      // Seen about once in ten runs of this class: C2 compiled the 8-bit ADD rows with some
-      // Vector API calls not intrinsified (5 bytes per element, every window, for minutes)
-      // after the models before it. Whether that is this JVM's compile history or the kernel
-      // itself is told apart by the same case in a fresh JVM; the finding stays visible here.
+      // Whether this JVM's compile history (C2 once compiled the 8-bit ADD rows with Vector
+      // API calls left as calls after the models before it) or the kernel itself is told
+      // apart by the same case in a fresh JVM; the finding stays visible here.
       System.out.printf("zero-alloc %s threads=%d: this JVM's compiled code allocates;"
           + " re-measuring in a fresh JVM%n", name, threads);
       Result fresh = measureInFreshJvm(name, threads, kernels);
@@ -190,8 +189,8 @@ class ZeroAllocationTest {
       assertTrue(
           workers.length == threads - 1,
           "expected " + (threads - 1) + " new worker threads, found " + workers.length);
-      // With the kernel warm-up on (a fresh JVM without -Dtflited.warmup.off), the model runs
-      // the scalar twins until it ends: measured then, the vector kernels would not be.
+      // Until the kernel warm-up ends the model runs the scalar twins: measured then, the
+      // vector kernels would not be.
       while (vector && !VectorWarmup.ready()) {
         Thread.sleep(50);
       }
