@@ -129,6 +129,11 @@ public final class ConvGemmVector implements RangeTask {
   private final boolean direct;
   /** Direct mode on half-width vectors ({@link GemmVector#halfWidth}). */
   private final boolean half;
+  /**
+   * Half-width direct tiles of exactly L / 2 channels: the epilogue requantizes two rows per
+   * vector (the tile rows are contiguous; the staged rows are n = L / 2 bytes apart as well).
+   */
+  private final boolean pairRows;
   /** Padded image height and width (pixels) of the direct mode's float copy. */
   private final int padHeight;
   private final int padWidth;
@@ -157,32 +162,6 @@ public final class ConvGemmVector implements RangeTask {
     this.packedB = packedB;
     this.kBlock = kBlock;
     this.inZp = inZp;
-    if (kind != Kind.F32) {
-      int padded = tiles * nr;
-      padBias = Arrays.copyOf(bias, padded);
-      padMultHigh = new int[padded];
-      padMultLow = new int[padded];
-      padLeft = new int[padded];
-      padRight = new int[padded];
-      padMask = new int[padded];
-      padRound = new int[padded];
-      for (int c = 0; c < n; c++) {
-        padMultHigh[c] = mult[c] >> 16;
-        padMultLow[c] = mult[c] & 0xffff;
-        padLeft[c] = Math.max(shift[c], 0);
-        padRight[c] = Math.max(-shift[c], 0);
-        padMask[c] = (int) ((1L << padRight[c]) - 1);
-        padRound[c] = padRight[c] == 0 ? 0 : 1 << (padRight[c] - 1);
-      }
-    } else {
-      padBias = null;
-      padMultHigh = null;
-      padMultLow = null;
-      padLeft = null;
-      padRight = null;
-      padMask = null;
-      padRound = null;
-    }
     this.outZp = outZp;
     this.actMin = actMin;
     this.actMax = actMax;
@@ -217,6 +196,43 @@ public final class ConvGemmVector implements RangeTask {
     this.direct = DIRECT_ON && kind != Kind.F32 && !pointwise && g.dilW() == 1 && k <= kBlock
         && imageBytes <= DIRECT_MAX_BYTES && m >= mr;
     this.half = direct && narrow && GemmVector.halfWidth(n);
+    this.pairRows = half && 2 * n == L;
+    if (kind != Kind.F32) {
+      // Pair rows: the per-channel parameters once more at [L, 2L), repeated for both rows of
+      // an epilogue vector.
+      int padded = tiles * nr + (pairRows ? L : 0);
+      padBias = Arrays.copyOf(bias, padded);
+      padMultHigh = new int[padded];
+      padMultLow = new int[padded];
+      padLeft = new int[padded];
+      padRight = new int[padded];
+      padMask = new int[padded];
+      padRound = new int[padded];
+      for (int c = 0; c < n; c++) {
+        padMultHigh[c] = mult[c] >> 16;
+        padMultLow[c] = mult[c] & 0xffff;
+        padLeft[c] = Math.max(shift[c], 0);
+        padRight[c] = Math.max(-shift[c], 0);
+        padMask[c] = (int) ((1L << padRight[c]) - 1);
+        padRound[c] = padRight[c] == 0 ? 0 : 1 << (padRight[c] - 1);
+      }
+      if (pairRows) {
+        for (int[] a : new int[][] {padBias, padMultHigh, padMultLow, padLeft, padRight,
+            padMask, padRound}) {
+          for (int j = 0; j < L; j++) {
+            a[L + j] = a[j % n];
+          }
+        }
+      }
+    } else {
+      padBias = null;
+      padMultHigh = null;
+      padMultLow = null;
+      padLeft = null;
+      padRight = null;
+      padMask = null;
+      padRound = null;
+    }
     this.imageOff = slotBytes * slots;
     this.scratch = scratch.reserve((long) slotBytes * slots + (direct ? imageBytes : 0));
   }
@@ -418,7 +434,7 @@ public final class ConvGemmVector implements RangeTask {
           GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep,
               sc, tOff);
           GemmVector.tile4NarrowIntDirectHalf(sc, sc, rows0 + 16, packedB, bOff, g.kh(), run,
-              kyStep, sc, tOff + 16 * L);
+              kyStep, sc, tOff + 8 * L);
         } else {
           GemmVector.tile4NarrowIntDirect(sc, sc, rows0, packedB, bOff, g.kh(), run, kyStep, sc,
               tOff);
@@ -558,8 +574,12 @@ public final class ConvGemmVector implements RangeTask {
     // Narrow: one tile holds every channel, so the requantized rows are staged n bytes apart
     // (each row's byte-vector store overwrites the previous row's padding) and copied at once.
     int stageRow = narrow ? n : STAGE_ROW;
+    // Half-width tiles store L / 2 ints per row, contiguously; with exactly L / 2 channels one
+    // vector then takes two rows (parameters from the repeated copy at [L, 2L)).
+    int tileRow = half ? L / 2 : nr;
+    int step = pairRows ? 2 : 1;
     for (int h = 0; h < halves; h++) {
-      int pc = c0 + h * L;
+      int pc = pairRows ? L : c0 + h * L;
       IntVector bv = IntVector.fromArray(I, padBias, pc);
       IntVector mh = IntVector.fromArray(I, padMultHigh, pc);
       IntVector ml = IntVector.fromArray(I, padMultLow, pc);
@@ -567,8 +587,8 @@ public final class ConvGemmVector implements RangeTask {
       IntVector right = IntVector.fromArray(I, padRight, pc);
       IntVector mask = IntVector.fromArray(I, padMask, pc);
       IntVector rnd = IntVector.fromArray(I, padRound, pc);
-      for (int r = 0; r < rows; r++) {
-        IntVector x = ByteVector.fromArray(B, sc, tOff + 4 * (r * nr + h * L))
+      for (int r = 0; r < rows; r += step) {
+        IntVector x = ByteVector.fromArray(B, sc, tOff + 4 * (r * tileRow + h * L))
             .reinterpretAsInts().add(bv).lanewise(VectorOperators.LSHL, left);
         IntVector xh = x.lanewise(VectorOperators.ASHR, 16);
         IntVector xl = x.and(0xffff);

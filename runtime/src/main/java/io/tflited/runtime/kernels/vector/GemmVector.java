@@ -424,8 +424,8 @@ public final class GemmVector {
    * 2^24, so the even-k and odd-k accumulators of a row, added at the end, give exactly the
    * panel kernel's and the scalar twin's int sums. Four rows, two k per iteration: with eight
    * window offsets live C2 ran out of general registers and reloaded the image base before
-   * every broadcast. Row r's L / 2 ints go to {@code tOff + r * 4L} (the full tile's row
-   * stride; the rest of the row is not written and holds no valid column).
+   * every broadcast. Row r's L / 2 ints go to {@code tOff + r * 2L}: the rows are contiguous,
+   * so that one L-lane vector of the epilogue holds two rows.
    */
   public static void tile4NarrowIntDirectHalf(
       byte[] img, byte[] rowOffsets, int rows, float[] b, int bOff, int kh, int run, int kyStep,
@@ -473,7 +473,7 @@ public final class GemmVector {
         bi += L;
       }
     }
-    int row = 4 * L;
+    int row = 2 * L;
     ((IntVector) e0.add(d0).convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
         .intoArray(t, tOff);
     ((IntVector) e1.add(d1).convertShape(VectorOperators.F2I, IH, 0)).reinterpretAsBytes()
