@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tflited.runtime.ModelException;
-import io.tflited.runtime.exec.WorkerPool;
 import io.tflited.runtime.kernels.conv.ConvGeometry;
 import io.tflited.runtime.kernels.conv.ConvKernels;
 import io.tflited.runtime.ops.ExecContext;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scalar ({@link ConvKernels}) vs the direct narrow CONV_2D path of {@link ConvGemmVector}
@@ -28,17 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class DirectConvParityTest {
   private static final int L = GemmVector.L;
-  private static WorkerPool pool;
-
-  @BeforeAll
-  static void startPool() {
-    pool = new WorkerPool(2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.close();
-  }
+  @RegisterExtension static final GemmParityCases CASES = new GemmParityCases();
 
   /** {inC, kh, kw}: K at most 200, inside every exact f32 block (uint8's is >= 258). */
   private static final int[][] FILTERS = {
@@ -232,7 +220,7 @@ class DirectConvParityTest {
           : ConvGemmVector.uint8(g, w, wZp, inZp, bias, mult, shift, outZp, actMin, actMax, 0,
               1, scratch, threads);
       assertEquals(direct, op.direct(), "direct path for " + g);
-      ExecContext ctx = new ExecContext(arrays, new int[] {3, 5, 7}, threads > 1 ? pool : null);
+      ExecContext ctx = new ExecContext(arrays, new int[] {3, 5, 7}, threads > 1 ? CASES.pool() : null);
       for (int run = 0; run < 2; run++) {
         int fill = (iter + run) % 7 < 4 ? 0 : (iter + run) % 7 - 3;
         byte[] x = bytes(r, inBytes, fill);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The case setup the FULLY_CONNECTED parity tests share: a 2-thread {@link WorkerPool} for the
+ * The case setup the GEMM-based parity tests share (FULLY_CONNECTED, GEMV, direct conv): a 2-thread {@link WorkerPool} for the
  * "two threads" runs, started before a test class's tests and closed after them (register it
  * with {@code @RegisterExtension}), {@link #pick} for case sizes and {@link #extremeRequant}.
  */

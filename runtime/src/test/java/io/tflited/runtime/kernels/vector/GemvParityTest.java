@@ -1,18 +1,17 @@
 package io.tflited.runtime.kernels.vector;
 
+import static io.tflited.runtime.kernels.vector.GemmParityCases.pick;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tflited.runtime.ModelException;
-import io.tflited.runtime.exec.WorkerPool;
 import io.tflited.runtime.kernels.LittleEndian;
 import io.tflited.runtime.kernels.fc.FcKernels;
 import io.tflited.runtime.ops.ExecContext;
 import io.tflited.runtime.quant.QuantizedMultiplier;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link GemvVector} (batch-1 8-bit FULLY_CONNECTED on byte tiles) against the scalar
@@ -25,21 +24,7 @@ import org.junit.jupiter.api.Test;
 class GemvParityTest {
   private static final int L = GemvVector.L;
   private static final int NR = GemvVector.NR;
-  private static WorkerPool pool;
-
-  @BeforeAll
-  static void startPool() {
-    pool = new WorkerPool(2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.close();
-  }
-
-  private static int pick(Random r, int... v) {
-    return Math.max(1, v[r.nextInt(v.length)]);
-  }
+  @RegisterExtension static final GemmParityCases CASES = new GemmParityCases();
 
   private static byte[] bytes(Random r, int n, int fill) {
     byte[] b = new byte[n];
@@ -78,7 +63,7 @@ class GemvParityTest {
             arrays[2] = new byte[(int) bytes];
             return 2;
           }, threads);
-      v.eval(new ExecContext(arrays, new int[] {0, guard, 0}, threads > 1 ? pool : null));
+      v.eval(new ExecContext(arrays, new int[] {0, guard, 0}, threads > 1 ? CASES.pool() : null));
       for (int i = 0; i < guard; i++) {
         assertEquals((byte) 0x5a, arrays[1][i], "guard before the output overwritten");
         assertEquals((byte) 0x5a, arrays[1][guard + units + i], "guard after the output");
